@@ -1,0 +1,78 @@
+"""Command line: run the pipeline without mkdocs.
+
+    python -m build_scripts [check]           analyse seeds/, print a summary
+    python -m build_scripts export [-o PATH]  write the corpus JSON (default:
+                                              site/data/corpus.json; - = stdout)
+    python -m build_scripts tag FILE...       tag speech files anywhere and
+                                              print the corpus JSON
+
+Exit codes: 0 success; 1 a speech file was skipped (the others are still
+processed) ; 2 bad usage; 3 configuration error (themes.yml, sidecar).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import export
+from .errors import ConfigError
+from .model import LEAF_KINDS, Corpus
+from .pipeline import ROOT, build_corpus
+
+EXIT_SKIPPED = 1
+EXIT_CONFIG = 3
+
+
+def _summary(corpus: Corpus) -> str:
+    rows = ["id\tparts\tsub-points\tpassages\tthemes"]
+    for s in corpus.speeches:
+        subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in s.sections]
+        leaves = sum(1 for u in s.units if u.kind in LEAF_KINDS)
+        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}")
+    rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
+    rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m build_scripts", description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of speeches (default: seeds/)")
+    parser.add_argument("--themes", type=Path, default=ROOT / "themes.yml", help="theme lexicon (default: themes.yml)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("check", help="analyse the seeds and print a summary")
+    p_export = sub.add_parser("export", help="write the corpus JSON")
+    p_export.add_argument("-o", "--output", default=str(ROOT / "site" / "data" / "corpus.json"),
+                          help="output file, or - for standard output")
+    p_tag = sub.add_parser("tag", help="tag speech files and print their JSON")
+    p_tag.add_argument("files", nargs="+", type=Path, help="speech files (.txt, UTF-8)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+
+    try:
+        if args.command == "tag":
+            corpus = build_corpus(args.seeds, args.themes, files=args.files)
+            sys.stdout.write(export.to_json(corpus))
+        else:
+            corpus = build_corpus(args.seeds, args.themes)
+            if args.command == "export":
+                text = export.to_json(corpus)
+                if args.output == "-":
+                    sys.stdout.write(text)
+                else:
+                    out = Path(args.output)
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_text(text, encoding="utf-8")
+                    print(f"wrote {out}", file=sys.stderr)
+            else:
+                print(_summary(corpus))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return EXIT_SKIPPED if corpus.skipped else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

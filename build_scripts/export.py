@@ -1,0 +1,112 @@
+"""The JSON export of the annotated corpus (site/data/corpus.json).
+
+Shape (schema_version 1; JSON Schema in data/corpus.schema.json, documented
+on the site's 数据格式 page)::
+
+    {"schema_version": 1,
+     "themes": [{"name", "slug", "url", "description"}],
+     "speeches": [{"id", "source", "title", "url", "meta": {…},
+                   "units": [{"id", "parent", "kind", "number", "heading",
+                              "text", "themes", "evidence", "scores",
+                              "line", "url"}]}]}
+
+Deterministic: same corpus, same bytes (no timestamps, no set order,
+``ensure_ascii=False`` so Chinese stays readable).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+from .model import Corpus, MetaValue, Speech, Theme, Unit
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
+
+
+def speech_url(speech: Speech) -> str:
+    """Site-relative URL of a speech page (directory URLs)."""
+    return f"speeches/{speech.id}/"
+
+
+def theme_url(theme: Theme) -> str:
+    """Site-relative URL of a theme page."""
+    return f"themes/{theme.slug}/"
+
+
+def unit_url(speech: Speech, unit: Unit) -> str:
+    """Site-relative URL of a unit: the speech page plus the unit's anchor."""
+    return f"{speech_url(speech)}#{unit.id}"
+
+
+def _value(mv: Optional[MetaValue]) -> Optional[dict[str, str]]:
+    return None if mv is None else {"value": mv.value, "source": mv.source, "origin": mv.origin}
+
+
+def meta_dict(speech: Speech) -> dict[str, Any]:
+    """The ``meta`` object of one speech."""
+    m = speech.meta
+    period = _value(m.period)
+    if period is not None:
+        period.update(start=m.period_start, end=m.period_end)
+    return {
+        "title": _value(m.title),
+        "place": _value(m.place),
+        "congress": _value(m.congress),
+        "occasion": _value(m.occasion),
+        "speaker": _value(m.speaker),
+        "date": _value(m.date),
+        "source": _value(m.source),
+        "period": period,
+        "period_clues": [
+            {"term": c.term, "label": c.label, "start": c.start, "end": c.end, "weight": c.weight,
+             "sentence": c.sentence}
+            for c in m.clues
+        ],
+        "warnings": list(m.warnings),
+        "notes": list(speech.notes),
+        "placeholders": [{"original": p.original, "line": p.line, "count": p.count} for p in speech.placeholders],
+    }
+
+
+def unit_dict(speech: Speech, unit: Unit) -> dict[str, Any]:
+    """One unit as exported."""
+    return {
+        "id": unit.id,
+        "parent": unit.parent,
+        "kind": unit.kind,
+        "number": unit.number,
+        "heading": unit.heading,
+        "text": unit.text,
+        "themes": unit.themes,
+        "evidence": {t.theme: t.terms for t in unit.tags},
+        "scores": {t.theme: t.score for t in unit.tags},
+        "line": unit.line,
+        "url": unit_url(speech, unit),
+    }
+
+
+def corpus_dict(corpus: Corpus) -> dict[str, Any]:
+    """The whole export as a JSON-ready dict."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "themes": [{"name": t.name, "slug": t.slug, "url": theme_url(t), "description": t.description}
+                   for t in corpus.themes],
+        "speeches": [
+            {"id": s.id, "source": s.source, "title": s.title, "url": speech_url(s), "meta": meta_dict(s),
+             "units": [unit_dict(s, u) for u in s.units]}
+            for s in corpus.speeches
+        ],
+    }
+
+
+def to_json(corpus: Corpus) -> str:
+    """The export as UTF-8-ready text (2-space indent, trailing newline)."""
+    return json.dumps(corpus_dict(corpus), ensure_ascii=False, indent=2) + "\n"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the export."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

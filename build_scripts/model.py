@@ -1,0 +1,218 @@
+"""The in-memory corpus model every stage fills in and every renderer reads.
+
+One ``Corpus`` holds the themes and the speeches; a ``Speech`` holds its
+original text, its cleaned lines, its metadata and its ``Unit`` tree (a flat
+list whose ``parent`` fields form the tree).  Nothing here knows about mkdocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+#: Unit kinds, in the order they may appear in a speech.  ``section`` is a
+#: numbered part (一、…); ``subpoint`` a numbered point inside it (一是…);
+#: ``paragraph`` any other paragraph (or lead-in text) inside a part.
+UNIT_KINDS = ("note", "salutation", "intro", "section", "subpoint", "paragraph", "closing")
+
+#: Kinds whose text is not contained in another unit: every non-space
+#: character of a speech lies in exactly one leaf unit (or in the title).
+LEAF_KINDS = ("note", "salutation", "intro", "subpoint", "paragraph", "closing")
+
+
+@dataclass
+class Evidence:
+    """One matched lexicon term in a unit.
+
+    ``term`` is the lexicon entry, ``weight`` its weight in themes.yml,
+    ``sentence`` the cleaned sentence it occurs in, ``count`` how often it
+    occurs in the unit, ``cue`` whether it matched in the unit's heading.
+    """
+
+    term: str
+    weight: float
+    sentence: str
+    count: int = 1
+    cue: bool = False
+
+
+@dataclass
+class ThemeTag:
+    """A theme assigned to a unit, with its score and the terms behind it."""
+
+    theme: str
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[str]:
+        return [e.term for e in self.evidence]
+
+
+@dataclass
+class Unit:
+    """One annotated unit of a speech.
+
+    ``id`` is unique within the speech and is also the HTML anchor on the
+    speech page (``part-2``, ``part-2-1``, ``part-2-p1``, ``intro-1`` …).
+    ``text`` is the cleaned text; for a section it is the concatenation of
+    its heading and its children's texts.  ``line`` is the 1-based line of
+    the source file where the unit starts.
+    """
+
+    id: str
+    kind: str
+    text: str
+    line: int
+    parent: Optional[str] = None
+    number: Optional[int] = None
+    heading: Optional[str] = None
+    tags: list[ThemeTag] = field(default_factory=list)
+    #: Scores of every theme, also those below the tagging threshold; kept
+    #: so the site can explain why a theme was *not* assigned.
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def themes(self) -> list[str]:
+        return [t.theme for t in self.tags]
+
+    def tag(self, theme: str) -> Optional[ThemeTag]:
+        for t in self.tags:
+            if t.theme == theme:
+                return t
+        return None
+
+
+@dataclass
+class MetaValue:
+    """A metadata value with the source text it was read from.
+
+    ``source`` is the sentence or phrase that justifies ``value``;
+    ``origin`` says how the value was obtained: ``text`` (found in the
+    speech), ``title``, ``inferred`` (derived, e.g. 第九次…以来 → 第十次),
+    ``sidecar`` (given in seeds/<id>.yml) or ``default``.
+    """
+
+    value: str
+    source: str = ""
+    origin: str = "text"
+
+
+@dataclass
+class PeriodClue:
+    """A dated expression found in a speech (十二五, 十九大 …).
+
+    ``start``/``end`` are the years (inclusive) in which a speech using the
+    expression is plausibly given; see build_scripts/data/period_clues.yml.
+    """
+
+    term: str
+    label: str
+    start: int
+    end: int
+    weight: float
+    sentence: str
+
+
+@dataclass
+class Meta:
+    """Speech metadata; every value keeps the text it came from."""
+
+    title: MetaValue
+    place: Optional[MetaValue] = None
+    congress: Optional[MetaValue] = None
+    occasion: Optional[MetaValue] = None
+    speaker: Optional[MetaValue] = None
+    date: Optional[MetaValue] = None
+    source: Optional[MetaValue] = None
+    period: Optional[MetaValue] = None
+    period_start: Optional[int] = None
+    period_end: Optional[int] = None
+    clues: list[PeriodClue] = field(default_factory=list)
+    #: Human-readable warnings about the metadata (e.g. a title year that
+    #: contradicts the text's period clues).
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Placeholder:
+    """A redaction placeholder found in the source (XX, ××, _, **, times;…)."""
+
+    original: str
+    line: int
+    count: int = 1
+
+
+@dataclass
+class Speech:
+    """One speech: source, cleaned lines, metadata and units."""
+
+    id: str
+    source: str
+    original: str
+    lines: list[tuple[int, str]]
+    title: str
+    title_line: Optional[int]
+    notes: list[str] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    meta: Optional[Meta] = None
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise KeyError(f"{self.id}: no unit {unit_id!r}")
+
+    def children(self, unit_id: Optional[str]) -> list[Unit]:
+        return [u for u in self.units if u.parent == unit_id]
+
+    @property
+    def sections(self) -> list[Unit]:
+        return [u for u in self.units if u.kind == "section"]
+
+    @property
+    def themes(self) -> list[str]:
+        """Themes of any unit, in first-seen order."""
+        seen: list[str] = []
+        for u in self.units:
+            for t in u.themes:
+                if t not in seen:
+                    seen.append(t)
+        return seen
+
+
+@dataclass
+class Theme:
+    """A theme from themes.yml (see build_scripts/themes.py for the schema)."""
+
+    name: str
+    slug: str
+    description: str
+    keywords: dict[str, float]
+    phrases: dict[str, float]
+    heading_cues: list[str]
+    color: str = ""
+
+
+@dataclass
+class SkippedFile:
+    """A seed file that could not be used, and why."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class Corpus:
+    """Everything the site and the JSON export are rendered from."""
+
+    themes: list[Theme]
+    speeches: list[Speech]
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    def theme(self, name: str) -> Theme:
+        for t in self.themes:
+            if t.name == name:
+                return t
+        raise KeyError(name)

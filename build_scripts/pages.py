@@ -1,0 +1,405 @@
+"""Render the corpus model into Markdown pages (mkdocs-material flavour).
+
+Returns a mapping of docs-relative path → Markdown; the mkdocs hook turns
+each into a virtual file.  Speech text is untrusted: every piece of it goes
+through ``escape`` (HTML-escaped, Markdown punctuation as character
+references), so nothing in a speech can add markup, links or scripts.
+
+Pages:
+    index.md              home: what the knowledge base holds, theme cards
+    speeches/index.md     table of speeches
+    speeches/<id>.md      one speech: metadata, theme summary, structured
+                          text with theme badges, notes, original
+    themes/index.md       the themes with counts
+    themes/<slug>.md      every passage tagged with the theme, by speech
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import quote
+
+from .cleaner import PLACEHOLDER
+from .model import LEAF_KINDS, Corpus, Speech, Theme, Unit
+
+#: ASCII punctuation that Markdown or its extensions (attr_list, tables,
+#: pymdownx inline syntaxes, Jinja-like macros) give meaning to.  Each is
+#: written as a numeric character reference, which renders as the same
+#: character but is never parsed as syntax.
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|~^=:%$@"
+_ESCAPES = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL}
+_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#39;"})
+
+KIND_LABEL = {"salutation": "称呼", "intro": "开场", "section": "部分", "subpoint": "要点",
+              "paragraph": "段落", "closing": "结束语", "note": "附注"}
+
+
+def escape(text: str) -> str:
+    """Speech text → inline Markdown that renders exactly as ``text``.
+
+    Placeholders (××) are wrapped in a span so they show as redactions.
+    """
+    out = text.translate(_ESCAPES)
+    return out.replace(PLACEHOLDER, f'<span class="kb-ph" title="原文中的占位符">{PLACEHOLDER}</span>')
+
+
+def escape_attr(text: str) -> str:
+    """Text for a quoted attr_list/HTML attribute value."""
+    return html.escape(text.replace("\n", " "), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """``escape(text)`` with every occurrence of ``terms`` in ``<mark>``.
+
+    Longer terms win where terms overlap (合法权益 over 权益).
+    """
+    spans: list[tuple[int, int]] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        for m in re.finditer(re.escape(term), text):
+            if all(m.end() <= s or m.start() >= e for s, e in spans):
+                spans.append((m.start(), m.end()))
+    spans.sort()
+    out, pos = [], 0
+    for s, e in spans:
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n") if p.strip()]
+
+
+@dataclass
+class Site:
+    """Link helpers shared by the page renderers."""
+
+    corpus: Corpus
+
+    @staticmethod
+    def speech_page(speech: Speech) -> str:
+        return f"speeches/{speech.id}.md"
+
+    @staticmethod
+    def theme_page(theme: Theme) -> str:
+        return f"themes/{theme.slug}.md"
+
+    @staticmethod
+    def theme_anchor(speech: Speech, unit: Optional[Unit] = None) -> str:
+        """Anchor of a speech group, or of one passage, on a theme page."""
+        return speech.id if unit is None else f"{speech.id}-{unit.id}"
+
+    def label(self, speech: Speech) -> str:
+        """Short label for navigation: title plus place and period."""
+        extra = [v for v in (speech.meta.place and speech.meta.place.value,
+                             speech.meta.period and speech.meta.period.value) if v]
+        return f"{speech.title}（{'，'.join(extra)}）" if extra else speech.title
+
+
+def _location(speech: Speech, unit: Unit) -> str:
+    """Human-readable place of a unit in its speech: 第二部分 · 一是."""
+    if unit.kind == "section":
+        return f"第{_cn(unit.number)}部分"
+    if unit.parent:
+        parent = speech.unit(unit.parent)
+        if unit.kind == "subpoint":
+            return f"第{_cn(parent.number)}部分 · 要点{_cn(unit.number)}"
+        return f"第{_cn(parent.number)}部分 · 段落{unit.id.rsplit('p', 1)[-1]}"
+    return KIND_LABEL[unit.kind]
+
+
+def _cn(n: Optional[int]) -> str:
+    digits = "零一二三四五六七八九"
+    if n is None:
+        return ""
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def _badges(site: Site, speech: Speech, unit: Unit, prefix: str) -> str:
+    parts = []
+    for tag in unit.tags:
+        theme = site.corpus.theme(tag.theme)
+        terms = "、".join(tag.terms[:8])
+        parts.append(
+            f"[{escape(theme.name)}]({prefix}{site.theme_page(theme)}#{site.theme_anchor(speech, unit)})"
+            f'{{ .kb-badge .kb-theme-{theme.slug} title="{escape_attr(f"得分 {tag.score:g}；证据：{terms}")}" }}'
+        )
+    return " ".join(parts) + "\n{: .kb-badges data-search-exclude }\n\n" if parts else ""
+
+
+def _unit_body(unit: Unit, terms: Optional[list[str]] = None) -> list[str]:
+    """Paragraph Markdown of a leaf unit's text; a sub-point's first
+    sentence (its heading) is bold."""
+    render = (lambda t: highlight(t, terms)) if terms else escape
+    out = []
+    for i, para in enumerate(paragraphs(unit.text)):
+        if i == 0 and unit.kind == "subpoint" and unit.heading and para.startswith(unit.heading):
+            cut = len(unit.heading)
+            # Keep the sentence's own closing mark inside the bold part.
+            while cut < len(para) and para[cut] in "。！？；：，":
+                cut += 1
+            out.append(f"<strong>{render(para[:cut])}</strong>{render(para[cut:])}")
+        else:
+            out.append(render(para))
+    return out
+
+
+def render_speech(site: Site, speech: Speech) -> str:
+    """The Markdown of one speech page."""
+    m = speech.meta
+    lines = ["---", f"title: {_yaml_str(speech.title)}"]
+    if speech.themes:
+        lines.append("tags:")
+        lines += [f"  - {_yaml_str(t)}" for t in _ordered(site, speech.themes)]
+    lines += ["---", "", f"# {escape(speech.title)}", ""]
+
+    rows = [("地点", m.place), ("会议", m.congress), ("场合", m.occasion), ("讲话人", m.speaker),
+            ("日期", m.date), ("出处", m.source), ("估计时期", m.period)]
+    lines += ['!!! info "基本信息"', "", "    | 项目 | 内容 | 依据 |", "    | --- | --- | --- |"]
+    origin_label = {"text": "正文", "title": "标题", "inferred": "推断", "sidecar": "元数据文件", "default": "默认"}
+    for label, mv in rows:
+        if mv is not None:
+            lines.append(f"    | {label} | {escape(mv.value)} | {origin_label[mv.origin]}：{escape(mv.source)} |")
+    if m.clues:
+        clue_text = "；".join(f"{escape(c.label)}（{c.start}–{c.end}）" for c in m.clues)
+        lines.append(f"    | 时代线索 | {clue_text} | 见 data/period_clues.yml |")
+    lines.append(f"    | 来源文件 | {escape(speech.source)} | |")
+    lines.append("")
+    for w in m.warnings:
+        lines += ['!!! warning "元数据提示"', "", f"    {escape(w)}", ""]
+
+    lines += _speech_theme_summary(site, speech)
+
+    lines += ["## 讲话正文 { #text }", ""]
+    prefix = "../"
+    for unit in speech.units:
+        if unit.kind == "note":
+            continue
+        if unit.kind == "section":
+            lines += [f"## {escape(unit.heading or unit.text)} {{ #{unit.id} }}", ""]
+            lines.append(_badges(site, speech, unit, prefix))
+            continue
+        badges = _badges(site, speech, unit, prefix)
+        body = _unit_body(unit)
+        if badges:
+            lines.append(badges)
+        # The anchor goes on the first paragraph; a multi-paragraph unit
+        # (a sub-point spanning lines) keeps its paragraphs.
+        css = f".kb-unit .kb-{unit.kind}"
+        lines.append(f"{body[0]}\n{{: #{unit.id} {css} }}\n")
+        for extra in body[1:]:
+            lines.append(f"{extra}\n{{: {css} }}\n")
+
+    lines += _notes(speech)
+    name = speech.source.rsplit("/", 1)[-1]
+    lines += ["## 原文 { #original }", "",
+              "清理前的原始文本（未作任何修改）。也可下载原始文件："
+              f"[{escape(name)}](../sources/{quote(name)})。", "",
+              '<details class="kb-original"><summary>展开原文</summary>',
+              f'<pre class="kb-original-text">{html.escape(speech.original)}</pre>',
+              "</details>", ""]
+    return "\n".join(lines)
+
+
+def _ordered(site: Site, names: list[str]) -> list[str]:
+    order = [t.name for t in site.corpus.themes]
+    return sorted(names, key=order.index)
+
+
+def _yaml_str(text: str) -> str:
+    # JSON strings are valid YAML scalars and escape everything needed.
+    import json
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _speech_theme_summary(site: Site, speech: Speech) -> list[str]:
+    lines = ["## 主题概览 { #themes }", ""]
+    if not speech.themes:
+        return lines + ["本篇讲话没有段落被标注主题。", ""]
+    lines += ["| 主题 | 部分 | 段落/要点 | 涉及位置 |", "| --- | --- | --- | --- |"]
+    for theme in site.corpus.themes:
+        secs = [u for u in speech.units if u.kind == "section" and theme.name in u.themes]
+        leaves = [u for u in speech.units if u.kind in LEAF_KINDS and theme.name in u.themes]
+        if not secs and not leaves:
+            lines.append(f"| {escape(theme.name)} | 0 | 0 | — |")
+            continue
+        where = "、".join(f"[{_location(speech, u)}](#{u.id})" for u in (secs + leaves)[:12])
+        link = f"[{escape(theme.name)}](../{site.theme_page(theme)}#{site.theme_anchor(speech)})"
+        lines.append(f"| {link} | {len(secs)} | {len(leaves)} | {where} |")
+    return lines + [""]
+
+
+def _notes(speech: Speech) -> list[str]:
+    items = [f"- 来源声明（不属于讲话正文）：{escape(n)}" for n in speech.notes]
+    if speech.placeholders:
+        forms = "、".join(sorted({f"<code>{escape(p.original)}</code>" for p in speech.placeholders}))
+        count = sum(p.count for p in speech.placeholders)
+        lines_ = "、".join(str(n) for n in sorted({p.line for p in speech.placeholders}))
+        items.append(f"- 原文中有 {count} 处占位符（{forms}，第 {lines_} 行），"
+                     f"表示被隐去的名称，统一显示为 <span class=\"kb-ph\">{PLACEHOLDER}</span>。")
+    if not items:
+        return []
+    return ["## 附注 { #notes }", ""] + items + [""]
+
+
+def render_theme(site: Site, theme: Theme) -> str:
+    """The Markdown of one theme page: every tagged passage, by speech."""
+    corpus = site.corpus
+    groups = []
+    n_leaves = n_sections = 0
+    for speech in corpus.speeches:
+        secs = [u for u in speech.units if u.kind == "section" and theme.name in u.themes]
+        leaves = [u for u in speech.units if u.kind in LEAF_KINDS and theme.name in u.themes]
+        if secs or leaves:
+            groups.append((speech, secs, leaves))
+            n_leaves += len(leaves)
+            n_sections += len(secs)
+    others = " · ".join(f"[{escape(t.name)}]({t.slug}.md)" for t in corpus.themes if t is not theme)
+    lines = ["---", f"title: {_yaml_str(theme.name)}", "---", "", f"# {escape(theme.name)}", "",
+             f"{escape(theme.description)}", "{: .kb-theme-description }", "",
+             f"共 **{n_leaves}** 个段落/要点、**{n_sections}** 个部分，出自 **{len(groups)}** 篇讲话"
+             f"（全库 {len(corpus.speeches)} 篇）。高亮的词语是判定主题的证据；点击位置链接回到讲话原处。", "",
+             f"其他主题：{others}", "{: .kb-other-themes data-search-exclude }", ""]
+    if groups:
+        lines += ["| 讲话 | 部分 | 段落/要点 |", "| --- | --- | --- |"]
+        for speech, secs, leaves in groups:
+            lines.append(f"| [{escape(site.label(speech))}](#{site.theme_anchor(speech)}) | {len(secs)} | {len(leaves)} |")
+        lines.append("")
+    for speech, secs, leaves in groups:
+        lines += _theme_group(site, theme, speech, secs, leaves)
+    if not groups:
+        lines += ["目前没有段落被标注为此主题。", ""]
+    return "\n".join(lines)
+
+
+def _theme_group(site: Site, theme: Theme, speech: Speech, secs: list[Unit], leaves: list[Unit]) -> list[str]:
+    page = f"../{site.speech_page(speech)}"
+    m = speech.meta
+    facts = [v.value for v in (m.place, m.congress, m.period) if v is not None]
+    lines = [f"## {escape(speech.title)} {{ #{site.theme_anchor(speech)} }}", "",
+             f"{escape(' · '.join(facts))} · [阅读全文]({page})", "{: .kb-speech-facts }", ""]
+    # Leaves are grouped under their part (or under 开场/结束语).
+    blocks: dict[str, list[Unit]] = {}
+    for u in leaves:
+        blocks.setdefault(u.parent or u.kind, []).append(u)
+    order = [u.id for u in speech.units if u.kind == "section"]
+    keys = [k for k in ("salutation", "intro") if k in blocks] + \
+           [k for k in order if k in blocks or any(s.id == k for s in secs)] + \
+           [k for k in ("paragraph", "closing") if k in blocks]
+    for key in keys:
+        section = next((u for u in speech.units if u.id == key and u.kind == "section"), None)
+        if section is not None:
+            anchor = site.theme_anchor(speech, section)
+            lines += [f"### {escape(section.heading or '')} {{ #{anchor} }}", ""]
+            tag = section.tag(theme.name)
+            if tag:
+                lines += [f"本部分整体涉及此主题（得分 {tag.score:g}；证据：{escape('、'.join(tag.terms[:10]))}）· "
+                          f"[{_location(speech, section)}]({page}#{section.id})",
+                          "{: .kb-section-note data-search-exclude }", ""]
+        else:
+            lines += [f"### {KIND_LABEL.get(key, key)} {{ #{site.theme_anchor(speech)}-{key} }}", ""]
+        for u in blocks.get(key, []):
+            tag = u.tag(theme.name)
+            body = _unit_body(u, tag.terms)
+            lines.append(f"{body[0]}\n{{: #{site.theme_anchor(speech, u)} .kb-passage }}\n")
+            for extra in body[1:]:
+                lines.append(f"{extra}\n{{: .kb-passage }}\n")
+            lines += [f"[{_location(speech, u)} ↩]({page}#{u.id}) · 得分 {tag.score:g} · "
+                      f"证据：{escape('、'.join(tag.terms[:10]))}",
+                      "{: .kb-passage-meta data-search-exclude }", ""]
+    return lines
+
+
+def render_speech_index(site: Site) -> str:
+    corpus = site.corpus
+    lines = ["---", 'title: "讲话"', "---", "", "# 讲话", "",
+             f"共 {len(corpus.speeches)} 篇讲话。时期由正文中的时代线索（如“十二五”“十九大”）估计。", "",
+             "| 标题 | 地点 | 会议 / 场合 | 估计时期 | 部分 | 主题 |", "| --- | --- | --- | --- | --- | --- |"]
+    for s in corpus.speeches:
+        m = s.meta
+        meeting = " / ".join(v.value for v in (m.congress, m.occasion) if v is not None)
+        themes = " ".join(f"[{escape(t)}](../{site.theme_page(corpus.theme(t))}#{site.theme_anchor(s)})"
+                          for t in _ordered(site, s.themes))
+        lines.append(f"| [{escape(s.title)}]({s.id}.md) | {escape(m.place.value if m.place else '—')} | "
+                     f"{escape(meeting or '—')} | {escape(m.period.value if m.period else '—')} | "
+                     f"{len(s.sections)} | {themes or '—'} |")
+    if corpus.skipped:
+        lines += ["", '!!! warning "未能收录的文件"', ""]
+        lines += [f"    - {escape(sk.message)}" for sk in corpus.skipped]
+    return "\n".join(lines) + "\n"
+
+
+def _counts(corpus: Corpus, theme: Theme) -> tuple[int, int]:
+    leaves = sum(1 for s in corpus.speeches for u in s.units if u.kind in LEAF_KINDS and theme.name in u.themes)
+    speeches = sum(1 for s in corpus.speeches if theme.name in s.themes)
+    return leaves, speeches
+
+
+def render_theme_index(site: Site) -> str:
+    lines = ["---", 'title: "主题"', "---", "", "# 主题", "",
+             "每个段落和要点都按主题标注，并附有判定依据（命中的词语）。主题及其词表定义在 `themes.yml`。", ""]
+    lines += ['<div class="grid cards" markdown>', ""]
+    for theme in site.corpus.themes:
+        leaves, speeches = _counts(site.corpus, theme)
+        lines += [f"-   [**{escape(theme.name)}**]({theme.slug}.md){{ .kb-card-title .kb-theme-{theme.slug} }}", "",
+                  f"    {escape(theme.description)}", "",
+                  f"    **{leaves}** 个段落/要点 · **{speeches}** 篇讲话", ""]
+    return "\n".join(lines + ["</div>", ""])
+
+
+def render_home(site: Site) -> str:
+    corpus = site.corpus
+    n_parts = sum(len(s.sections) for s in corpus.speeches)
+    n_sub = sum(1 for s in corpus.speeches for u in s.units if u.kind == "subpoint")
+    n_leaves = sum(1 for s in corpus.speeches for u in s.units if u.kind in LEAF_KINDS and u.kind != "note")
+    lines = ["---", 'title: "首页"', "---", "", "# 工会讲话知识库", "",
+             f"本知识库收录 **{len(corpus.speeches)}** 篇党政领导在工会代表大会和工作会议上的讲话，"
+             f"切分为 **{n_parts}** 个部分、**{n_sub}** 个要点，共 **{n_leaves}** 个段落级单元；"
+             "每个部分和段落都标注了主题，并可按主题并排查阅。", "",
+             "用右上角的搜索框检索全文（支持中文分词），或从下面的主题进入。", "",
+             "## 主题 { #themes }", "", '<div class="grid cards" markdown>', ""]
+    for theme in corpus.themes:
+        leaves, speeches = _counts(corpus, theme)
+        lines += [f"-   [**{escape(theme.name)}**](themes/{theme.slug}.md){{ .kb-card-title .kb-theme-{theme.slug} }}", "",
+                  f"    {escape(theme.description)}", "",
+                  f"    **{leaves}** 个段落/要点 · **{speeches}** 篇讲话", ""]
+    lines += ["</div>", "", "## 讲话 { #speeches }", ""]
+    for s in corpus.speeches:
+        lines.append(f"- [{escape(site.label(s))}](speeches/{s.id}.md)")
+    lines += ["", "## 数据 { #data }", "",
+              "全部标注结果可下载为 JSON：[data/corpus.json](data/corpus.json)"
+              "（格式见[数据格式](about/data.md)）。", ""]
+    return "\n".join(lines)
+
+
+def render_pages(corpus: Corpus) -> dict[str, str]:
+    """Every generated page: docs-relative path → Markdown."""
+    site = Site(corpus)
+    pages = {"index.md": render_home(site),
+             "speeches/index.md": render_speech_index(site),
+             "themes/index.md": render_theme_index(site)}
+    for speech in corpus.speeches:
+        pages[site.speech_page(speech)] = render_speech(site, speech)
+    for theme in corpus.themes:
+        pages[site.theme_page(theme)] = render_theme(site, theme)
+    return pages
+
+
+def nav(corpus: Corpus) -> list:
+    """The mkdocs ``nav``: home, speeches, themes, tags, about."""
+    site = Site(corpus)
+    return [
+        {"首页": "index.md"},
+        {"讲话": ["speeches/index.md"] + [{site.label(s): site.speech_page(s)} for s in corpus.speeches]},
+        {"主题": ["themes/index.md"] + [{t.name: site.theme_page(t)} for t in corpus.themes]},
+        {"标签": "tags.md"},
+        {"关于": ["about/index.md", "about/data.md"]},
+    ]

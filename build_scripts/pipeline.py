@@ -1,0 +1,121 @@
+"""The pipeline: read → clean → split → tag → one in-memory ``Corpus``.
+
+Knows nothing of mkdocs; ``mkdocs_hook`` and ``__main__`` both call
+``build_corpus``.  A bad speech is logged, counted and skipped; a bad
+themes.yml or sidecar stops the build (``ConfigError``) before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from . import cleaner, metadata, reader, splitter
+from .errors import ConfigError, Problem, SpeechError
+from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
+from .segmenter import Segmenter
+from .tagger import Tagger
+from .themes import Lexicon, load_lexicon
+
+log = logging.getLogger("build_scripts")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Analyzer:
+    """Holds the lexicon, segmenter and tagger (built once per build)."""
+
+    lexicon: Lexicon
+    tagger: Tagger
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon) -> "Analyzer":
+        words = lexicon.terms + [p for t in lexicon.themes for p in t.phrases]
+        return cls(lexicon, Tagger(lexicon, Segmenter(words)))
+
+    def analyse(self, speech_id: str, source: str, text: str,
+                overrides: Optional[dict[str, str]] = None) -> Speech:
+        """Analyse one speech's text.  Raises ``SpeechError`` if the text
+        has no speech content or the split would lose text."""
+        clean = cleaner.clean(text)
+        if not clean.lines:
+            raise SpeechError(Problem(source, "has no speech text (only a disclaimer or blank lines)",
+                                      "put the speech text in the file, or remove it"))
+        title, title_line, units = splitter.split(clean.lines, clean.notes)
+        lost = splitter.check_lossless(clean.lines, clean.notes, title, title_line, units)
+        if lost:
+            # A defect of the splitter, not of the input: say so plainly.
+            raise SpeechError(Problem(source, f"splitting would lose text: {lost}",
+                                      "report this file to the maintainers; it is skipped meanwhile"))
+        self.tagger.tag_units(units)
+        body = "\n".join(t for n, t in clean.lines if n != title_line)
+        meta = metadata.extract(title or speech_id, body)
+        placeholders: dict[tuple[str, int], Placeholder] = {}
+        for line, form in clean.placeholders:
+            key = (form, line)
+            if key in placeholders:
+                placeholders[key].count += 1
+            else:
+                placeholders[key] = Placeholder(original=form, line=line)
+        speech = Speech(id=speech_id, source=source, original=text, lines=clean.lines,
+                        title=title or speech_id, title_line=title_line,
+                        notes=[t for _, t in clean.notes], placeholders=list(placeholders.values()),
+                        units=units, meta=meta)
+        for key, value in (overrides or {}).items():
+            _apply_override(speech, key, value)
+        return speech
+
+
+def _apply_override(speech: Speech, key: str, value: str) -> None:
+    mv = MetaValue(value, f"{Path(speech.source).with_suffix('.yml').name}", "sidecar")
+    if key == "title":
+        speech.title = value
+    setattr(speech.meta, key, mv)
+
+
+def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Path]] = None) -> Corpus:
+    """Build the corpus from every speech in ``seeds_dir``.
+
+    ``files`` restricts the build to the given speech files (for the
+    ``tag`` command); their ``source`` is then the path as given.
+    Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
+    listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
+    """
+    lexicon = load_lexicon(themes_path)
+    paths = list(files) if files is not None else reader.discover(seeds_dir)
+
+    sidecars: dict[Path, dict[str, str]] = {}
+    problems: list[Problem] = []
+    for path in paths:
+        values, errs = reader.read_sidecar(path)
+        sidecars[path] = values
+        problems += errs
+    if problems:
+        raise ConfigError(problems)
+
+    analyzer = Analyzer.from_lexicon(lexicon)
+    speeches: list[Speech] = []
+    skipped: list[SkippedFile] = []
+    for path in paths:
+        source = _display_path(path) if files is None else str(path)
+        try:
+            text = reader.read_text(path)
+            speeches.append(analyzer.analyse(path.stem, source, text, sidecars[path]))
+        except SpeechError as exc:
+            log.error("skipped %s", exc)
+            skipped.append(SkippedFile(source, str(exc.problem)))
+    if skipped:
+        log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths))
+    return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+
+
+def _display_path(path: Path) -> str:
+    """``path`` relative to the repository when inside it (seeds/x.txt)."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()

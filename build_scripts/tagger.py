@@ -1,0 +1,128 @@
+"""Theme tagging: which themes a passage is *about*, with evidence and score.
+
+The rule (thresholds in themes.yml's ``tagging`` block):
+
+1. Split the passage into sentences (。！？；and line breaks); drop
+   ceremonial sentences (祝贺, 感谢, 预祝…), which carry no theme.
+2. Segment each sentence with the domain dictionary; a keyword matches a
+   whole token, a phrase matches a substring.  A keyword inside a matched
+   phrase of the same theme is not counted again.
+3. A sentence scores the sum of its distinct terms' weights, capped at
+   ``sentence_cap`` (one enumerating sentence must not outweigh a passage).
+4. A heading cue (part heading, or a sub-point's first sentence) adds
+   ``heading_bonus`` — the speaker's own statement of what the passage is
+   about.
+5. Assign a theme when its score ≥ ``min_score``, its evidence covers
+   ≥ ``min_coverage`` of the sentences (or a heading cue matched), and its
+   score ≥ ``min_relative`` × the best theme's score.  Rules 3 and 5 are
+   what keep a passing mention from becoming a theme.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Evidence, ThemeTag, Unit
+from .segmenter import Segmenter
+from .themes import Lexicon
+
+#: Sentence boundaries for scoring; ： is not one (it introduces lists).
+SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of ``text``, each with its closing mark; empty ones dropped."""
+    return [s.strip() for s in SENTENCE_RE.findall(text) if s.strip()]
+
+
+@dataclass
+class Score:
+    """One theme's score on one passage (before the assignment rule)."""
+
+    theme: str
+    score: float
+    coverage: float
+    cue: bool
+    evidence: list[Evidence]
+
+
+class Tagger:
+    """Tags passages with the themes of a ``Lexicon``."""
+
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter):
+        self.lexicon = lexicon
+        self.settings = lexicon.settings
+        self.segmenter = segmenter
+
+    def is_ceremonial(self, sentence: str) -> bool:
+        return any(c in sentence for c in self.settings.ceremonial)
+
+    def scores(self, text: str, heading: str | None = None) -> list[Score]:
+        """Score every theme on ``text``; ``heading`` is checked for cues.
+
+        Returns one ``Score`` per theme, in lexicon order.
+        """
+        content = [s for s in sentences(text) if not self.is_ceremonial(s)]
+        tokenized = [(s, set(self.segmenter.tokens(s))) for s in content]
+        out = []
+        for theme in self.lexicon.themes:
+            total = 0.0
+            covered = 0
+            found: dict[str, Evidence] = {}
+            for sentence, tokens in tokenized:
+                phrases = [p for p in theme.phrases if p in sentence]
+                terms = [(p, theme.phrases[p]) for p in phrases]
+                terms += [(k, w) for k, w in theme.keywords.items()
+                          if k in tokens and not any(k in p for p in phrases)]
+                if not terms:
+                    continue
+                covered += 1
+                total += min(self.settings.sentence_cap, sum(w for _, w in terms))
+                for term, weight in terms:
+                    if term in found:
+                        found[term].count += 1
+                    else:
+                        found[term] = Evidence(term=term, weight=weight, sentence=sentence)
+            cue = None
+            if heading and content:
+                cue = next((c for c in theme.heading_cues if c in heading), None)
+            evidence = sorted(found.values(), key=lambda e: -e.weight)
+            if cue:
+                total += self.settings.heading_bonus
+                evidence.insert(0, Evidence(term=cue, weight=self.settings.heading_bonus,
+                                            sentence=heading, cue=True))
+            coverage = covered / len(content) if content else 0.0
+            out.append(Score(theme.name, round(total, 2), round(coverage, 3), bool(cue), evidence))
+        return out
+
+    def assign(self, scores: list[Score]) -> list[ThemeTag]:
+        """Apply the assignment rule (module docstring, step 5)."""
+        best = max((s.score for s in scores), default=0.0)
+        s = self.settings
+        return [
+            ThemeTag(theme=sc.theme, score=sc.score, evidence=sc.evidence)
+            for sc in scores
+            if sc.score >= s.min_score
+            and (sc.coverage >= s.min_coverage or sc.cue)
+            and sc.score >= s.min_relative * best
+        ]
+
+    def tag(self, text: str, heading: str | None = None) -> list[ThemeTag]:
+        """Themes of one passage, strongest first."""
+        return sorted(self.assign(self.scores(text, heading)), key=lambda t: -t.score)
+
+    def tag_units(self, units: list[Unit]) -> None:
+        """Tag every unit in place (sets ``tags`` and ``scores``).
+
+        Notes and salutations carry no theme.  A section is scored on its
+        whole text with its heading as cue; a sub-point with its own
+        first sentence (``Unit.heading``) as cue.
+        """
+        for unit in units:
+            if unit.kind in ("note", "salutation"):
+                continue
+            heading = unit.heading if unit.kind in ("section", "subpoint") else None
+            scores = self.scores(unit.text, heading)
+            unit.scores = {s.theme: s.score for s in scores}
+            unit.tags = self.assign(scores)
