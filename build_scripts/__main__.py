@@ -5,6 +5,8 @@
                                               site/data/corpus.json; - = stdout)
     python -m build_scripts tag FILE...       tag speech files anywhere and
                                               print the corpus JSON
+    python -m build_scripts evaluate          precision/recall/F1 of the tagger
+                                              on the labelled sets in tests/data
 
 Exit codes: 0 success; 1 a speech file was skipped (the others are still
 processed) ; 2 bad usage; 3 configuration error (themes.yml, sidecar).
@@ -37,6 +39,27 @@ def _summary(corpus: Corpus) -> str:
     return "\n".join(rows)
 
 
+def _evaluate(corpus: Corpus, args: argparse.Namespace) -> None:
+    from . import evaluation
+    from .pipeline import Analyzer
+    from .themes import load_lexicon
+
+    names = [t.name for t in corpus.themes]
+    sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
+    if args.text_labels.exists():
+        tagger = Analyzer.from_lexicon(load_lexicon(args.themes)).tagger
+        sets.append(("held-out", evaluation.text_decisions(tagger, evaluation.load_labels(args.text_labels))))
+    for label, decisions in sets:
+        metrics = evaluation.score(decisions, names)
+        print(f"{label}: {len(decisions)} passages")
+        print(evaluation.table(metrics))
+        if args.verbose:
+            for m in metrics[:-1]:
+                for e in m.errors:
+                    print(f"  {m.name} {e}")
+        print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_scripts", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of speeches (default: seeds/)")
@@ -48,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
                           help="output file, or - for standard output")
     p_tag = sub.add_parser("tag", help="tag speech files and print their JSON")
     p_tag.add_argument("files", nargs="+", type=Path, help="speech files (.txt, UTF-8)")
+    p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
+    p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
+    p_eval.add_argument("--text-labels", type=Path, default=ROOT / "tests" / "data" / "labels_heldout.yml")
+    p_eval.add_argument("-v", "--verbose", action="store_true", help="list every false positive/negative")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
@@ -55,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "tag":
             corpus = build_corpus(args.seeds, args.themes, files=args.files)
             sys.stdout.write(export.to_json(corpus))
+        elif args.command == "evaluate":
+            corpus = build_corpus(args.seeds, args.themes)
+            _evaluate(corpus, args)
         else:
             corpus = build_corpus(args.seeds, args.themes)
             if args.command == "export":

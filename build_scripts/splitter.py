@@ -163,7 +163,9 @@ def _split_part(part: Unit, body: list[tuple[int, str]]) -> list[Unit]:
             unit = Unit(id=f"{part.id}-{mk.number}", kind="subpoint", text=piece, line=line_no,
                         parent=part.id, number=mk.number, heading=_heading_of(piece))
             children.append(unit)
-            if k == len(line_markers) - 1 and _first_sentence(piece) == piece and piece[-1] in "。！？":
+            heading_only = (len(line_markers) == 1 and mk.start == 0 and _first_sentence(piece) == piece
+                            and len(piece) <= SUBPOINT_HEADING_MAX_CHARS)
+            if heading_only:
                 open_subpoint = unit
     return children
 

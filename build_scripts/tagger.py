@@ -5,13 +5,13 @@ The rule (thresholds in themes.yml's ``tagging`` block):
 1. Split the passage into sentences (。！？；and line breaks); drop
    ceremonial sentences (祝贺, 感谢, 预祝…), which carry no theme.
 2. Segment each sentence with the domain dictionary; a keyword matches a
-   whole token, a phrase matches a substring.  A keyword inside a matched
-   phrase of the same theme is not counted again.
+   whole token, a phrase matches a substring.  Overlapping matches are one
+   expression and count once (the largest weight).
 3. A sentence scores the sum of its distinct terms' weights, capped at
    ``sentence_cap`` (one enumerating sentence must not outweigh a passage).
 4. A heading cue (part heading, or a sub-point's first sentence) adds
    ``heading_bonus`` — the speaker's own statement of what the passage is
-   about.
+   about — when the passage has content evidence for the theme too.
 5. Assign a theme when its score ≥ ``min_score``, its evidence covers
    ≥ ``min_coverage`` of the sentences (or a heading cue matched), and its
    score ≥ ``min_relative`` × the best theme's score.  Rules 3 and 5 are
@@ -58,23 +58,48 @@ class Tagger:
     def is_ceremonial(self, sentence: str) -> bool:
         return any(c in sentence for c in self.settings.ceremonial)
 
+    def _matches(self, theme, sentence: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, float]]:
+        """Terms of ``theme`` in one sentence, one per expression.
+
+        Keywords match whole tokens, phrases substrings.  Matches that
+        overlap (党联系职工群众 / 联系职工群众的桥梁 / 桥梁和纽带 in one stock
+        phrase) are one expression and count once, with the largest weight.
+        """
+        found: list[tuple[int, int, str, float]] = []
+        for phrase, weight in theme.phrases.items():
+            start = sentence.find(phrase)
+            if start >= 0:
+                found.append((start, start + len(phrase), phrase, weight))
+        for token, start, end in spans:
+            if token in theme.keywords:
+                found.append((start, end, token, theme.keywords[token]))
+        found.sort(key=lambda f: (f[0], -f[1]))
+        clusters: list[list[tuple[int, int, str, float]]] = []
+        for f in found:
+            if clusters and f[0] < max(c[1] for c in clusters[-1]):
+                clusters[-1].append(f)
+            else:
+                clusters.append([f])
+        best: dict[str, float] = {}
+        for cluster in clusters:
+            _, _, term, weight = max(cluster, key=lambda c: (c[3], c[1] - c[0]))
+            best[term] = weight  # a term repeated in a sentence counts once
+        return list(best.items())
+
     def scores(self, text: str, heading: str | None = None) -> list[Score]:
         """Score every theme on ``text``; ``heading`` is checked for cues.
 
         Returns one ``Score`` per theme, in lexicon order.
         """
         content = [s for s in sentences(text) if not self.is_ceremonial(s)]
-        tokenized = [(s, set(self.segmenter.tokens(s))) for s in content]
+        segmented = [(s, self.segmenter.spans(s)) for s in content]
         out = []
         for theme in self.lexicon.themes:
             total = 0.0
             covered = 0
             found: dict[str, Evidence] = {}
-            for sentence, tokens in tokenized:
-                phrases = [p for p in theme.phrases if p in sentence]
-                terms = [(p, theme.phrases[p]) for p in phrases]
-                terms += [(k, w) for k, w in theme.keywords.items()
-                          if k in tokens and not any(k in p for p in phrases)]
+            for sentence, spans in segmented:
+                terms = self._matches(theme, sentence, spans)
                 if not terms:
                     continue
                 covered += 1
@@ -84,8 +109,10 @@ class Tagger:
                         found[term].count += 1
                     else:
                         found[term] = Evidence(term=term, weight=weight, sentence=sentence)
+            # A heading cue only confirms content evidence; on its own it
+            # is a word in a title, not a theme.
             cue = None
-            if heading and content:
+            if heading and covered:
                 cue = next((c for c in theme.heading_cues if c in heading), None)
             evidence = sorted(found.values(), key=lambda e: -e.weight)
             if cue:

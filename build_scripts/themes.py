@@ -34,10 +34,10 @@ class TaggingSettings:
     """Thresholds of the tagger; documented in themes.yml's header."""
 
     min_score: float = 2.0
-    min_coverage: float = 0.2
+    min_coverage: float = 0.15
     min_relative: float = 0.34
     heading_bonus: float = 2.0
-    sentence_cap: float = 4.0
+    sentence_cap: float = 3.0
     ceremonial: list[str] = field(default_factory=lambda: ["祝贺", "感谢", "问候", "敬意", "预祝"])
 
 

@@ -1,0 +1,133 @@
+"""Measure the tagger against hand-labelled passages: precision, recall, F1.
+
+Two kinds of labelled sets (YAML lists, see tests/data/):
+
+* seed labels — ``{speech, unit, start, themes}``: a unit of a seed speech,
+  identified by its id; ``start`` (the passage's first characters) guards
+  against the id pointing at another passage after a splitter change;
+* text labels — ``{text, themes, source}``: a passage from any speech,
+  tagged on its own (as a paragraph, without heading cues).
+
+Per theme, every labelled passage is one binary decision: true positive
+if both gold and prediction have the theme, etc.  Micro-averages pool all
+decisions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from .cleaner import clean_line
+from .model import Corpus
+from .tagger import Tagger
+
+
+@dataclass
+class Metrics:
+    """Counts and scores of one theme (or of all, pooled)."""
+
+    name: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+
+@dataclass
+class Decision:
+    """One labelled passage: who it is, gold and predicted themes."""
+
+    key: str
+    gold: frozenset[str]
+    predicted: frozenset[str]
+
+
+def load_labels(path: Path) -> list[dict]:
+    """A labelled set; raises ValueError naming the entry if one is malformed."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("themes"), list):
+            raise ValueError(f"{path}: entry {i} needs a `themes:` list")
+    return items
+
+
+def seed_decisions(corpus: Corpus, labels: Iterable[dict]) -> list[Decision]:
+    """Compare seed labels with the corpus's unit tags.
+
+    Raises KeyError if a label names a missing speech or unit, ValueError
+    if the unit's text does not start with the label's ``start``.
+    """
+    speeches = {s.id: s for s in corpus.speeches}
+    out = []
+    for item in labels:
+        speech = speeches[item["speech"]]
+        unit = speech.unit(item["unit"])
+        # Compare up to the first Latin letter: a label's start may cut a
+        # placeholder ("times;times;*") in half, which cleaning cannot map.
+        start = clean_line(re.split(r"[A-Za-z_*&]", item["start"])[0])
+        if not unit.text.startswith(start):
+            raise ValueError(f"{item['speech']} {item['unit']}: text starts {unit.text[:15]!r}, label says {start!r}")
+        out.append(Decision(f"{speech.id}#{unit.id}", frozenset(item["themes"]), frozenset(unit.themes)))
+    return out
+
+
+def text_decisions(tagger: Tagger, labels: Iterable[dict]) -> list[Decision]:
+    """Tag each labelled text on its own and compare."""
+    out = []
+    for item in labels:
+        text = "\n".join(clean_line(line) for line in item["text"].splitlines())
+        predicted = frozenset(t.theme for t in tagger.tag(text))
+        out.append(Decision(item["text"][:24], frozenset(item["themes"]), predicted))
+    return out
+
+
+def score(decisions: list[Decision], themes: list[str]) -> list[Metrics]:
+    """Per-theme metrics in ``themes`` order, then the micro-average."""
+    per = {t: Metrics(t) for t in themes}
+    micro = Metrics("micro")
+    for d in decisions:
+        for t in themes:
+            g, p = t in d.gold, t in d.predicted
+            m = per[t]
+            if g and p:
+                m.tp += 1
+            elif p:
+                m.fp += 1
+                m.errors.append(f"FP {d.key}")
+            elif g:
+                m.fn += 1
+                m.errors.append(f"FN {d.key}")
+    for m in per.values():
+        micro.tp += m.tp
+        micro.fp += m.fp
+        micro.fn += m.fn
+    return list(per.values()) + [micro]
+
+
+def table(metrics: list[Metrics]) -> str:
+    """A plain-text table: theme, support, P, R, F1."""
+    rows = [f"{'theme':<8} {'support':>7} {'P':>6} {'R':>6} {'F1':>6}"]
+    rows += [f"{m.name:<8} {m.support:>7} {m.precision:>6.2f} {m.recall:>6.2f} {m.f1:>6.2f}" for m in metrics]
+    return "\n".join(rows)
