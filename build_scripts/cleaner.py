@@ -49,7 +49,7 @@ _SPACE_IN_CJK_RE = re.compile(f"(?<=[{CJK_CONTEXT}])[{SPACE}]+(?=[{CJK_CONTEXT}]
 #: HTML export; ``XX``/``xx``/full-width ``ＸＸ`` not part of a Latin word;
 #: a lone ``_`` or ``__`` standing for a term (“_”目标); ``**``; ○○; and runs
 #: of two or more ×.
-PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_FORMS = (
     r"(?:&times;)+\*?|(?:times;){2,}\*?"
     r"|(?<![A-Za-z])[Xx\uff38\uff58]{2,}(?![A-Za-z])"
     r"|(?<![A-Za-z0-9_])_+(?![A-Za-z0-9_])"
@@ -57,6 +57,10 @@ PLACEHOLDER_RE = re.compile(
     r"|\u25cb{2,}"
     f"|{TIMES}{{2,}}"
 )
+#: Adjacent forms ("_×", "XX××") are one placeholder, and a lone × touching
+#: one belongs to it, so the replacement never sits next to a leftover ×
+#: (which keeps the cleaning idempotent).
+PLACEHOLDER_RE = re.compile(f"{TIMES}?(?:{_PLACEHOLDER_FORMS})(?:{_PLACEHOLDER_FORMS}|{TIMES})*")
 
 #: Half-width punctuation that has a full-width form used in Chinese text.
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
@@ -140,13 +144,19 @@ def clean_line(line: str) -> str:
 
     Order matters: spaces first (so a placeholder split by a space is seen
     whole), then placeholders (so ``XX,`` is followed by a Chinese mark and
-    its comma can be converted), then punctuation, then spaces again for
-    spaces that only became "inside Chinese" after the earlier steps.
+    its comma can be converted), then punctuation.
     """
-    line = normalize_space(line)
-    line = normalize_placeholders(line)
-    line = normalize_punctuation(line)
-    return normalize_space(line)
+    # The steps feed each other (a removed space joins two placeholders into
+    # one run), so repeat to a fixpoint.  Every pass only removes characters
+    # or turns half-width marks full-width, so this ends quickly.
+    while True:
+        before = line
+        line = normalize_space(line)
+        line = normalize_placeholders(line)
+        line = normalize_punctuation(line)
+        line = normalize_space(line)
+        if line == before:
+            return line
 
 
 def is_disclaimer(line: str) -> bool:

@@ -1,0 +1,47 @@
+# 工会讲话知识库 — the two set-up commands are `make site` and `make test`.
+# Everything is installed into .venv from pinned requirements; nothing
+# depends on what was installed by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+# The browser tests drive Debian's chromium; never let Playwright fetch one.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site test serve browser-deps clean
+
+$(BIN)/.runtime: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+		|| $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(BIN)/.test: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+## Build site/ from seeds/ (creates .venv and installs pinned dependencies).
+site: $(BIN)/.runtime
+	$(BIN)/mkdocs build --strict
+
+## Serve the site on http://127.0.0.1:8000 and rebuild on every change.
+serve: $(BIN)/.runtime
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+## Debian chromium (browser tests) and CJK fonts (readable screenshots).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+	@/usr/bin/chromium --version
+
+## Every test: unit, build, links, real browser.
+test: $(BIN)/.test browser-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf site site-offline tests/artifacts .pytest_cache

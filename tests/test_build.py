@@ -1,0 +1,148 @@
+"""The mkdocs site: strict build, generated pages, export, escaping."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from build_scripts import export
+from conftest import ROOT, SEEDS, mkdocs_build
+
+
+def make_project(tmp_path: Path, speeches: dict[str, str] | None = None) -> Path:
+    """A copy of the project config with its own seeds/ (the real seeds
+    unless ``speeches`` maps file names to texts)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy(ROOT / "themes.yml", project / "themes.yml")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("build_scripts/mkdocs_hook.py", str(ROOT / "build_scripts" / "mkdocs_hook.py"))
+    config = config.replace("build_scripts/data/userdict.txt", str(ROOT / "build_scripts" / "data" / "userdict.txt"))
+    config = re.sub(r"watch:\n(  - .*\n)+", "", config)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    seeds = project / "seeds"
+    if speeches is None:
+        shutil.copytree(SEEDS, seeds)
+    else:
+        seeds.mkdir()
+        for name, text in speeches.items():
+            (seeds / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def test_strict_build_makes_every_page(built_site, corpus):
+    for speech in corpus.speeches:
+        assert (built_site / "speeches" / speech.id / "index.html").is_file()
+        assert (built_site / "sources" / Path(speech.source).name).read_bytes() == (ROOT / speech.source).read_bytes()
+    for theme in corpus.themes:
+        assert (built_site / "themes" / theme.slug / "index.html").is_file()
+    for page in ("index.html", "speeches/index.html", "themes/index.html", "tags/index.html", "about/data/index.html"):
+        assert (built_site / page).is_file(), page
+
+
+def test_generated_pages_are_not_written_into_docs(built_site):
+    docs = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    assert docs == {"about/data.md", "about/index.md", "stylesheets/kb.css", "tags.md"}
+
+
+def test_corpus_json_is_the_export_and_utf8(built_site, corpus):
+    data = (built_site / "data" / "corpus.json").read_bytes()
+    assert data.decode("utf-8") == export.to_json(corpus)
+    assert "工会".encode("utf-8") in data and b"\\u" not in data
+
+
+def test_speech_page_structure(built_site):
+    html = (built_site / "speeches/002_3520ac743f25e09c/index.html").read_text(encoding="utf-8")
+    for anchor in ("part-1", "part-4", "part-2-1", "part-2-3", "part-1-p1", "salutation", "intro-1", "closing-1"):
+        assert f'id="{anchor}"' in html, anchor
+    # Theme badges link to the passage's entry on the theme page.
+    assert 'href="../../themes/weiquan-bangfu/#002_3520ac743f25e09c-part-2-1"' in html
+    # Metadata box, theme summary, notes, original.
+    for text in ("基本信息", "主题概览", "附注", "本文系邮箱投稿", "原文", "估计时期"):
+        assert text in html, text
+    assert 'class="kb-ph"' in html  # placeholders shown one visible way
+
+
+def test_theme_page_lists_passages_with_evidence_and_links_back(built_site):
+    html = (built_site / "themes/weiquan-bangfu/index.html").read_text(encoding="utf-8")
+    assert 'id="002_3520ac743f25e09c-part-2-1"' in html
+    assert "<mark>" in html
+    assert 'href="../../speeches/002_3520ac743f25e09c/#part-2-1"' in html
+    for other in ("fuwu-daju", "zishen-jianshe", "dang-de-lingdao"):
+        assert f'href="../{other}/"' in html
+
+
+def test_home_lists_counts_themes_and_speeches(built_site, corpus):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert f"<strong>{len(corpus.speeches)}</strong> 篇" in html
+    for theme in corpus.themes:
+        assert f'href="themes/{theme.slug}/"' in html
+
+
+def test_tags_index_lists_speeches_by_theme(built_site):
+    html = (built_site / "tags/index.html").read_text(encoding="utf-8")
+    for theme in ("服务大局", "维权帮扶", "自身建设", "党的领导"):
+        assert theme in html
+    assert "speeches/000_04ee43fed20adb21/" in html
+
+
+def test_search_index_is_segmented_with_the_domain_dictionary(built_site):
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(d["text"] for d in index["docs"])
+    # jieba output is joined with zero-width spaces; domain terms stay whole.
+    for term in ("职工之家", "厂务公开", "集体合同", "党建带工建", "困难职工"):
+        assert f"\u200b{term}\u200b" in text, term
+    assert any(d["title"] == "维权帮扶" for d in index["docs"])
+
+
+def test_no_external_fonts_or_scripts(built_site):
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+
+
+def test_untrusted_speech_text_is_shown_literally(tmp_path):
+    evil = ("危险讲话\n同志们：\n"
+            "<script>alert(1)</script>开场白[链接](javascript:alert(2))。\n"
+            "一、第一部分 {: onclick=alert(3) }\n"
+            "<img src=x onerror=alert(4)>正文**加粗**_斜_ `代码` {{ config }} {% raw %} <!-- material/tags -->。\n"
+            "--8<-- \"/etc/passwd\"\n"
+            "# 不是标题\n"
+            "二、第二部分\n| a | b |\n|---|---|\n正文。\n")
+    project = make_project(tmp_path, {"evil.txt": evil})
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "speeches/evil/index.html").read_text(encoding="utf-8")
+    html = page.split("<article", 1)[1].split("</article>", 1)[0]
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert 'onclick="alert' not in html and 'onerror="alert' not in html
+    assert 'href="javascript' not in html
+    assert "root:" not in html  # nothing was included
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ config }}" in html or "&#123;&#123; config &#125;&#125;" in html
+    assert "<table>" not in html.split('id="text"')[1].split('id="notes"')[0]
+    # Unchanged characters: every non-space character is in the page text.
+    assert "不是标题" in html and "**加粗**" in html.replace("&#42;", "*")
+
+
+def test_same_input_same_corpus_json(tmp_path):
+    project = make_project(tmp_path)
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert mkdocs_build(project, a).returncode == 0
+    assert mkdocs_build(project, b).returncode == 0
+    assert (a / "data/corpus.json").read_bytes() == (b / "data/corpus.json").read_bytes()
+    for page in ("index.html", "themes/weiquan-bangfu/index.html", "speeches/003_8934f3c4a65f5158/index.html",
+                 "search/search_index.json"):
+        assert (a / page).read_bytes() == (b / page).read_bytes(), page
+
+
+def test_broken_themes_stop_the_build_before_writing(tmp_path):
+    project = make_project(tmp_path)
+    (project / "themes.yml").write_text("themes:\n  - name: x\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode != 0
+    assert "themes.yml" in result.stderr + result.stdout
+    assert not site.exists()
