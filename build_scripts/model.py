@@ -46,7 +46,9 @@ class ThemeTag:
 
     @property
     def terms(self) -> list[str]:
-        return [e.term for e in self.evidence]
+        """Evidence terms, strongest first, each once (a heading cue can
+        also be a keyword of the passage)."""
+        return list(dict.fromkeys(e.term for e in self.evidence))
 
 
 @dataclass

@@ -123,16 +123,32 @@ def _cn(n: Optional[int]) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
+#: Badge colours for themes.yml entries without ``color`` (Material palette).
+FALLBACK_COLORS = ("#1565c0", "#c62828", "#2e7d32", "#ad1457", "#6a1b9a", "#ef6c00", "#00838f", "#4e342e")
+
+
+def theme_color(corpus: Corpus, theme: Theme) -> str:
+    """The theme's badge colour: its ``color`` or a fallback by position."""
+    return theme.color or FALLBACK_COLORS[corpus.themes.index(theme) % len(FALLBACK_COLORS)]
+
+
 def _badges(site: Site, speech: Speech, unit: Unit, prefix: str) -> str:
+    """A line of theme badges for ``unit``, each linking to the unit's
+    entry on the theme page; a section's line is labelled 本部分主题."""
     parts = []
     for tag in unit.tags:
         theme = site.corpus.theme(tag.theme)
         terms = "、".join(tag.terms[:8])
         parts.append(
             f"[{escape(theme.name)}]({prefix}{site.theme_page(theme)}#{site.theme_anchor(speech, unit)})"
-            f'{{ .kb-badge .kb-theme-{theme.slug} title="{escape_attr(f"得分 {tag.score:g}；证据：{terms}")}" }}'
+            f'{{ .kb-badge style="background:{theme_color(site.corpus, theme)}" '
+            f'title="{escape_attr(f"得分 {tag.score:g}；证据：{terms}")}" }}'
         )
-    return " ".join(parts) + "\n{: .kb-badges data-search-exclude }\n\n" if parts else ""
+    if not parts:
+        return ""
+    label = '<span class="kb-badges-label">本部分主题</span> ' if unit.kind == "section" else ""
+    css = ".kb-badges .kb-badges-section" if unit.kind == "section" else ".kb-badges"
+    return label + " ".join(parts) + f"\n{{: {css} data-search-exclude }}\n\n"
 
 
 def _unit_body(unit: Unit, terms: Optional[list[str]] = None) -> list[str]:
@@ -349,7 +365,7 @@ def render_theme_index(site: Site) -> str:
     lines += ['<div class="grid cards" markdown>', ""]
     for theme in site.corpus.themes:
         leaves, speeches = _counts(site.corpus, theme)
-        lines += [f"-   [**{escape(theme.name)}**]({theme.slug}.md){{ .kb-card-title .kb-theme-{theme.slug} }}", "",
+        lines += [f"-   [**{escape(theme.name)}**]({theme.slug}.md){{ .kb-card-title style=\"color:{theme_color(site.corpus, theme)}\" }}", "",
                   f"    {escape(theme.description)}", "",
                   f"    **{leaves}** 个段落/要点 · **{speeches}** 篇讲话", ""]
     return "\n".join(lines + ["</div>", ""])
@@ -368,7 +384,7 @@ def render_home(site: Site) -> str:
              "## 主题 { #themes }", "", '<div class="grid cards" markdown>', ""]
     for theme in corpus.themes:
         leaves, speeches = _counts(corpus, theme)
-        lines += [f"-   [**{escape(theme.name)}**](themes/{theme.slug}.md){{ .kb-card-title .kb-theme-{theme.slug} }}", "",
+        lines += [f"-   [**{escape(theme.name)}**](themes/{theme.slug}.md){{ .kb-card-title style=\"color:{theme_color(corpus, theme)}\" }}", "",
                   f"    {escape(theme.description)}", "",
                   f"    **{leaves}** 个段落/要点 · **{speeches}** 篇讲话", ""]
     lines += ["</div>", "", "## 讲话 { #speeches }", ""]
