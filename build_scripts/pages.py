@@ -254,13 +254,14 @@ def _speech_theme_summary(site: Site, speech: Speech) -> list[str]:
 
 
 def _notes(speech: Speech) -> list[str]:
-    items = [f"- 来源声明（不属于讲话正文）：{escape(n)}" for n in speech.notes]
+    items = [f"来源声明（不属于讲话正文）：{escape(u.text)}\n{{: #{u.id} .kb-unit .kb-note }}\n"
+             for u in speech.units if u.kind == "note"]
     if speech.placeholders:
         forms = "、".join(sorted({f"<code>{escape(p.original)}</code>" for p in speech.placeholders}))
         count = sum(p.count for p in speech.placeholders)
         lines_ = "、".join(str(n) for n in sorted({p.line for p in speech.placeholders}))
-        items.append(f"- 原文中有 {count} 处占位符（{forms}，第 {lines_} 行），"
-                     f"表示被隐去的名称，统一显示为 <span class=\"kb-ph\">{PLACEHOLDER}</span>。")
+        items.append(f"原文中有 {count} 处占位符（{forms}，第 {lines_} 行），"
+                     f"表示被隐去的名称，统一显示为 <span class=\"kb-ph\">{PLACEHOLDER}</span>。\n")
     if not items:
         return []
     return ["## 附注 { #notes }", ""] + items + [""]
