@@ -177,8 +177,10 @@ def render_speech(site: Site, speech: Speech) -> str:
         lines += [f"  - {_yaml_str(t)}" for t in _ordered(site, speech.themes)]
     lines += ["---", "", f"# {escape(speech.title)}", ""]
 
+    # A year read from the title is only what the title claims.
+    date_label = "标题所署年份" if m.date is not None and m.date.origin == "title" else "日期"
     rows = [("地点", m.place), ("会议", m.congress), ("场合", m.occasion), ("讲话人", m.speaker),
-            ("日期", m.date), ("出处", m.source), ("估计时期", m.period)]
+            (date_label, m.date), ("出处", m.source), ("估计时期", m.period)]
     lines += ['!!! info "基本信息"', "", "    | 项目 | 内容 | 依据 |", "    | --- | --- | --- |"]
     origin_label = {"text": "正文", "title": "标题", "inferred": "推断", "sidecar": "元数据文件", "default": "默认"}
     for label, mv in rows:
