@@ -24,6 +24,7 @@ import yaml
 
 from .cleaner import clean_line
 from .model import Corpus
+from .splitter import subpoint_heading
 from .tagger import Tagger
 
 
@@ -94,11 +95,15 @@ def seed_decisions(corpus: Corpus, labels: Iterable[dict]) -> list[Decision]:
 
 
 def text_decisions(tagger: Tagger, labels: Iterable[dict]) -> list[Decision]:
-    """Tag each labelled text on its own and compare."""
+    """Tag each labelled text on its own and compare.
+
+    A text that opens with a sub-point marker (二是增强服务中心大局意识。…)
+    gets its first sentence as heading, as the splitter would give it.
+    """
     out = []
     for item in labels:
         text = "\n".join(clean_line(line) for line in item["text"].splitlines())
-        predicted = frozenset(t.theme for t in tagger.tag(text))
+        predicted = frozenset(t.theme for t in tagger.tag(text, subpoint_heading(text)))
         out.append(Decision(item["text"][:24], frozenset(item["themes"]), predicted))
     return out
 

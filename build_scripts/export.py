@@ -7,8 +7,8 @@ on the site's 数据格式 page)::
      "themes": [{"name", "slug", "url", "description"}],
      "speeches": [{"id", "source", "title", "url", "meta": {…},
                    "units": [{"id", "parent", "kind", "number", "heading",
-                              "text", "themes", "evidence", "scores",
-                              "line", "url"}]}]}
+                              "text", "themes", "evidence", "evidence_detail",
+                              "scores", "line", "url"}]}]}
 
 Deterministic: same corpus, same bytes (no timestamps, no set order,
 ``ensure_ascii=False`` so Chinese stays readable).
@@ -82,6 +82,11 @@ def unit_dict(speech: Speech, unit: Unit) -> dict[str, Any]:
         "text": unit.text,
         "themes": unit.themes,
         "evidence": {t.theme: t.terms for t in unit.tags},
+        "evidence_detail": {
+            t.theme: [{"term": e.term, "weight": e.weight, "count": e.count, "cue": e.cue, "sentence": e.sentence}
+                      for e in t.evidence]
+            for t in unit.tags
+        },
         "scores": {t.theme: t.score for t in unit.tags},
         "line": unit.line,
         "url": unit_url(speech, unit),

@@ -88,6 +88,13 @@ def _heading_of(text: str) -> Optional[str]:
     return first if 0 < len(first) <= SUBPOINT_HEADING_MAX_CHARS else None
 
 
+def subpoint_heading(text: str) -> Optional[str]:
+    """The heading of a passage that starts with a sub-point marker
+    (一是…, 二要…, （三）…), as the splitter would give it; else None."""
+    m = SUBPOINT_RE.match(text)
+    return _heading_of(text) if m else None
+
+
 def is_title(line: str) -> bool:
     """True if a cleaned line looks like a speech title (short, no 。)."""
     return (

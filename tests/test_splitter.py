@@ -3,7 +3,7 @@
 import pytest
 
 from build_scripts.cleaner import clean
-from build_scripts.splitter import SUBPOINT_RE, check_lossless, chinese_numeral, split
+from build_scripts.splitter import SUBPOINT_RE, check_lossless, chinese_numeral, split, subpoint_heading
 from conftest import SEED_STRUCTURE, SEEDS
 
 
@@ -99,3 +99,8 @@ def test_out_of_sequence_numbering_is_text():
 @pytest.mark.parametrize("text, value", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("零", None), ("甲", None)])
 def test_chinese_numerals(text, value):
     assert chinese_numeral(text) == value
+
+
+def test_subpoint_heading_of_a_loose_passage():
+    assert subpoint_heading("二是增强服务中心大局意识。工会工作要以服从大局为己任。") == "二是增强服务中心大局意识"
+    assert subpoint_heading("工会工作要以服从大局为己任。") is None

@@ -22,7 +22,7 @@ def test_a_passage_about_rights_is_tagged_with_evidence(analyzer):
     assert [t.theme for t in tags] == ["维权帮扶"]
     terms = tags[0].terms
     assert {"集体合同", "困难职工", "送温暖", "金秋助学"} <= set(terms)
-    assert all(e.sentence in text for e in tags[0].evidence)
+    assert all(e.sentence in text and e.term in e.sentence for e in tags[0].evidence)
     assert tags[0].score > 0
 
 
@@ -72,7 +72,7 @@ def test_every_section_and_passage_of_the_seeds_is_tagged(corpus):
 
 
 SEED_FLOOR = {"服务大局": 0.85, "维权帮扶": 0.9, "自身建设": 0.8, "党的领导": 0.8, "micro": 0.88}
-HELDOUT_FLOOR = {"micro": 0.68}
+HELDOUT_FLOOR = {"micro": 0.72}
 
 
 def test_precision_recall_f1_on_the_seed_labels(corpus):
