@@ -17,6 +17,7 @@ Pages:
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -234,7 +235,6 @@ def _ordered(site: Site, names: list[str]) -> list[str]:
 
 def _yaml_str(text: str) -> str:
     # JSON strings are valid YAML scalars and escape everything needed.
-    import json
     return json.dumps(text, ensure_ascii=False)
 
 
