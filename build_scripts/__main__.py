@@ -46,9 +46,9 @@ def _evaluate(corpus: Corpus, args: argparse.Namespace) -> None:
 
     names = [t.name for t in corpus.themes]
     sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
-    if args.text_labels.exists():
-        tagger = Analyzer.from_lexicon(load_lexicon(args.themes)).tagger
-        sets.append(("held-out", evaluation.text_decisions(tagger, evaluation.load_labels(args.text_labels))))
+    tagger = Analyzer.from_lexicon(load_lexicon(args.themes)).tagger
+    for path in args.text_labels:
+        sets.append((path.name, evaluation.text_decisions(tagger, evaluation.load_labels(path))))
     for label, decisions in sets:
         metrics = evaluation.score(decisions, names)
         print(f"{label}: {len(decisions)} passages")
@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     p_tag.add_argument("files", nargs="+", type=Path, help="speech files (.txt, UTF-8)")
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
-    p_eval.add_argument("--text-labels", type=Path, default=ROOT / "tests" / "data" / "labels_heldout.yml")
+    p_eval.add_argument("--text-labels", type=Path, nargs="*",
+                        default=[ROOT / "tests" / "data" / "labels_heldout.yml", ROOT / "tests" / "data" / "labels_test.yml"],
+                        help="labelled passages of other speeches (default: the dev and test sets)")
     p_eval.add_argument("-v", "--verbose", action="store_true", help="list every false positive/negative")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
