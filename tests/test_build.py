@@ -1,7 +1,6 @@
 """The mkdocs site: strict build, generated pages, export, escaping."""
 
 import json
-import re
 import shutil
 from pathlib import Path
 
