@@ -17,7 +17,7 @@ import yaml
 
 from .cleaner import PLACEHOLDER
 from .model import Meta, MetaValue, PeriodClue
-from .splitter import chinese_numeral
+from .splitter import chinese_numeral, to_chinese_numeral
 from .tagger import SENTENCE_RE, sentences
 
 PERIOD_CLUES = Path(__file__).parent / "data" / "period_clues.yml"
@@ -40,14 +40,6 @@ _SINCE_RE = re.compile(r"^(?:召开)?以来")
 SPEAKER_RE = re.compile(f"我代表(?P<who>[{_HANX}、]{{1,30}}?(?:委|政府|人大|政协|组织))(?!、)")
 #: A year written in a title (2023工会代表大会…).
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-
-
-def _numeral(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def _sentence_of(text: str, start: int) -> str:
@@ -121,7 +113,7 @@ def _congress(text: str) -> tuple[Optional[MetaValue], Optional[MetaValue]]:
     if previous and previous[0].group("num"):
         m, place, sentence = previous
         n = chinese_numeral(m.group("num"))
-        return (MetaValue(f"第{_numeral(n + 1)}次代表大会", f"{sentence}（上一次为第{m.group('num')}次）", "inferred"),
+        return (MetaValue(f"第{to_chinese_numeral(n + 1)}次代表大会", f"{sentence}（上一次为第{m.group('num')}次）", "inferred"),
                 MetaValue(place, sentence))
     return None, None
 

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from .cleaner import PLACEHOLDER
 from .model import LEAF_KINDS, Corpus, Speech, Theme, Unit
+from .splitter import to_chinese_numeral
 
 #: ASCII punctuation that Markdown or its extensions (attr_list, tables,
 #: pymdownx inline syntaxes, Jinja-like macros) give meaning to.  Each is
@@ -102,26 +103,23 @@ class Site:
         return f"{speech.title}（{'，'.join(extra)}）" if extra else speech.title
 
 
+def tagged_units(speech: Speech, theme: Theme) -> tuple[list[Unit], list[Unit]]:
+    """(parts, leaf passages) of ``speech`` tagged with ``theme``."""
+    sections = [u for u in speech.units if u.kind == "section" and theme.name in u.themes]
+    leaves = [u for u in speech.units if u.kind in LEAF_KINDS and theme.name in u.themes]
+    return sections, leaves
+
+
 def _location(speech: Speech, unit: Unit) -> str:
     """Human-readable place of a unit in its speech: 第二部分 · 一是."""
     if unit.kind == "section":
-        return f"第{_cn(unit.number)}部分"
+        return f"第{to_chinese_numeral(unit.number)}部分"
     if unit.parent:
         parent = speech.unit(unit.parent)
         if unit.kind == "subpoint":
-            return f"第{_cn(parent.number)}部分 · 要点{_cn(unit.number)}"
-        return f"第{_cn(parent.number)}部分 · 段落{unit.id.rsplit('p', 1)[-1]}"
+            return f"第{to_chinese_numeral(parent.number)}部分 · 要点{to_chinese_numeral(unit.number)}"
+        return f"第{to_chinese_numeral(parent.number)}部分 · 段落{unit.id.rsplit('p', 1)[-1]}"
     return KIND_LABEL[unit.kind]
-
-
-def _cn(n: Optional[int]) -> str:
-    digits = "零一二三四五六七八九"
-    if n is None:
-        return ""
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 #: Badge colours for themes.yml entries without ``color`` (Material palette).
@@ -244,8 +242,7 @@ def _speech_theme_summary(site: Site, speech: Speech) -> list[str]:
         return lines + ["本篇讲话没有段落被标注主题。", ""]
     lines += ["| 主题 | 部分 | 段落/要点 | 涉及位置 |", "| --- | --- | --- | --- |"]
     for theme in site.corpus.themes:
-        secs = [u for u in speech.units if u.kind == "section" and theme.name in u.themes]
-        leaves = [u for u in speech.units if u.kind in LEAF_KINDS and theme.name in u.themes]
+        secs, leaves = tagged_units(speech, theme)
         if not secs and not leaves:
             lines.append(f"| {escape(theme.name)} | 0 | 0 | — |")
             continue
@@ -275,8 +272,7 @@ def render_theme(site: Site, theme: Theme) -> str:
     groups = []
     n_leaves = n_sections = 0
     for speech in corpus.speeches:
-        secs = [u for u in speech.units if u.kind == "section" and theme.name in u.themes]
-        leaves = [u for u in speech.units if u.kind in LEAF_KINDS and theme.name in u.themes]
+        secs, leaves = tagged_units(speech, theme)
         if secs or leaves:
             groups.append((speech, secs, leaves))
             n_leaves += len(leaves)
@@ -356,22 +352,25 @@ def render_speech_index(site: Site) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counts(corpus: Corpus, theme: Theme) -> tuple[int, int]:
-    leaves = sum(1 for s in corpus.speeches for u in s.units if u.kind in LEAF_KINDS and theme.name in u.themes)
-    speeches = sum(1 for s in corpus.speeches if theme.name in s.themes)
-    return leaves, speeches
+def _theme_cards(site: Site, prefix: str) -> list[str]:
+    """material grid cards, one per theme, with passage and speech counts;
+    ``prefix`` is the path from the page to themes/."""
+    corpus = site.corpus
+    lines = ['<div class="grid cards" markdown>', ""]
+    for theme in corpus.themes:
+        leaves = sum(len(tagged_units(s, theme)[1]) for s in corpus.speeches)
+        speeches = sum(1 for s in corpus.speeches if theme.name in s.themes)
+        lines += [f"-   [**{escape(theme.name)}**]({prefix}{theme.slug}.md)"
+                  f"{{ .kb-card-title style=\"color:{theme_color(corpus, theme)}\" }}", "",
+                  f"    {escape(theme.description)}", "",
+                  f"    **{leaves}** 个段落/要点 · **{speeches}** 篇讲话", ""]
+    return lines + ["</div>", ""]
 
 
 def render_theme_index(site: Site) -> str:
     lines = ["---", 'title: "主题"', "---", "", "# 主题", "",
              "每个段落和要点都按主题标注，并附有判定依据（命中的词语）。主题及其词表定义在 `themes.yml`。", ""]
-    lines += ['<div class="grid cards" markdown>', ""]
-    for theme in site.corpus.themes:
-        leaves, speeches = _counts(site.corpus, theme)
-        lines += [f"-   [**{escape(theme.name)}**]({theme.slug}.md){{ .kb-card-title style=\"color:{theme_color(site.corpus, theme)}\" }}", "",
-                  f"    {escape(theme.description)}", "",
-                  f"    **{leaves}** 个段落/要点 · **{speeches}** 篇讲话", ""]
-    return "\n".join(lines + ["</div>", ""])
+    return "\n".join(lines + _theme_cards(site, ""))
 
 
 def render_home(site: Site) -> str:
@@ -384,13 +383,9 @@ def render_home(site: Site) -> str:
              f"切分为 **{n_parts}** 个部分、**{n_sub}** 个要点，共 **{n_leaves}** 个段落级单元；"
              "每个部分和段落都标注了主题，并可按主题并排查阅。", "",
              "用右上角的搜索框检索全文（支持中文分词），或从下面的主题进入。", "",
-             "## 主题 { #themes }", "", '<div class="grid cards" markdown>', ""]
-    for theme in corpus.themes:
-        leaves, speeches = _counts(corpus, theme)
-        lines += [f"-   [**{escape(theme.name)}**](themes/{theme.slug}.md){{ .kb-card-title style=\"color:{theme_color(corpus, theme)}\" }}", "",
-                  f"    {escape(theme.description)}", "",
-                  f"    **{leaves}** 个段落/要点 · **{speeches}** 篇讲话", ""]
-    lines += ["</div>", "", "## 讲话 { #speeches }", ""]
+             "## 主题 { #themes }", ""]
+    lines += _theme_cards(site, "themes/")
+    lines += ["## 讲话 { #speeches }", ""]
     for s in corpus.speeches:
         lines.append(f"- [{escape(site.label(s))}](speeches/{s.id}.md)")
     lines += ["", "## 数据 { #data }", "",

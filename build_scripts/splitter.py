@@ -40,6 +40,16 @@ def chinese_numeral(text: str) -> Optional[int]:
     return _DIGITS[text] if len(text) == 1 else None
 
 
+def to_chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (1–99); the inverse of
+    ``chinese_numeral``."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
 # --- patterns ----------------------------------------------------------------
 
 #: Marks that end a sentence (or a clause that can be followed by a

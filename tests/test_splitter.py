@@ -3,7 +3,8 @@
 import pytest
 
 from build_scripts.cleaner import clean
-from build_scripts.splitter import SUBPOINT_RE, check_lossless, chinese_numeral, split, subpoint_heading
+from build_scripts.splitter import (SUBPOINT_RE, check_lossless, chinese_numeral, split, subpoint_heading,
+                                    to_chinese_numeral)
 from conftest import SEED_STRUCTURE, SEEDS
 
 
@@ -104,3 +105,8 @@ def test_chinese_numerals(text, value):
 def test_subpoint_heading_of_a_loose_passage():
     assert subpoint_heading("二是增强服务中心大局意识。工会工作要以服从大局为己任。") == "二是增强服务中心大局意识"
     assert subpoint_heading("工会工作要以服从大局为己任。") is None
+
+
+def test_numerals_round_trip():
+    assert [to_chinese_numeral(n) for n in (1, 10, 12, 20, 23)] == ["一", "十", "十二", "二十", "二十三"]
+    assert all(chinese_numeral(to_chinese_numeral(n)) == n for n in range(1, 100))
