@@ -39,16 +39,18 @@ def _summary(corpus: Corpus) -> str:
     return "\n".join(rows)
 
 
-def _evaluate(corpus: Corpus, args: argparse.Namespace) -> None:
+def _evaluate(args: argparse.Namespace) -> Corpus:
     from . import evaluation
     from .pipeline import Analyzer
     from .themes import load_lexicon
 
+    # One analyzer tags both the seeds and the loose passages.
+    analyzer = Analyzer.from_lexicon(load_lexicon(args.themes))
+    corpus = build_corpus(args.seeds, args.themes, analyzer=analyzer)
     names = [t.name for t in corpus.themes]
     sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
-    tagger = Analyzer.from_lexicon(load_lexicon(args.themes)).tagger
     for path in args.text_labels:
-        sets.append((path.name, evaluation.text_decisions(tagger, evaluation.load_labels(path))))
+        sets.append((path.name, evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
     for label, decisions in sets:
         metrics = evaluation.score(decisions, names)
         print(f"{label}: {len(decisions)} passages")
@@ -58,6 +60,7 @@ def _evaluate(corpus: Corpus, args: argparse.Namespace) -> None:
                 for e in m.errors:
                     print(f"  {m.name} {e}")
         print()
+    return corpus
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus = build_corpus(args.seeds, args.themes, files=args.files)
             sys.stdout.write(export.to_json(corpus))
         elif args.command == "evaluate":
-            corpus = build_corpus(args.seeds, args.themes)
-            _evaluate(corpus, args)
+            corpus = _evaluate(args)
         else:
             corpus = build_corpus(args.seeds, args.themes)
             if args.command == "export":

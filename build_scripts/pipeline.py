@@ -77,15 +77,18 @@ def _apply_override(speech: Speech, key: str, value: str) -> None:
     setattr(speech.meta, key, mv)
 
 
-def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Path]] = None) -> Corpus:
+def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Path]] = None,
+                 analyzer: Optional[Analyzer] = None) -> Corpus:
     """Build the corpus from every speech in ``seeds_dir``.
 
     ``files`` restricts the build to the given speech files (for the
     ``tag`` command); their ``source`` is then the path as given.
+    ``analyzer`` reuses an already loaded lexicon and segmenter (then
+    ``themes_path`` is not read).
     Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
     listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
-    lexicon = load_lexicon(themes_path)
+    lexicon = analyzer.lexicon if analyzer is not None else load_lexicon(themes_path)
     paths = list(files) if files is not None else reader.discover(seeds_dir)
 
     sidecars: dict[Path, dict[str, str]] = {}
@@ -97,7 +100,7 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     if problems:
         raise ConfigError(problems)
 
-    analyzer = Analyzer.from_lexicon(lexicon)
+    analyzer = analyzer or Analyzer.from_lexicon(lexicon)
     speeches: list[Speech] = []
     skipped: list[SkippedFile] = []
     for path in paths:

@@ -26,18 +26,18 @@ SEED_STRUCTURE = {
 
 
 @pytest.fixture(scope="session")
-def corpus():
-    from build_scripts.pipeline import build_corpus
-
-    return build_corpus(SEEDS, THEMES)
-
-
-@pytest.fixture(scope="session")
 def analyzer():
     from build_scripts.pipeline import Analyzer
     from build_scripts.themes import load_lexicon
 
     return Analyzer.from_lexicon(load_lexicon(THEMES))
+
+
+@pytest.fixture(scope="session")
+def corpus(analyzer):
+    from build_scripts.pipeline import build_corpus
+
+    return build_corpus(SEEDS, THEMES, analyzer=analyzer)
 
 
 def mkdocs_build(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
