@@ -217,7 +217,7 @@ def render_speech(site: Site, speech: Speech) -> str:
 
     lines += _notes(speech)
     name = speech.source.rsplit("/", 1)[-1]
-    lines += ["## 原文 { #original }", "",
+    lines += ["## 原文 { #original data-search-exclude }", "",
               "清理前的原始文本（未作任何修改）。也可下载原始文件："
               f"[{escape(name)}](../sources/{quote(name)})。", "",
               '<details class="kb-original"><summary>展开原文</summary>',

@@ -93,6 +93,9 @@ def test_search_index_is_segmented_with_the_domain_dictionary(built_site):
     for term in ("职工之家", "厂务公开", "集体合同", "党建带工建", "困难职工"):
         assert f"\u200b{term}\u200b" in text, term
     assert any(d["title"] == "维权帮扶" for d in index["docs"])
+    # The untouched original is shown on the page but not indexed again.
+    assert not [d["location"] for d in index["docs"] if d["location"].endswith("#original")]
+    assert "展开原文" not in text
 
 
 def test_no_external_fonts_or_scripts(built_site):
