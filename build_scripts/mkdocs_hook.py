@@ -7,18 +7,25 @@ files (``File.generated``) — nothing is written into docs/.  Works for
 ``mkdocs build`` and ``mkdocs serve`` alike (serve reloads the config, and
 so re-runs the pipeline, on every change to seeds/ or themes.yml; see
 ``watch`` in mkdocs.yml).
+
+Search: generated pages are kept out of mkdocs-material's own index
+(``on_page_markdown``); ``on_post_build`` replaces that index with the
+chunked bigram index of ``build_scripts.search_index``, built from the corpus
+model (passage by passage) plus material's entries for the hand-written pages.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from build_scripts import export, pages
+from build_scripts import export, pages, search_index
 from build_scripts.errors import KnowledgeBaseError
 from build_scripts.model import Corpus
 from build_scripts.pipeline import build_corpus
@@ -26,6 +33,8 @@ from build_scripts.pipeline import build_corpus
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 
 _corpus: dict[str, Corpus] = {}
+#: src_uri → url of every page this hook generated in the current build.
+_generated: dict[str, str] = {}
 
 
 def project_root(config: MkDocsConfig) -> Path:
@@ -47,8 +56,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     corpus = _corpus["current"]
+    _generated.clear()
     for path, markdown in pages.render_pages(corpus).items():
-        files.append(File.generated(config, path, content=markdown))
+        file = File.generated(config, path, content=markdown)
+        files.append(file)
+        _generated[path] = file.url
     files.append(File.generated(config, "data/corpus.json", content=export.to_json(corpus).encode("utf-8")))
     files.append(File.generated(config, "data/corpus.schema.json",
                                 content=export.SCHEMA_PATH.read_bytes()))
@@ -60,3 +72,35 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         content = source.read_bytes() if source.is_file() else speech.original.encode("utf-8")
         files.append(File.generated(config, f"sources/{name}", content=content))
     return files
+
+
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+    # Our own index covers generated pages passage by passage; material's
+    # would index them again (and spend most of a large build in jieba).
+    if page.file.src_uri in _generated:
+        page.meta["search"] = {"exclude": True}
+    return markdown
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    corpus = _corpus["current"]
+    site_dir = Path(config.site_dir)
+    material_index = site_dir / "search" / "search_index.json"
+    if not material_index.is_file():  # search plugin disabled
+        return
+    material = json.loads(material_index.read_text(encoding="utf-8"))
+    site = pages.Site(corpus)
+    url = _generated.get
+    entries = [search_index.SearchPage(url("index.md"), config.site_name, "home",
+                                       [search_index.SearchDoc("", config.site_name, config.site_name, "page")])]
+    entries += [search_index.speech_page(s, url(site.speech_page(s))) for s in corpus.speeches]
+    entries += [search_index.theme_page(t.name, t.description, url(site.theme_page(t))) for t in corpus.themes]
+    generated = set(_generated.values())
+    entries += search_index.material_pages(material, exclude=lambda location: location in generated)
+    index = search_index.build(entries, base_config=material.get("config"))
+    shutil.rmtree(site_dir / "search" / "kb", ignore_errors=True)
+    for path, content in index.files.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    log.info("search index: %d documents, %d keys, %d shards", index.docs, index.keys, index.shards)

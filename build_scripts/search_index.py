@@ -1,0 +1,326 @@
+"""The Chinese full-text search index: a chunked, positional character-bigram index.
+
+Knows nothing of mkdocs.  ``mkdocs_hook`` collects the pages (speech and theme
+pages from the corpus model, hand-written pages from mkdocs-material's own
+index), and ``build`` turns them into files under ``search/``, read by the
+replacement search worker ``overrides/assets/javascripts/workers/kb-search.js``
+behind mkdocs-material's unchanged search box.
+
+Why bigrams and not words: a word index finds only what the segmenter cut out
+as a word, so 权益 is lost inside 合法权益 and 纽带 inside 桥梁纽带.  Every
+character bigram with its positions finds *every* substring of the corpus
+(the standard CJK approach, e.g. Lucene's CJKAnalyzer), and positions make
+exact-phrase matching exact.  Why chunked: the whole index is never shipped;
+keys are hashed into ``shard_count`` files and a query fetches only the
+shards of its own bigrams, plus the text of the passages it shows.
+
+Files written (paths relative to the site root):
+
+``search/search_index.json``
+    what mkdocs-material's search box loads and hands to the worker:
+    ``{"config": {..., "kb": MANIFEST}, "docs": []}``.  MANIFEST is
+    ``{"version", "shards", "docs", "pages": [[location, title, kind,
+    first_doc], ...]}``.
+``search/kb/p<k>.js``
+    postings shard *k*: ``kbLoaded("p<k>", {key: value})``.  A bigram key's
+    value is ``"doc:pos,pos;doc:pos"`` (doc and position deltas in base 36,
+    positions in code points of the folded text); a single-character key's
+    value is ``"doc:tf;doc:tf"`` (deltas, base 36).
+``search/kb/d<n>.js``
+    the documents of page *n*: ``kbLoaded("d<n>", [[anchor, title, text,
+    kind], ...])``.
+
+Shards are JavaScript, not JSON, so that the worker can load them with
+``importScripts`` — the only loader that also works from ``file://`` (the
+iframe-worker shim turns it into ``<script>`` tags).  Their content is
+``json.dumps`` output, which never leaves a string literal, so speech text
+cannot become code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Callable, Iterable, Optional
+
+from .model import LEAF_KINDS, Corpus, Speech, Unit
+
+#: Index format; the worker refuses a manifest of another version.
+VERSION = 1
+
+#: Target size of one postings shard, in bytes.  A query of n characters
+#: fetches at most 2n - 1 shards; 48 KB keeps a typical query well under the
+#: 1 MB budget of the scale issue while keeping the file count small.
+SHARD_BYTES = 48_000
+
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+# --- characters -------------------------------------------------------------
+
+#: Full-width ASCII forms FF01–FF5E map to ASCII 21–7E by this offset.
+_FULLWIDTH_OFFSET = 0xFEE0
+#: The ideographic space, folded to an ASCII space (a separator).
+_IDEOGRAPHIC_SPACE = 0x3000
+
+
+def fold_char(ch: str) -> str:
+    """One character → its search form; always exactly one character.
+
+    Full-width ASCII (ＡＢＣ１２３) → ASCII, A–Z → a–z.  Nothing else changes,
+    so a position in the folded text is a position in the original text,
+    which is what lets the worker highlight the original.  The worker's
+    ``fold`` is the same function; keep them in step.
+    """
+    cp = ord(ch)
+    if 0xFF01 <= cp <= 0xFF5E:
+        cp -= _FULLWIDTH_OFFSET
+    elif cp == _IDEOGRAPHIC_SPACE:
+        cp = 0x20
+    if 0x41 <= cp <= 0x5A:
+        cp += 0x20
+    return chr(cp)
+
+
+def is_indexed(ch: str) -> bool:
+    """Letters and numbers (Unicode categories L* and N*) are indexed;
+    punctuation, symbols (× of a placeholder) and spaces separate terms.
+    Same class as the worker's ``/[\\p{L}\\p{N}]/u``."""
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def fold(text: str) -> str:
+    """``fold_char`` over ``text`` (same length)."""
+    return "".join(fold_char(c) for c in text)
+
+
+def key_hash(key: str) -> int:
+    """32-bit FNV-1a over the code points of ``key``: which shard a key lives
+    in.  The worker computes the same (``Math.imul`` with the FNV prime)."""
+    h = 0x811C9DC5
+    for ch in key:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _b36(n: int) -> str:
+    if n == 0:
+        return "0"
+    out = []
+    while n:
+        n, r = divmod(n, 36)
+        out.append(_BASE36[r])
+    return "".join(reversed(out))
+
+
+# --- documents --------------------------------------------------------------
+
+@dataclass
+class SearchDoc:
+    """One searchable unit: a passage, a part heading, or a whole page.
+
+    ``anchor`` is '' for the page itself, else the HTML id on the page.
+    ``title`` is what the result list shows above ``text``; ``text`` is what
+    is indexed and shown (plain text, never HTML).
+    """
+
+    anchor: str
+    title: str
+    text: str
+    kind: str
+
+
+@dataclass
+class SearchPage:
+    """A page and its documents; the first document is the page itself."""
+
+    location: str
+    title: str
+    kind: str
+    docs: list[SearchDoc] = field(default_factory=list)
+
+
+def _short(text: str, limit: int = 28) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Result-list labels of units outside the numbered parts.
+_KIND_TITLE = {"salutation": "称呼", "intro": "开场", "closing": "结束语"}
+
+
+def speech_page(speech: Speech, location: str) -> SearchPage:
+    """The search documents of one speech page: the page (title and
+    metadata), each part heading, and each leaf passage (sub-point,
+    paragraph, intro, closing) with its own anchor.  Notes (source
+    disclaimers) are not speech text and are left out."""
+    m = speech.meta
+    facts = [mv.value for mv in (m.place, m.congress, m.occasion, m.speaker, m.date, m.source) if mv is not None]
+    page = SearchPage(location, speech.title, "speech")
+    page.docs.append(SearchDoc("", speech.title, "　".join([speech.title] + facts), "page"))
+    for unit in speech.units:
+        if unit.kind == "section":
+            page.docs.append(SearchDoc(unit.id, unit.heading or unit.text, unit.heading or unit.text, "section"))
+        elif unit.kind in LEAF_KINDS and unit.kind != "note":
+            page.docs.append(SearchDoc(unit.id, _unit_title(speech, unit), unit.text, unit.kind))
+    return page
+
+
+def _unit_title(speech: Speech, unit: Unit) -> str:
+    if unit.parent:
+        part = speech.unit(unit.parent)
+        head = _short(part.heading or "")
+        if unit.kind == "subpoint" and unit.heading:
+            return f"{head} · {_short(unit.heading, 24)}"
+        return head
+    return _KIND_TITLE.get(unit.kind, unit.kind)
+
+
+def theme_page(name: str, description: str, location: str) -> SearchPage:
+    """A theme page is found by its name and description; its passages are
+    the speeches' own and are found there, not twice."""
+    page = SearchPage(location, name, "theme")
+    page.docs.append(SearchDoc("", name, f"{name}　{description}", "page"))
+    return page
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _plain(markup: str) -> str:
+    parser = _TextOnly()
+    parser.feed(markup.replace("\u200b", ""))
+    parser.close()
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+
+
+def material_pages(index: dict, exclude: Callable[[str], bool]) -> list[SearchPage]:
+    """Pages from mkdocs-material's ``search_index.json`` (its ``docs``:
+    ``location``, ``title``, ``text`` as HTML with jieba's zero-width spaces),
+    except those ``exclude(location)`` names.  Used for the hand-written
+    pages in docs/; material already split them into sections."""
+    pages: dict[str, SearchPage] = {}
+    for entry in index.get("docs", []):
+        location = str(entry.get("location", ""))
+        path, _, anchor = location.partition("#")
+        if exclude(path):
+            continue
+        title = _plain(str(entry.get("title", "")))
+        text = _plain(str(entry.get("text", "")))
+        page = pages.get(path)
+        if page is None:
+            page = pages[path] = SearchPage(path, title, "doc")
+            page.docs.append(SearchDoc("", title, title, "page"))
+        if anchor:
+            page.docs.append(SearchDoc(anchor, title, text or title, "section"))
+        elif text:
+            page.docs[0].text = f"{title}　{text}"
+    return list(pages.values())
+
+
+# --- the index --------------------------------------------------------------
+
+@dataclass
+class SearchIndex:
+    """The built index: site-relative path → file content, and figures."""
+
+    files: dict[str, bytes]
+    docs: int
+    keys: int
+    shards: int
+
+
+def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
+          base_config: Optional[dict] = None) -> SearchIndex:
+    """Index ``pages`` (in the order given: that order is the result order
+    among equals, so give nav order).
+
+    Every document gets a global number; each indexed character (see
+    ``is_indexed``) of its folded ``text`` is posted under its own key
+    (document frequency only) and, with the next character when that is
+    indexed too, under the bigram key (with positions).  ``base_config`` is
+    mkdocs-material's search ``config`` (lang, separator, …), kept so its
+    page highlighter (``?h=``) works; the manifest is added as
+    ``config["kb"]``.  Output is byte-identical for the same input.
+    """
+    pages = list(pages)
+    bigrams: dict[str, dict[int, list[int]]] = {}
+    unigrams: dict[str, dict[int, int]] = {}
+    manifest_pages = []
+    doc_files: dict[str, bytes] = {}
+    n = 0
+    for page_no, page in enumerate(pages):
+        manifest_pages.append([page.location, page.title, page.kind, n])
+        rows = []
+        for doc in page.docs:
+            text = fold(doc.text)
+            prev_ok = False
+            for i, ch in enumerate(text):
+                ok = is_indexed(ch)
+                if ok:
+                    counts = unigrams.setdefault(ch, {})
+                    counts[n] = counts.get(n, 0) + 1
+                    if prev_ok:
+                        bigrams.setdefault(text[i - 1] + ch, {}).setdefault(n, []).append(i - 1)
+                prev_ok = ok
+            rows.append([doc.anchor, doc.title, doc.text, doc.kind])
+            n += 1
+        doc_files[f"search/kb/d{page_no}.js"] = _script(f"d{page_no}", rows)
+
+    encoded: dict[str, str] = {}
+    for key, docs in bigrams.items():
+        parts, prev = [], 0
+        for doc in sorted(docs):
+            positions, last, deltas = docs[doc], 0, []
+            for p in positions:
+                deltas.append(_b36(p - last))
+                last = p
+            parts.append(f"{_b36(doc - prev)}:{','.join(deltas)}")
+            prev = doc
+        encoded[key] = ";".join(parts)
+    for key, counts in unigrams.items():
+        parts, prev = [], 0
+        for doc in sorted(counts):
+            parts.append(f"{_b36(doc - prev)}:{_b36(counts[doc])}")
+            prev = doc
+        encoded[key] = ";".join(parts)
+
+    total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
+    shards = 1
+    while total / shards > shard_bytes:
+        shards *= 2
+    buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+    for key in sorted(encoded):
+        buckets[key_hash(key) % shards][key] = encoded[key]
+
+    files = dict(doc_files)
+    for k, bucket in enumerate(buckets):
+        files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode())
+        digest.update(files[path])
+    manifest = {"format": VERSION, "version": digest.hexdigest()[:12], "shards": shards,
+                "docs": n, "pages": manifest_pages}
+    config = dict(base_config or {})
+    config["kb"] = manifest
+    files["search/search_index.json"] = json.dumps(
+        {"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    ).encode("utf-8")
+    return SearchIndex(files=files, docs=n, keys=len(encoded), shards=shards)
+
+
+def _script(name: str, data) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f'kbLoaded("{name}",{payload});\n'.encode("utf-8")
+

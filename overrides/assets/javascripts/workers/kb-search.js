@@ -1,0 +1,519 @@
+/*
+ * kb-search.js — the knowledge base's search worker.
+ *
+ * Replaces mkdocs-material's search worker (lunr) behind material's own
+ * search box and result list: it speaks the same four messages (SETUP,
+ * READY, QUERY, RESULT; see material's
+ * src/templates/assets/javascripts/integrations/search/worker/message) and
+ * returns results in material's shape (SearchItem[][], one list per page,
+ * the page first).  overrides/main.html points material at this file.
+ *
+ * The index (build_scripts/search_index.py) is a positional character-bigram
+ * index split into shards; a query loads only the shards of its own keys and
+ * the text of the pages it shows, with importScripts — which also works from
+ * file:// under the iframe-worker shim that material's offline plugin uses.
+ *
+ * Query semantics (what the tests in tests/test_search.py hold us to):
+ *   - whitespace and punctuation separate terms; every term is an exact
+ *     phrase, and all terms are required (AND);
+ *   - tier 0: passages holding every term as an exact phrase;
+ *   - tier 1: passages where a term's pieces (its longest substrings that
+ *     occur in the corpus, at least two characters each; 的/和/与… dropped)
+ *     all occur close together — 困难职工…帮扶;
+ *   - tier 2 (several terms only): passages holding some of the terms;
+ *   - nothing else: a query whose words are not in the corpus finds nothing.
+ *
+ * Everything shown is HTML-escaped here: material inserts the strings with
+ * innerHTML, and speech text is untrusted.
+ */
+"use strict"
+
+/* Message types: material's SearchMessageType */
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+
+/* Index format this worker reads (search_index.VERSION) */
+const FORMAT = 1
+
+/* Pages whose passages are loaded before the first answer; material renders
+   ten result items at once, the rest when scrolled to */
+const FIRST_PAGES = 10
+/* Pages whose passages are loaded at all; further pages show title and count */
+const MAX_PAGES = 100
+/* Passages shown open per page; the rest go under material's "more" */
+const OPEN_PER_PAGE = 3
+/* Snippet length and lead-in, in UTF-16 code units */
+const SNIPPET = 120, LEAD = 24
+/* Characters that join the words of a phrase; dropped when a phrase is
+   split into pieces (党的领导 → 党 领导) */
+const JOINERS = new Set([..."的和与及之了在对把被并或而是"])
+/* A term's pieces must lie within this many characters of each other */
+const WINDOW = term => Math.max(16, 3 * term.length)
+
+let manifest = null
+let base = null
+let latest = 0
+const shards = new Map()
+const postings = new Map()
+const phrases = new Map()
+
+/* Called by every shard script */
+function kbLoaded(name, data) {
+  shards.set(name, data)
+}
+self.kbLoaded = kbLoaded
+
+/* ------------------------------------------------------------------------ */
+
+/* Under the iframe-worker shim (file://) this script runs in an iframe, where
+   self.location is not the script's own address */
+function scriptUrl() {
+  if (typeof document !== "undefined") {
+    const el = document.querySelector("script[src*='kb-search']")
+    if (el)
+      return el.src
+  }
+  return self.location.href
+}
+
+async function load(names) {
+  const missing = [...new Set(names)].filter(name => !shards.has(name))
+  if (!missing.length)
+    return
+  const urls = missing.map(name =>
+    new URL(`search/kb/${name}.js?v=${manifest.version}`, base).href)
+  await importScripts(...urls)
+  for (const name of missing)
+    if (!shards.has(name))
+      throw new Error(`search shard ${name} did not load`)
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* Same as search_index.fold_char: full-width ASCII → ASCII, A–Z → a–z,
+   ideographic space → space; keeps the UTF-16 length */
+function fold(text) {
+  let out = ""
+  for (const ch of text) {
+    let cp = ch.codePointAt(0)
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+      cp -= 0xFEE0
+    else if (cp === 0x3000)
+      cp = 0x20
+    if (cp >= 0x41 && cp <= 0x5A)
+      cp += 0x20
+    out += String.fromCodePoint(cp)
+  }
+  return out
+}
+
+/* Same as search_index.is_indexed */
+const INDEXED = /[\p{L}\p{N}]/u
+
+/* Same as search_index.key_hash: 32-bit FNV-1a over code points */
+function keyHash(key) {
+  let h = 0x811C9DC5
+  for (const ch of key)
+    h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0
+  return h
+}
+
+function shardOf(key) {
+  return `p${keyHash(key) % manifest.shards}`
+}
+
+/* key → Map(doc → positions) for a bigram, Map(doc → count) for a character */
+function posting(key) {
+  let map = postings.get(key)
+  if (map)
+    return map
+  map = new Map()
+  const raw = (shards.get(shardOf(key)) || {})[key]
+  if (raw) {
+    const single = [...key].length === 1
+    let doc = 0
+    for (const entry of raw.split(";")) {
+      const [d, rest] = entry.split(":")
+      doc += parseInt(d, 36)
+      if (single) {
+        map.set(doc, parseInt(rest, 36))
+      } else {
+        let p = 0
+        map.set(doc, rest.split(",").map(x => (p += parseInt(x, 36))))
+      }
+    }
+  }
+  postings.set(key, map)
+  return map
+}
+
+/* An array of characters (a term) → Map(doc → start positions), or for a
+   single character Map(doc → number of occurrences) */
+function phrase(chars) {
+  const key = chars.join("")
+  let result = phrases.get(key)
+  if (result)
+    return result
+  result = new Map()
+  if (chars.length === 1) {
+    for (const [doc, count] of posting(key))
+      result.set(doc, count)
+  } else {
+    const lists = []
+    for (let i = 0; i + 1 < chars.length; i++)
+      lists.push([i, posting(chars[i] + chars[i + 1])])
+    lists.sort((a, b) => a[1].size - b[1].size)
+    const [offset, rarest] = lists[0]
+    for (const [doc, positions] of rarest) {
+      let starts = positions.map(p => p - offset)
+      for (let j = 1; j < lists.length && starts.length; j++) {
+        const other = lists[j][1].get(doc)
+        if (!other) {
+          starts = []
+          break
+        }
+        const at = new Set(other)
+        starts = starts.filter(s => at.has(s + lists[j][0]))
+      }
+      if (starts.length)
+        result.set(doc, starts)
+    }
+  }
+  phrases.set(key, result)
+  return result
+}
+
+function count(value) {
+  return Array.isArray(value) ? value.length : value
+}
+
+/* Does `piece` (at `offset` in the term) occur anywhere but inside an
+   occurrence of the whole term (`whole`: Map doc → starts)? */
+function standsAlone(piece, offset, whole) {
+  for (const [doc, starts] of phrase(piece)) {
+    const inside = whole.get(doc)
+    if (!inside)
+      return true
+    const at = new Set(inside)
+    if (starts.some(s => !at.has(s - offset)))
+      return true
+  }
+  return false
+}
+
+/* A term → its pieces, for passages that say the same in other words
+   (困难职工帮扶 → 困难职工 … 帮扶): greedy longest substrings, at least two
+   characters, that occur in the corpus on their own, not only inside the
+   term.  Lone joiners (的, 和 …) are dropped; any other lone character means
+   the term has no such reading (null), as has a term of one piece */
+function pieces(chars, whole) {
+  const out = []
+  let i = 0
+  while (i < chars.length) {
+    let j = chars.length
+    while (j > i + 1 && !standsAlone(chars.slice(i, j), i, whole))
+      j--
+    if (j === i + 1) {
+      if (!JOINERS.has(chars[i]))
+        return null
+    } else {
+      out.push(chars.slice(i, j))
+    }
+    i = j
+  }
+  return out.length > 1 ? out : null
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* Query → terms: runs of indexed characters, folded */
+function parse(query) {
+  const terms = []
+  let run = [], raw = ""
+  for (const ch of query) {
+    const f = fold(ch)
+    if (INDEXED.test(f)) {
+      run.push(f)
+      raw += ch
+    } else if (run.length) {
+      terms.push({ chars: run, text: raw })
+      run = []
+      raw = ""
+    }
+  }
+  if (run.length)
+    terms.push({ chars: run, text: raw })
+  /* The same term twice adds nothing */
+  const seen = new Set()
+  return terms.filter(t => !seen.has(t.chars.join("")) && seen.add(t.chars.join("")))
+}
+
+function keysOf(terms) {
+  const keys = []
+  for (const { chars } of terms)
+    if (chars.length === 1)
+      keys.push(chars[0])
+    else
+      for (let i = 0; i + 1 < chars.length; i++)
+        keys.push(chars[i] + chars[i + 1])
+  return keys
+}
+
+function idf(df) {
+  return Math.log(1 + manifest.docs / Math.max(df, 1))
+}
+
+/* Page number of a global document number (pages hold consecutive docs) */
+function pageOf(doc) {
+  const pages = manifest.pages
+  let lo = 0, hi = pages.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (pages[mid][3] <= doc)
+      lo = mid
+    else
+      hi = mid - 1
+  }
+  return lo
+}
+
+/* Does the doc hold all pieces within `window` characters? */
+function near(doc, parts, window) {
+  const events = []
+  parts.forEach((chars, k) => {
+    for (const s of phrase(chars).get(doc) || [])
+      events.push([s, k, chars.length])
+  })
+  events.sort((a, b) => a[0] - b[0])
+  const seen = new Array(parts.length).fill(0)
+  let have = 0, lo = 0
+  for (let hi = 0; hi < events.length; hi++) {
+    if (seen[events[hi][1]]++ === 0)
+      have++
+    while (have === parts.length) {
+      if (events[hi][0] + events[hi][2] - events[lo][0] <= window)
+        return true
+      if (--seen[events[lo][1]] === 0)
+        have--
+      lo++
+    }
+  }
+  return false
+}
+
+/* The matches of a query: Map(doc → { tier, score, found: [chars…],
+   missing: [term text…] }) */
+function match(terms) {
+  const exact = terms.map(t => phrase(t.chars))
+  const split = terms.map((t, i) => t.chars.length > 1 ? pieces(t.chars, exact[i]) : null)
+  const hits = new Map()
+  const hit = doc => {
+    let h = hits.get(doc)
+    if (!h)
+      hits.set(doc, h = { exact: 0, partial: 0, score: 0, found: [], missing: [] })
+    return h
+  }
+  terms.forEach((term, i) => {
+    const weight = idf(exact[i].size)
+    for (const [doc, tf] of exact[i]) {
+      const h = hit(doc)
+      h.exact++
+      h.score += weight * (1 + Math.log(count(tf)))
+      h.found.push(term.chars)
+    }
+    if (split[i]) {
+      const docs = split[i].map(p => phrase(p))
+      const [first, ...rest] = [...docs].sort((a, b) => a.size - b.size)
+      for (const doc of first.keys())
+        if (!exact[i].has(doc) && rest.every(d => d.has(doc)) && near(doc, split[i], WINDOW(term.chars))) {
+          const h = hit(doc)
+          h.partial++
+          h.score += 0.5 * split[i].reduce((s, p, k) => s + idf(docs[k].size), 0)
+          h.found.push(...split[i])
+          h.missing.push(term.text)
+        }
+    }
+  })
+  for (const [doc, h] of hits) {
+    const matched = h.exact + h.partial
+    h.tier = matched < terms.length ? 2 : h.partial ? 1 : 0
+    if (h.tier === 2) {
+      if (terms.length < 2) {
+        hits.delete(doc)
+        continue
+      }
+      const have = new Set(h.found.map(c => c.join("")))
+      for (const t of terms)
+        if (!have.has(t.chars.join("")) && !h.missing.includes(t.text))
+          h.missing.push(t.text)
+    }
+  }
+  return hits
+}
+
+/* ------------------------------------------------------------------------ */
+
+function escapeHTML(text) {
+  return text.replace(/[&<>"']/g, ch => `&#${ch.charCodeAt(0)};`)
+}
+
+/* text → HTML with every occurrence of the found phrases in <mark>; when
+   `limit` is given, a window of the text around the first one */
+function mark(text, found, limit) {
+  const folded = fold(text)
+  const ranges = []
+  for (const p of [...found].sort((a, b) => b.length - a.length)) {
+    if (!p)
+      continue
+    for (let at = folded.indexOf(p); at >= 0; at = folded.indexOf(p, at + p.length))
+      if (ranges.every(([s, e]) => at + p.length <= s || at >= e))
+        ranges.push([at, at + p.length])
+  }
+  ranges.sort((a, b) => a[0] - b[0])
+  let start = 0, end = text.length
+  if (limit && text.length > limit) {
+    start = ranges.length ? Math.max(0, ranges[0][0] - LEAD) : 0
+    end = Math.min(text.length, start + limit)
+    start = Math.max(0, Math.min(start, end - limit))
+  }
+  let out = start > 0 ? "…" : ""
+  let at = start
+  for (const [s, e] of ranges) {
+    if (e <= start || s >= end)
+      continue
+    out += escapeHTML(text.slice(at, Math.max(s, at)))
+    out += `<mark>${escapeHTML(text.slice(Math.max(s, at), Math.min(e, end)))}</mark>`
+    at = Math.min(e, end)
+  }
+  out += escapeHTML(text.slice(at, end))
+  return end < text.length ? out + "…" : out
+}
+
+/* The terms map material shows: found phrases true, missing terms false */
+function termsOf(hit) {
+  const terms = {}
+  for (const chars of hit.found)
+    terms[chars.join("")] = true
+  for (const text of hit.missing)
+    terms[text] = false
+  return terms
+}
+
+/* Group hits by page, best page first */
+function groups(hits, terms) {
+  const query = terms.map(t => t.chars.join("")).join(" ")
+  const byPage = new Map()
+  for (const [doc, h] of hits) {
+    const page = pageOf(doc)
+    const [, title, kind, first] = manifest.pages[page]
+    if (doc === first) {
+      /* A page whose name is the query is the answer to it */
+      const name = fold(title)
+      if (name === query)
+        h.score += 1000
+      else if (terms.every(t => name.includes(t.chars.join(""))))
+        h.score += kind === "theme" ? 100 : 10
+    }
+    let g = byPage.get(page)
+    if (!g)
+      byPage.set(page, g = { page, tier: 3, score: 0, docs: [] })
+    g.docs.push([doc, h])
+    g.tier = Math.min(g.tier, h.tier)
+  }
+  for (const g of byPage.values()) {
+    g.score = Math.max(...g.docs.filter(([, h]) => h.tier === g.tier).map(([, h]) => h.score))
+    g.docs.sort((a, b) => a[1].tier - b[1].tier || a[0] - b[0])
+  }
+  return [...byPage.values()].sort((a, b) =>
+    a.tier - b.tier || b.score - a.score || a.page - b.page)
+}
+
+/* One page's result list in material's shape: the page, then its passages */
+function render(group, withText) {
+  const [location, title, , first] = manifest.pages[group.page]
+  const rows = withText ? shards.get(`d${group.page}`) : null
+  const score = 1 + group.score
+  const pageHit = group.docs.find(([doc]) => doc === first)
+  const passages = group.docs.filter(([doc]) => doc !== first)
+  const all = group.docs.map(([, h]) => h)
+  const count = `<span class="kb-search-count">${group.docs.length} 处</span>`
+  const article = {
+    location,
+    title: `${mark(title, all.flatMap(h => h.found.map(c => c.join(""))))} ${count}`,
+    text: pageHit && rows ? mark(rows[0][2], pageHit[1].found.map(c => c.join("")), SNIPPET) : "",
+    score,
+    terms: termsOf(pageHit ? pageHit[1] : all[0])
+  }
+  const items = [article]
+  if (rows)
+    passages.forEach(([doc, h], k) => {
+      const [anchor, heading, text] = rows[doc - first]
+      const found = h.found.map(c => c.join(""))
+      items.push({
+        location: `${location}#${anchor}`,
+        title: mark(heading, found),
+        text: mark(text, found, SNIPPET),
+        score: k < OPEN_PER_PAGE ? score : score - 1,
+        terms: termsOf(h)
+      })
+    })
+  else if (!pageHit)
+    article.text = `${passages.length} 段匹配`
+  return items
+}
+
+async function search(query, id, reply) {
+  const terms = parse(query)
+  if (!terms.length)
+    return reply({ items: [] })
+  await load(keysOf(terms).map(shardOf))
+  if (id !== latest)
+    return
+  const ranked = groups(match(terms), terms)
+  const shown = ranked.slice(0, FIRST_PAGES)
+  await load(shown.map(g => `d${g.page}`))
+  if (id !== latest)
+    return
+  reply({
+    items: ranked.map((g, i) => render(g, i < FIRST_PAGES)),
+    total: ranked.length
+  })
+  if (ranked.length > FIRST_PAGES) {
+    await load(ranked.slice(FIRST_PAGES, MAX_PAGES).map(g => `d${g.page}`))
+    if (id === latest)
+      reply({
+        items: ranked.map((g, i) => render(g, i < MAX_PAGES)),
+        total: ranked.length
+      })
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+
+addEventListener("message", async ev => {
+  const message = ev.data
+  switch (message.type) {
+    case SETUP:
+      manifest = (message.data.config || {}).kb || null
+      if (!manifest || manifest.format !== FORMAT) {
+        console.error("kb-search: search/search_index.json is not a knowledge-base index; rebuild the site")
+        manifest = null
+      }
+      base = new URL("../../../", scriptUrl())
+      postMessage({ type: READY })
+      break
+    case QUERY: {
+      const id = ++latest
+      const reply = data => postMessage({ type: RESULT, data })
+      if (!manifest)
+        return reply({ items: [] })
+      try {
+        await search(String(message.data || ""), id, reply)
+      } catch (err) {
+        console.warn("kb-search:", err)
+        if (id === latest)
+          reply({ items: [] })
+      }
+      break
+    }
+  }
+})
