@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test serve browser-deps clean
+.PHONY: site offline test serve search-quality browser-deps clean
 
 $(BIN)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ $(BIN)/.test: $(BIN)/.runtime requirements-dev.txt
 site: $(BIN)/.runtime
 	$(BIN)/mkdocs build --strict
 
+## A copy for file:// in site-offline/: open site-offline/index.html from a
+## disk, a share or a USB stick (zip it and hand it round); search included.
+offline: $(BIN)/.runtime
+	OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
+
 ## Serve the site on http://127.0.0.1:8000 and rebuild on every change.
 serve: $(BIN)/.runtime
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -42,6 +47,11 @@ browser-deps:
 ## Every test: unit, build, links, real browser.
 test: $(BIN)/.test browser-deps
 	$(BIN)/python -m pytest -q
+
+## Search quality: our search beside stock mkdocs-material on the query set
+## (tests/data/search_queries.yml), in headless chromium.
+search-quality: $(BIN)/.test browser-deps
+	$(BIN)/python benchmarks/search_quality.py
 
 clean:
 	rm -rf site site-offline tests/artifacts .pytest_cache

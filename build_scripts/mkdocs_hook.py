@@ -77,7 +77,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
     # Our own index covers generated pages passage by passage; material's
     # would index them again (and spend most of a large build in jieba).
-    if page.file.src_uri in _generated:
+    if page.file.src_uri in _generated and _own_search(config):
         page.meta["search"] = {"exclude": True}
     return markdown
 
@@ -86,7 +86,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     corpus = _corpus["current"]
     site_dir = Path(config.site_dir)
     material_index = site_dir / "search" / "search_index.json"
-    if not material_index.is_file():  # search plugin disabled
+    if not material_index.is_file() or not _own_search(config):  # search plugin disabled
         return
     material = json.loads(material_index.read_text(encoding="utf-8"))
     site = pages.Site(corpus)
@@ -104,3 +104,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     log.info("search index: %d documents, %d keys, %d shards", index.docs, index.keys, index.shards)
+
+
+def _own_search(config: MkDocsConfig) -> bool:
+    """``extra: kb_search: false`` leaves search to stock mkdocs-material
+    (used by benchmarks/search_quality.py to compare the two)."""
+    return bool(config.extra.get("kb_search", True))

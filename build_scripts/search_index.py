@@ -20,7 +20,7 @@ Files written (paths relative to the site root):
     what mkdocs-material's search box loads and hands to the worker:
     ``{"config": {..., "kb": MANIFEST}, "docs": []}``.  MANIFEST is
     ``{"version", "shards", "docs", "pages": [[location, title, kind,
-    first_doc], ...]}``.
+    first_doc], ...], "headings": part-heading docs (base-36 deltas)}``.
 ``search/kb/p<k>.js``
     postings shard *k*: ``kbLoaded("p<k>", {key: value})``.  A bigram key's
     value is ``"doc:pos,pos;doc:pos"`` (doc and position deltas in base 36,
@@ -257,6 +257,7 @@ def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
     bigrams: dict[str, dict[int, list[int]]] = {}
     unigrams: dict[str, dict[int, int]] = {}
     manifest_pages = []
+    headings: list[int] = []
     doc_files: dict[str, bytes] = {}
     n = 0
     for page_no, page in enumerate(pages):
@@ -274,6 +275,8 @@ def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
                         bigrams.setdefault(text[i - 1] + ch, {}).setdefault(n, []).append(i - 1)
                 prev_ok = ok
             rows.append([doc.anchor, doc.title, doc.text, doc.kind])
+            if doc.kind == "section":
+                headings.append(n)
             n += 1
         doc_files[f"search/kb/d{page_no}.js"] = _script(f"d{page_no}", rows)
 
@@ -311,7 +314,8 @@ def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
         digest.update(path.encode())
         digest.update(files[path])
     manifest = {"format": VERSION, "version": digest.hexdigest()[:12], "shards": shards,
-                "docs": n, "pages": manifest_pages}
+                "docs": n, "pages": manifest_pages,
+                "headings": ",".join(_b36(b - a) for a, b in zip([0] + headings, headings))}
     config = dict(base_config or {})
     config["kb"] = manifest
     files["search/search_index.json"] = json.dumps(

@@ -50,6 +50,7 @@ const JOINERS = new Set([..."的和与及之了在对把被并或而是"])
 const WINDOW = term => Math.max(16, 3 * term.length)
 
 let manifest = null
+let headings = new Set()
 let base = null
 let latest = 0
 const shards = new Map()
@@ -333,15 +334,27 @@ function match(terms) {
         }
     }
   })
+  /* Tier 2 only for a passage whose terms carry at least half the query's
+     weight: 职工 alone does not answer 职工 培训, 培训 alone may */
+  const weights = terms.map((t, i) => idf(exact[i].size || 1))
+  const total = weights.reduce((a, b) => a + b, 0)
   for (const [doc, h] of hits) {
     const matched = h.exact + h.partial
     h.tier = matched < terms.length ? 2 : h.partial ? 1 : 0
+    /* A part heading is a hit when it holds the whole query; its part's
+       passages carry the rest */
+    if (h.tier > 0 && headings.has(doc)) {
+      hits.delete(doc)
+      continue
+    }
     if (h.tier === 2) {
-      if (terms.length < 2) {
+      const have = new Set(h.found.map(c => c.join("")))
+      const weight = terms.reduce((sum, t, i) =>
+        sum + (have.has(t.chars.join("")) || h.missing.includes(t.text) ? weights[i] : 0), 0)
+      if (terms.length < 2 || weight < total / 2) {
         hits.delete(doc)
         continue
       }
-      const have = new Set(h.found.map(c => c.join("")))
       for (const t of terms)
         if (!have.has(t.chars.join("")) && !h.missing.includes(t.text))
           h.missing.push(t.text)
@@ -398,7 +411,9 @@ function termsOf(hit) {
   return terms
 }
 
-/* Group hits by page, best page first */
+/* Group hits by page, best first.  A page's exact passages and its
+   approximate ones (tiers 1 and 2) are two groups, so that every passage
+   holding the whole query comes before every one that does not */
 function groups(hits, terms) {
   const query = terms.map(t => t.chars.join("")).join(" ")
   const byPage = new Map()
@@ -413,9 +428,10 @@ function groups(hits, terms) {
       else if (terms.every(t => name.includes(t.chars.join(""))))
         h.score += kind === "theme" ? 100 : 10
     }
-    let g = byPage.get(page)
+    const key = `${page}:${h.tier ? 1 : 0}`
+    let g = byPage.get(key)
     if (!g)
-      byPage.set(page, g = { page, tier: 3, score: 0, docs: [] })
+      byPage.set(key, g = { page, tier: h.tier, approximate: h.tier > 0, score: 0, docs: [] })
     g.docs.push([doc, h])
     g.tier = Math.min(g.tier, h.tier)
   }
@@ -435,7 +451,7 @@ function render(group, withText) {
   const pageHit = group.docs.find(([doc]) => doc === first)
   const passages = group.docs.filter(([doc]) => doc !== first)
   const all = group.docs.map(([, h]) => h)
-  const count = `<span class="kb-search-count">${group.docs.length} 处</span>`
+  const count = `<span class="kb-search-count">${group.approximate ? "相近表述 " : ""}${group.docs.length} 处</span>`
   const article = {
     location,
     title: `${mark(title, all.flatMap(h => h.found.map(c => c.join(""))))} ${count}`,
@@ -497,6 +513,12 @@ addEventListener("message", async ev => {
       if (!manifest || manifest.format !== FORMAT) {
         console.error("kb-search: search/search_index.json is not a knowledge-base index; rebuild the site")
         manifest = null
+      }
+      if (manifest) {
+        let doc = 0
+        headings = new Set(manifest.headings
+          ? manifest.headings.split(",").map(d => (doc += parseInt(d, 36)))
+          : [])
       }
       base = new URL("../../../", scriptUrl())
       postMessage({ type: READY })
