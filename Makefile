@@ -24,8 +24,12 @@ $(BIN)/.test: $(BIN)/.runtime requirements-dev.txt
 	touch $@
 
 ## Build site/ from seeds/ (creates .venv and installs pinned dependencies).
+## Atomic: site/ is replaced only by a successful build.  Skipped speech
+## files are reported and the rest is published; STRICT=1 (what CI's tests
+## use) fails instead, keeping the previous site/.
+STRICT ?=
 site: $(BIN)/.runtime
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m build_scripts.publish $(if $(STRICT),--strict)
 
 ## Serve the site on http://127.0.0.1:8000 and rebuild on every change.
 serve: $(BIN)/.runtime
@@ -44,4 +48,4 @@ test: $(BIN)/.test browser-deps
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf site site-offline tests/artifacts .pytest_cache
+	rm -rf site site.new site.old site-offline tests/artifacts .pytest_cache
