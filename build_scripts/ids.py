@@ -21,7 +21,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 log = logging.getLogger("build_scripts")
 
@@ -44,16 +44,17 @@ def slugify(stem: str) -> str:
     return _SEPARATOR_RE.sub("-", text).strip("-") or FALLBACK
 
 
-def assign(paths: Iterable[Path]) -> dict[Path, str]:
+def assign(paths: Iterable[Path], names: Optional[dict[Path, str]] = None) -> dict[Path, str]:
     """A unique id for each path, in the order given (the build's sorted
     order, so the outcome is the same on every machine).
 
     The first file keeps its slug; a later file with the same slug (or a
     reserved one) gets ``<slug>-2``, ``-3`` … skipping every slug another
     file has as its own.  Each such collision is logged as a warning
-    naming both files.
+    naming both files (as ``names[path]``, default the path).
     """
     paths = list(paths)
+    names = names or {}
     natural = {p: slugify(p.stem) for p in paths}
     wanted = set(natural.values())
     owner: dict[str, Path] = {}
@@ -72,8 +73,8 @@ def assign(paths: Iterable[Path]) -> dict[Path, str]:
         ids[path] = new
         if slug in RESERVED:
             log.warning("%s: id %r is used by the site itself; published as %r — rename the file",
-                        path, slug, new)
+                        names.get(path, path), slug, new)
         else:
             log.warning("%s: id %r is already taken by %s; published as %r — rename one of the two files",
-                        path, slug, owner[slug], new)
+                        names.get(path, path), slug, names.get(owner[slug], owner[slug]), new)
     return ids

@@ -9,7 +9,7 @@ written.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -109,13 +109,13 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         raise ConfigError(problems)
 
     analyzer = analyzer or Analyzer.from_lexicon(lexicon)
-    speech_ids = ids.assign(paths)
+    speech_ids = ids.assign(paths, {p: _display_path(p, seeds_dir) if files is None else str(p) for p in paths})
     speeches: list[Speech] = []
     skipped: list[SkippedFile] = []
     # Cleaned text → the first file (in sorted order) that had it.
     seen: dict[str, str] = {}
     for path in paths:
-        source = _display_path(path) if files is None else str(path)
+        source = _display_path(path, seeds_dir) if files is None else str(path)
         try:
             read = reader.read_speech(path)
             log.info("%s: read as %s", source, read.encoding)
@@ -128,16 +128,18 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
             seen[key] = source
             speeches.append(speech)
         except SpeechError as exc:
-            log.error("skipped %s", exc)
-            skipped.append(SkippedFile(source, str(exc.problem)))
+            problem = replace(exc.problem, path=source)  # the reader names files by their full path
+            log.error("skipped %s", problem)
+            skipped.append(SkippedFile(source, str(problem)))
     if skipped:
         log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths))
     return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
 
 
-def _display_path(path: Path) -> str:
-    """``path`` relative to the repository when inside it (seeds/x.txt)."""
+def _display_path(path: Path, seeds_dir: Path) -> str:
+    """``path`` relative to the project (the folder holding seeds/):
+    ``seeds/x.txt``."""
     try:
-        return path.resolve().relative_to(ROOT).as_posix()
+        return path.resolve().relative_to(seeds_dir.resolve().parent).as_posix()
     except ValueError:
         return path.as_posix()

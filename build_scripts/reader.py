@@ -200,12 +200,12 @@ def decode(path: Path, data: bytes) -> SpeechText:
     guess = best.encoding
     codec = CHINESE_ENCODINGS.get(guess)
     evidence = f"best guess {guess}, {best.chaos:.0%} garbled, coherence {best.coherence:.2f}"
+    if best.coherence < MIN_COHERENCE or best.chaos > MAX_CHAOS:
+        raise SpeechError(Problem(str(path), f"is not UTF-8 and the evidence for any encoding is too weak to decode "
+                                             f"it without guessing ({evidence})", FIX_SAVE_AS_UTF8))
     if codec is None:
         raise SpeechError(Problem(str(path), f"is not UTF-8 and its encoding is not a Chinese one ({evidence})",
                                   FIX_SAVE_AS_UTF8))
-    if best.coherence < MIN_COHERENCE or best.chaos > MAX_CHAOS:
-        raise SpeechError(Problem(str(path), f"is not UTF-8 and the evidence for {guess} is too weak to decode it "
-                                             f"without guessing ({evidence})", FIX_SAVE_AS_UTF8))
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
@@ -286,7 +286,10 @@ def read_sidecar(speech: Path) -> tuple[dict[str, str], list[Problem]]:
         if key in values:
             problems.append(Problem(str(path), f"`{key}` is given twice", "keep one of the two lines", line))
             continue
-        value: Any = yaml.safe_load(yaml.serialize(vnode)) if isinstance(vnode, yaml.ScalarNode) else vnode
+        try:
+            value: Any = yaml.safe_load(yaml.serialize(vnode)) if isinstance(vnode, yaml.ScalarNode) else vnode
+        except ValueError:  # a timestamp-like scalar that is no date (2016-13-01)
+            value = vnode.value
         if isinstance(value, (datetime.date, int)) and not isinstance(value, bool):
             value = value.isoformat() if isinstance(value, datetime.date) else str(value)
         if not isinstance(value, str) or not value.strip():
