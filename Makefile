@@ -24,13 +24,18 @@ $(BIN)/.test: $(BIN)/.runtime requirements-dev.txt
 	touch $@
 
 ## Build site/ from seeds/ (creates .venv and installs pinned dependencies).
+## Atomic: site/ is replaced only by a successful build.  Skipped speech
+## files are reported and the rest is published; STRICT=1 (what CI's tests
+## use) fails instead, keeping the previous site/.
+STRICT ?=
 site: $(BIN)/.runtime
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m build_scripts.publish $(if $(STRICT),--strict)
 
 ## A copy for file:// in site-offline/: open site-offline/index.html from a
 ## disk, a share or a USB stick (zip it and hand it round); search included.
+## Atomic and lenient like `make site` (STRICT=1 as well).
 offline: $(BIN)/.runtime
-	OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
+	OFFLINE=true $(BIN)/python -m build_scripts.publish -d site-offline $(if $(STRICT),--strict)
 
 ## Serve the site on http://127.0.0.1:8000 and rebuild on every change.
 serve: $(BIN)/.runtime
@@ -54,4 +59,4 @@ search-quality: $(BIN)/.test browser-deps
 	$(BIN)/python benchmarks/search_quality.py
 
 clean:
-	rm -rf site site-offline tests/artifacts .pytest_cache
+	rm -rf site site.new site.old site-offline site-offline.new site-offline.old tests/artifacts .pytest_cache

@@ -29,11 +29,11 @@ EXIT_CONFIG = 3
 
 
 def _summary(corpus: Corpus) -> str:
-    rows = ["id\tparts\tsub-points\tpassages\tthemes"]
+    rows = ["id\tparts\tsub-points\tpassages\tthemes\tread as"]
     for s in corpus.speeches:
         subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in s.sections]
         leaves = sum(1 for u in s.units if u.kind in LEAF_KINDS)
-        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}")
+        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
     rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
     return "\n".join(rows)
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("-o", "--output", default=str(ROOT / "site" / "data" / "corpus.json"),
                           help="output file, or - for standard output")
     p_tag = sub.add_parser("tag", help="tag speech files and print their JSON")
-    p_tag.add_argument("files", nargs="+", type=Path, help="speech files (.txt, UTF-8)")
+    p_tag.add_argument("files", nargs="+", type=Path, help="speech files (.txt or .docx)")
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
 # --- character classes -------------------------------------------------------
 
@@ -27,11 +28,15 @@ CJK_CONTEXT = HAN + CJK_PUNCT + CURLY_QUOTES + TIMES + "\u2026\u2014"
 
 #: Horizontal whitespace seen in pasted speeches: ASCII space and tab,
 #: NO-BREAK SPACE, the ideographic (full-width) space U+3000 and the other
-#: Unicode space separators.
-SPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+#: Unicode space separators; and the whitespace that is not a line break
+#: in editors (so it does not start a new source line): vertical tab and
+#: form feed (Word's page break in text exports), the information
+#: separators U+001C–U+001F, NEXT LINE, LINE/PARAGRAPH SEPARATOR.
+SPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c\x1c-\x1f\x85\u2028\u2029"
 #: Invisible characters that carry no text: ZERO WIDTH SPACE/NON-JOINER/
-#: JOINER, WORD JOINER and the byte-order mark.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+#: JOINER, WORD JOINER, the byte-order mark, and the C0/C1 control
+#: characters that are not whitespace (stray bytes of OCR or a bad export).
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
 
 #: The one way every placeholder is shown in cleaned text.
 PLACEHOLDER = TIMES * 2
@@ -171,7 +176,7 @@ def clean(text: str) -> CleanText:
     CR.  Returns the non-empty cleaned lines with their source line numbers,
     the disclaimer lines as notes, and the placeholders that were replaced.
     """
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw_lines = split_lines(text)
     lines: list[tuple[int, str]] = []
     placeholders: list[tuple[int, str]] = []
     for number, raw in enumerate(raw_lines, start=1):
@@ -190,3 +195,48 @@ def clean(text: str) -> CleanText:
         else:
             kept.append((number, line))
     return CleanText(lines=kept, notes=notes, placeholders=placeholders)
+
+
+def split_lines(text: str) -> list[str]:
+    """Source lines as editors count them: LF, CRLF and CR end a line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+# --- lossless check ------------------------------------------------------------
+
+#: What cleaning may remove: whitespace and invisible characters.
+_DROPPED_RE = re.compile(f"[\\s{SPACE}{INVISIBLE}]")
+#: Full-width marks the cleaner may have made from half-width ones, folded
+#: back for comparison.
+_FOLD = str.maketrans({full: half for half, full in _HALF_TO_FULL.items()} | {"。": "."})
+#: The characters a placeholder replaced by ×× may consist of (every form
+#: in ``_PLACEHOLDER_FORMS``, spaces already dropped).
+_PLACEHOLDER_SOURCE = r"(?:&times;|times;|[×XxＸｘ_*○])+"
+
+
+def _fold(text: str) -> str:
+    return _DROPPED_RE.sub("", text).translate(_FOLD)
+
+
+def unaccounted(raw: str, cleaned: str) -> bool:
+    """True if ``cleaned`` (the cleaned form of the source line ``raw``, or
+    "" if the line was dropped) loses or invents a character.
+
+    Cleaning may only drop whitespace and invisible characters, make , ; :
+    ! ? ( ) . full-width, and replace a run of placeholder characters by
+    ××; every other character must be there, in order.
+    """
+    pieces = _fold(cleaned).split(PLACEHOLDER)
+    pattern = _PLACEHOLDER_SOURCE.join(re.escape(p) for p in pieces)
+    return re.fullmatch(pattern, _fold(raw)) is None
+
+
+def check_source(text: str, result: CleanText) -> Optional[str]:
+    """None if every source line of ``text`` is accounted for by its
+    cleaned line (see ``unaccounted``); else the first line that is not,
+    described for an error message."""
+    cleaned = dict(result.lines + result.notes)
+    for number, raw in enumerate(split_lines(text), start=1):
+        if unaccounted(raw, cleaned.get(number, "")):
+            return f"line {number}: cleaning turned {raw.strip()[:40]!r} into {cleaned.get(number, '')[:40]!r}"
+    return None

@@ -12,12 +12,18 @@ Search: generated pages are kept out of mkdocs-material's own index
 (``on_page_markdown``); ``on_post_build`` replaces that index with the
 chunked bigram index of ``build_scripts.search_index``, built from the corpus
 model (passage by passage) plus material's entries for the hand-written pages.
+
+Skipped speech files are warnings on the ``mkdocs`` logger, so
+``mkdocs build --strict`` fails on them — before anything is written — while
+a plain ``mkdocs build`` publishes the rest.  The build date is fixed
+(``source_date``) so two builds of the same input are byte-identical.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -25,7 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from build_scripts import export, pages, search_index
+from build_scripts import export, pages, search_index, source_date
 from build_scripts.errors import KnowledgeBaseError
 from build_scripts.model import Corpus
 from build_scripts.pipeline import build_corpus
@@ -35,6 +41,16 @@ log = logging.getLogger("mkdocs.hooks.knowledge_base")
 _corpus: dict[str, Corpus] = {}
 #: src_uri → url of every page this hook generated in the current build.
 _generated: dict[str, str] = {}
+#: The SOURCE_DATE_EPOCH this hook set (None: the user's own, or unset).
+_our_epoch: dict[str, str] = {}
+
+
+class _ToMkdocs(logging.Handler):
+    """Passes the pipeline's log records to the mkdocs logger: mkdocs shows
+    them in its format and ``--strict`` counts their warnings."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.handle(record)
 
 
 def project_root(config: MkDocsConfig) -> Path:
@@ -44,10 +60,27 @@ def project_root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = project_root(config)
+    current = os.environ.get("SOURCE_DATE_EPOCH", "")
+    # An unset, empty or invalid value (mkdocs would crash on it), or the
+    # one this hook set on a previous `mkdocs serve` rebuild, is replaced.
+    if not current.strip().isdigit() or current == _our_epoch.get("value"):
+        _our_epoch["value"] = os.environ["SOURCE_DATE_EPOCH"] = str(source_date.epoch_from_inputs(root))
+    pipeline_log = logging.getLogger("build_scripts")
+    handler, saved = _ToMkdocs(), (pipeline_log.level, pipeline_log.propagate)
+    pipeline_log.addHandler(handler)
+    pipeline_log.setLevel(logging.getLogger("mkdocs").getEffectiveLevel())
+    pipeline_log.propagate = False
     try:
         corpus = build_corpus(root / "seeds", root / "themes.yml")
     except KnowledgeBaseError as exc:
         raise PluginError(str(exc)) from exc
+    finally:
+        pipeline_log.removeHandler(handler)
+        pipeline_log.setLevel(saved[0])
+        pipeline_log.propagate = saved[1]
+    if corpus.skipped and config.strict:
+        raise PluginError(f"{len(corpus.skipped)} speech file(s) skipped (listed above); strict mode stops before "
+                          "writing anything — fix or remove them, or build without --strict to publish the rest")
     _corpus["current"] = corpus
     config.nav = pages.nav(corpus)
     log.info("knowledge base: %d speeches, %d skipped", len(corpus.speeches), len(corpus.skipped))

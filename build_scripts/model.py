@@ -159,6 +159,8 @@ class Speech:
     placeholders: list[Placeholder] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     meta: Optional[Meta] = None
+    #: How the file was read: "UTF-8", "GB18030", "UTF-16 (BOM)", "docx" …
+    encoding: str = "UTF-8"
 
     def unit(self, unit_id: str) -> Unit:
         for u in self.units:

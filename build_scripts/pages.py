@@ -48,6 +48,13 @@ def escape(text: str) -> str:
     return out.replace(PLACEHOLDER, f'<span class="kb-ph" title="原文中的占位符">{PLACEHOLDER}</span>')
 
 
+def html_text(text: str) -> str:
+    """Text for a page title or nav title: the theme's templates insert
+    those into the HTML unescaped (mkdocs' Jinja has no autoescape), so a
+    speech title ``<img onerror=…>`` would run.  Escaped, it shows as typed."""
+    return html.escape(text, quote=False)
+
+
 def escape_attr(text: str) -> str:
     """Text for a quoted attr_list/HTML attribute value."""
     return html.escape(text.replace("\n", " "), quote=True).replace("{", "&#123;").replace("}", "&#125;")
@@ -170,7 +177,7 @@ def _unit_body(unit: Unit, terms: Optional[list[str]] = None) -> list[str]:
 def render_speech(site: Site, speech: Speech) -> str:
     """The Markdown of one speech page."""
     m = speech.meta
-    lines = ["---", f"title: {_yaml_str(speech.title)}"]
+    lines = ["---", f"title: {_yaml_str(html_text(speech.title))}"]
     if speech.themes:
         lines.append("tags:")
         lines += [f"  - {_yaml_str(t)}" for t in _ordered(site, speech.themes)]
@@ -278,7 +285,7 @@ def render_theme(site: Site, theme: Theme) -> str:
             n_leaves += len(leaves)
             n_sections += len(secs)
     others = " · ".join(f"[{escape(t.name)}]({t.slug}.md)" for t in corpus.themes if t is not theme)
-    lines = ["---", f"title: {_yaml_str(theme.name)}", "---", "", f"# {escape(theme.name)}", "",
+    lines = ["---", f"title: {_yaml_str(html_text(theme.name))}", "---", "", f"# {escape(theme.name)}", "",
              f"{escape(theme.description)}", "{: .kb-theme-description }", "",
              f"共 **{n_leaves}** 个段落/要点、**{n_sections}** 个部分，出自 **{len(groups)}** 篇讲话"
              f"（全库 {len(corpus.speeches)} 篇）。高亮的词语是判定主题的证据；点击位置链接回到讲话原处。", "",
@@ -412,8 +419,8 @@ def nav(corpus: Corpus) -> list:
     site = Site(corpus)
     return [
         {"首页": "index.md"},
-        {"讲话": ["speeches/index.md"] + [{site.label(s): site.speech_page(s)} for s in corpus.speeches]},
-        {"主题": ["themes/index.md"] + [{t.name: site.theme_page(t)} for t in corpus.themes]},
+        {"讲话": ["speeches/index.md"] + [{html_text(site.label(s)): site.speech_page(s)} for s in corpus.speeches]},
+        {"主题": ["themes/index.md"] + [{html_text(t.name): site.theme_page(t)} for t in corpus.themes]},
         {"标签": "tags.md"},
         {"关于": ["about/index.md", "about/data.md"]},
     ]

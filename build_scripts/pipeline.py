@@ -9,11 +9,11 @@ written.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
-from . import cleaner, metadata, reader, splitter
+from . import cleaner, ids, metadata, reader, splitter
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
 from .segmenter import Segmenter
@@ -42,10 +42,18 @@ class Analyzer:
         """Analyse one speech's text.  Raises ``SpeechError`` if the text
         has no speech content or the split would lose text."""
         clean = cleaner.clean(text)
+        lost = cleaner.check_source(text, clean)
+        if lost:
+            # A defect of the cleaner, not of the input: say so plainly.
+            raise SpeechError(Problem(source, f"cleaning would lose text: {lost}",
+                                      "report this file to the maintainers; it is skipped meanwhile"))
         if not clean.lines:
             raise SpeechError(Problem(source, "has no speech text (only a disclaimer or blank lines)",
                                       "put the speech text in the file, or remove it"))
         title, title_line, units = splitter.split(clean.lines, clean.notes)
+        if not any(u.kind != "note" for u in units):
+            raise SpeechError(Problem(source, f"has only a title ({title[:30]!r}) and no speech text",
+                                      "put the speech text below the title, or remove the file"))
         lost = splitter.check_lossless(clean.lines, clean.notes, title, title_line, units)
         if lost:
             # A defect of the splitter, not of the input: say so plainly.
@@ -101,24 +109,37 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         raise ConfigError(problems)
 
     analyzer = analyzer or Analyzer.from_lexicon(lexicon)
+    speech_ids = ids.assign(paths, {p: _display_path(p, seeds_dir) if files is None else str(p) for p in paths})
     speeches: list[Speech] = []
     skipped: list[SkippedFile] = []
+    # Cleaned text → the first file (in sorted order) that had it.
+    seen: dict[str, str] = {}
     for path in paths:
-        source = _display_path(path) if files is None else str(path)
+        source = _display_path(path, seeds_dir) if files is None else str(path)
         try:
-            text = reader.read_text(path)
-            speeches.append(analyzer.analyse(path.stem, source, text, sidecars[path]))
+            read = reader.read_speech(path)
+            log.info("%s: read as %s", source, read.encoding)
+            speech = analyzer.analyse(speech_ids[path], source, read.text, sidecars[path])
+            speech.encoding = read.encoding
+            key = "\n".join(t for _, t in speech.lines)
+            if key in seen:
+                raise SpeechError(Problem(source, f"has the same speech text as {seen[key]}",
+                                          f"remove one of the two files (the first, {seen[key]}, is published)"))
+            seen[key] = source
+            speeches.append(speech)
         except SpeechError as exc:
-            log.error("skipped %s", exc)
-            skipped.append(SkippedFile(source, str(exc.problem)))
+            problem = replace(exc.problem, path=source)  # the reader names files by their full path
+            log.error("skipped %s", problem)
+            skipped.append(SkippedFile(source, str(problem)))
     if skipped:
         log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths))
     return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
 
 
-def _display_path(path: Path) -> str:
-    """``path`` relative to the repository when inside it (seeds/x.txt)."""
+def _display_path(path: Path, seeds_dir: Path) -> str:
+    """``path`` relative to the project (the folder holding seeds/):
+    ``seeds/x.txt``."""
     try:
-        return path.resolve().relative_to(ROOT).as_posix()
+        return path.resolve().relative_to(seeds_dir.resolve().parent).as_posix()
     except ValueError:
         return path.as_posix()

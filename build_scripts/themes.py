@@ -23,6 +23,9 @@ from .model import Theme
 log = logging.getLogger("build_scripts")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Characters that HTML, Markdown or YAML tags give meaning to; a theme
+#: name is shown in titles, tags and the nav, so it must be plain text.
+MARKUP_RE = re.compile(r"[<>&\"'`{}\[\]|#*\\]")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
 
 THEME_KEYS = {"name", "slug", "description", "color", "keywords", "phrases", "heading_cues"}
@@ -187,6 +190,9 @@ def _parse_theme(chk: _Checker, item: yaml.Node, names: dict, slugs: dict) -> Op
                         key, ", ".join(sorted(THEME_KEYS)))
     get = lambda key: fields.get(key, (None, None))[1]  # noqa: E731
     name = _string(chk, get("name") or item, "theme name", "give the theme a `name:`")
+    if name and MARKUP_RE.search(name):
+        chk.add(get("name"), f"theme name {name!r} contains markup characters",
+                "use plain words for the name (it is a page title, a tag and a nav entry)")
     label = name or "?"
     slug = _string(chk, get("slug") or item, f"slug of theme {label}", "add `slug: my-theme` (a-z, 0-9, -)")
     if slug and not SLUG_RE.match(slug):

@@ -33,7 +33,7 @@ def test_tag_prints_the_same_json_for_files_anywhere(tmp_path):
 
 def test_tag_reports_a_bad_file_and_exits_1(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\x00bad")
+    bad.write_bytes("Café déjà vu, naïve résumé. ".encode("cp1252") * 5)  # not Chinese: refused
     good = SEEDS / "000_04ee43fed20adb21.txt"
     result = run("tag", str(bad), str(good))
     assert result.returncode == 1
