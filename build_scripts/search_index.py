@@ -43,6 +43,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Callable, Iterable, Optional
@@ -88,14 +89,18 @@ def fold_char(ch: str) -> str:
 
 def is_indexed(ch: str) -> bool:
     """Letters and numbers (Unicode categories L* and N*) are indexed;
-    punctuation, symbols (× of a placeholder) and spaces separate terms.
-    Same class as the worker's ``/[\\p{L}\\p{N}]/u``."""
+    punctuation, symbols (× of a placeholder), marks and spaces separate
+    terms.  Same class as the worker's ``/[\\p{L}\\p{N}]/u``."""
     return unicodedata.category(ch)[0] in "LN"
+
+
+#: ``fold_char`` as a str.translate table (it changes only these).
+_FOLD = {cp: fold_char(chr(cp)) for cp in [*range(0xFF01, 0xFF5F), _IDEOGRAPHIC_SPACE, *range(0x41, 0x5B)]}
 
 
 def fold(text: str) -> str:
     """``fold_char`` over ``text`` (same length)."""
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 def key_hash(key: str) -> int:
@@ -107,6 +112,13 @@ def key_hash(key: str) -> int:
     return h
 
 
+#: Runs of indexed characters.  ``str.isalnum`` is Unicode L* and N*, the
+#: same class as ``is_indexed``; ``[^\W_]`` is its regex form.
+_RUN = re.compile(r"[^\W_]+")
+#: Every bigram of indexed characters, overlapping (a lookahead match).
+_BIGRAM = re.compile(r"(?=([^\W_]{2}))")
+
+
 def _b36(n: int) -> str:
     if n == 0:
         return "0"
@@ -115,6 +127,15 @@ def _b36(n: int) -> str:
         n, r = divmod(n, 36)
         out.append(_BASE36[r])
     return "".join(reversed(out))
+
+
+#: Base-36 forms of small numbers (most position deltas), precomputed.
+_B36_CACHED = 36 ** 3
+_B36 = [_b36(i) for i in range(_B36_CACHED)]
+
+
+def _num(n: int) -> str:
+    return _B36[n] if n < _B36_CACHED else _b36(n)
 
 
 # --- documents --------------------------------------------------------------
@@ -254,49 +275,45 @@ def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
     ``config["kb"]``.  Output is byte-identical for the same input.
     """
     pages = list(pages)
-    bigrams: dict[str, dict[int, list[int]]] = {}
-    unigrams: dict[str, dict[int, int]] = {}
     manifest_pages = []
     headings: list[int] = []
     doc_files: dict[str, bytes] = {}
     n = 0
+    # Per key, (doc, encoded entry) in document order: docs are numbered in
+    # order, so the lists come out sorted without sorting.
+    bigrams: dict[str, list[str]] = {}
+    unigrams: dict[str, list[str]] = {}
+    last_doc: dict[str, int] = {}
     for page_no, page in enumerate(pages):
         manifest_pages.append([page.location, page.title, page.kind, n])
         rows = []
         for doc in page.docs:
             text = fold(doc.text)
-            prev_ok = False
-            for i, ch in enumerate(text):
-                ok = is_indexed(ch)
-                if ok:
-                    counts = unigrams.setdefault(ch, {})
-                    counts[n] = counts.get(n, 0) + 1
-                    if prev_ok:
-                        bigrams.setdefault(text[i - 1] + ch, {}).setdefault(n, []).append(i - 1)
-                prev_ok = ok
+            local: dict[str, list[int]] = {}
+            for m in _BIGRAM.finditer(text):
+                positions = local.get(m[1])
+                if positions is None:
+                    local[m[1]] = [m.start()]
+                else:
+                    positions.append(m.start())
+            for key, positions in local.items():
+                deltas, last = [], 0
+                for p in positions:
+                    deltas.append(_num(p - last))
+                    last = p
+                bigrams.setdefault(key, []).append(f"{_num(n - last_doc.get(key, 0))}:{','.join(deltas)}")
+                last_doc[key] = n
+            for ch, count in Counter(c for run in _RUN.findall(text) for c in run).items():
+                unigrams.setdefault(ch, []).append(f"{_num(n - last_doc.get(ch, 0))}:{_num(count)}")
+                last_doc[ch] = n
             rows.append([doc.anchor, doc.title, doc.text, doc.kind])
             if doc.kind == "section":
                 headings.append(n)
             n += 1
         doc_files[f"search/kb/d{page_no}.js"] = _script(f"d{page_no}", rows)
 
-    encoded: dict[str, str] = {}
-    for key, docs in bigrams.items():
-        parts, prev = [], 0
-        for doc in sorted(docs):
-            positions, last, deltas = docs[doc], 0, []
-            for p in positions:
-                deltas.append(_b36(p - last))
-                last = p
-            parts.append(f"{_b36(doc - prev)}:{','.join(deltas)}")
-            prev = doc
-        encoded[key] = ";".join(parts)
-    for key, counts in unigrams.items():
-        parts, prev = [], 0
-        for doc in sorted(counts):
-            parts.append(f"{_b36(doc - prev)}:{_b36(counts[doc])}")
-            prev = doc
-        encoded[key] = ";".join(parts)
+    encoded = {key: ";".join(entries) for key, entries in bigrams.items()}
+    encoded.update((key, ";".join(entries)) for key, entries in unigrams.items())
 
     total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
     shards = 1
