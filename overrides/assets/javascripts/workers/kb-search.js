@@ -439,8 +439,10 @@ function groups(hits, terms) {
     g.score = Math.max(...g.docs.filter(([, h]) => h.tier === g.tier).map(([, h]) => h.score))
     g.docs.sort((a, b) => a[1].tier - b[1].tier || a[0] - b[0])
   }
+  /* Help pages quote example queries; within a tier they come last */
+  const help = g => manifest.pages[g.page][2] === "doc" ? 1 : 0
   return [...byPage.values()].sort((a, b) =>
-    a.tier - b.tier || b.score - a.score || a.page - b.page)
+    a.tier - b.tier || help(a) - help(b) || b.score - a.score || a.page - b.page)
 }
 
 /* One page's result list in material's shape: the page, then its passages */
