@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test serve browser-deps clean
+.PHONY: site test serve bench browser-deps clean
 
 $(BIN)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ site: $(BIN)/.runtime
 serve: $(BIN)/.runtime
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
 
+## Scale benchmark: synthetic corpora of 50, 200 and 1,000 speeches (minutes;
+## BENCH_ARGS="--sizes 50 --no-browser" for a quick run).
+bench: $(BIN)/.test browser-deps
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 ## Debian chromium (browser tests) and CJK fonts (readable screenshots).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
@@ -44,4 +49,4 @@ test: $(BIN)/.test browser-deps
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf site site-offline tests/artifacts .pytest_cache
+	rm -rf site site-offline tests/artifacts .pytest_cache .cache
