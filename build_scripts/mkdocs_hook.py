@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from build_scripts import export, pages
+from build_scripts.cache import AnalysisCache
 from build_scripts.errors import KnowledgeBaseError
 from build_scripts.model import Corpus
 from build_scripts.pipeline import build_corpus
@@ -26,6 +27,8 @@ from build_scripts.pipeline import build_corpus
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 
 _corpus: dict[str, Corpus] = {}
+#: The on-disk analysis cache, relative to the project root (git-ignored).
+CACHE_DIR = Path(".cache") / "analysis"
 
 
 def project_root(config: MkDocsConfig) -> Path:
@@ -36,12 +39,16 @@ def project_root(config: MkDocsConfig) -> Path:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = project_root(config)
     try:
-        corpus = build_corpus(root / "seeds", root / "themes.yml")
+        # Unchanged speeches come from the analysis cache (in memory across
+        # `mkdocs serve` rebuilds, on disk across builds).
+        cache = AnalysisCache(root / CACHE_DIR)
+        corpus = build_corpus(root / "seeds", root / "themes.yml", cache=cache)
     except KnowledgeBaseError as exc:
         raise PluginError(str(exc)) from exc
     _corpus["current"] = corpus
     config.nav = pages.nav(corpus)
-    log.info("knowledge base: %d speeches, %d skipped", len(corpus.speeches), len(corpus.skipped))
+    log.info("knowledge base: %d speeches, %d skipped; %d analysed, %d unchanged (analysis cache)",
+             len(corpus.speeches), len(corpus.skipped), cache.misses, cache.hits)
     return config
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from . import cleaner, metadata, reader, splitter
+from .cache import AnalysisCache, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
 from .segmenter import Segmenter
@@ -78,13 +79,17 @@ def _apply_override(speech: Speech, key: str, value: str) -> None:
 
 
 def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Path]] = None,
-                 analyzer: Optional[Analyzer] = None) -> Corpus:
+                 analyzer: Optional[Analyzer] = None, cache: Optional[AnalysisCache] = None) -> Corpus:
     """Build the corpus from every speech in ``seeds_dir``.
 
     ``files`` restricts the build to the given speech files (for the
     ``tag`` command); their ``source`` is then the path as given.
     ``analyzer`` reuses an already loaded lexicon and segmenter (then
-    ``themes_path`` is not read).
+    ``themes_path`` is not read).  ``cache`` reuses the analysis of every
+    speech whose text, sidecar, lexicon and code are unchanged (see
+    ``cache.py``); the analyzer (jieba's dictionary) is only loaded if some
+    speech has to be analysed.  After a full build (``files`` None) the
+    cache keeps only this build's entries.
     Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
     listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
@@ -100,19 +105,32 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     if problems:
         raise ConfigError(problems)
 
-    analyzer = analyzer or Analyzer.from_lexicon(lexicon)
+    fingerprint = lexicon_fingerprint(lexicon) if cache is not None else ""
+    used: set[str] = set()
     speeches: list[Speech] = []
     skipped: list[SkippedFile] = []
     for path in paths:
         source = _display_path(path) if files is None else str(path)
         try:
             text = reader.read_text(path)
-            speeches.append(analyzer.analyse(path.stem, source, text, sidecars[path]))
+            key = cache.key(fingerprint, path.stem, source, text, sidecars[path]) if cache is not None else ""
+            speech = cache.get(key) if cache is not None else None
+            if speech is None:
+                analyzer = analyzer or Analyzer.from_lexicon(lexicon)
+                speech = analyzer.analyse(path.stem, source, text, sidecars[path])
+                if cache is not None:
+                    cache.put(key, speech)
+            used.add(key)
+            speeches.append(speech)
         except SpeechError as exc:
             log.error("skipped %s", exc)
             skipped.append(SkippedFile(source, str(exc.problem)))
     if skipped:
         log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths))
+    if cache is not None:
+        log.info("analysed %d speech(es), %d unchanged from the cache", cache.misses, cache.hits)
+        if files is None:
+            cache.retain(used)
     return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
 
 
