@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from build_scripts import export, pages
 from build_scripts.cache import AnalysisCache
@@ -54,8 +54,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     corpus = _corpus["current"]
+    # Pages left out of a large corpus's nav are reachable from the index
+    # pages; NOT_IN_NAV keeps --strict from reporting them as omitted.
+    listed = pages.nav_pages(config.nav)
     for path, markdown in pages.render_pages(corpus).items():
-        files.append(File.generated(config, path, content=markdown))
+        inclusion = InclusionLevel.UNDEFINED if path in listed else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
     files.append(File.generated(config, "data/corpus.json", content=export.to_json(corpus).encode("utf-8")))
     files.append(File.generated(config, "data/corpus.schema.json",
                                 content=export.SCHEMA_PATH.read_bytes()))
