@@ -86,20 +86,33 @@ class Tagger:
             best[term] = weight  # a term repeated in a sentence counts once
         return list(best.items())
 
-    def scores(self, text: str, heading: str | None = None) -> list[Score]:
+    def _sentence_terms(self, sentence: str, memo: dict | None) -> list[list[tuple[str, float]]]:
+        """Each theme's terms in ``sentence`` (lexicon order); ``memo``
+        remembers sentences already matched (a part's text repeats its
+        sub-points' sentences, so each is segmented once per speech)."""
+        if memo is not None and sentence in memo:
+            return memo[sentence]
+        spans = self.segmenter.spans(sentence)
+        terms = [self._matches(theme, sentence, spans) for theme in self.lexicon.themes]
+        if memo is not None:
+            memo[sentence] = terms
+        return terms
+
+    def scores(self, text: str, heading: str | None = None, memo: dict | None = None) -> list[Score]:
         """Score every theme on ``text``; ``heading`` is checked for cues.
 
-        Returns one ``Score`` per theme, in lexicon order.
+        Returns one ``Score`` per theme, in lexicon order.  ``memo`` (a dict
+        owned by the caller) caches per-sentence matches across calls.
         """
         content = [s for s in sentences(text) if not self.is_ceremonial(s)]
-        segmented = [(s, self.segmenter.spans(s)) for s in content]
+        matched = [(s, self._sentence_terms(s, memo)) for s in content]
         out = []
-        for theme in self.lexicon.themes:
+        for index, theme in enumerate(self.lexicon.themes):
             total = 0.0
             covered = 0
             found: dict[str, Evidence] = {}
-            for sentence, spans in segmented:
-                terms = self._matches(theme, sentence, spans)
+            for sentence, per_theme in matched:
+                terms = per_theme[index]
                 if not terms:
                     continue
                 covered += 1
@@ -146,10 +159,11 @@ class Tagger:
         whole text with its heading as cue; a sub-point with its own
         first sentence (``Unit.heading``) as cue.
         """
+        memo: dict = {}
         for unit in units:
             if unit.kind in ("note", "salutation"):
                 continue
             heading = unit.heading if unit.kind in ("section", "subpoint") else None
-            scores = self.scores(unit.text, heading)
+            scores = self.scores(unit.text, heading, memo)
             unit.scores = {s.theme: s.score for s in scores}
             unit.tags = self.assign(scores)
