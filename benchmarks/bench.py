@@ -260,21 +260,11 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
                                               service_workers="block")
                 context.add_init_script(OBSERVER)
                 page = context.new_page()
-                # CDP sees the page's and its dedicated workers' requests;
-                # encodedDataLength is what came over the wire.
-                cdp = context.new_cdp_session(page)
-                cdp.send("Network.enable")
-                received: list[tuple[float, int, str]] = []
-                urls: dict[str, str] = {}
-                sent: list[float] = []
-
-                def will_send(e: dict) -> None:
-                    urls[e["requestId"]] = e["request"]["url"]
-                    sent.append(e["timestamp"])
-
-                cdp.on("Network.requestWillBeSent", will_send)
-                cdp.on("Network.loadingFinished", lambda e: received.append(
-                    (e["timestamp"], e["encodedDataLength"], urls.get(e["requestId"], ""))))
+                # Playwright reports the requests of the page and of its
+                # workers (a search worker fetching index chunks); a CDP
+                # session on the page would miss the workers'.
+                finished = []
+                context.on("requestfinished", lambda request: finished.append(request))
                 page.goto(url, wait_until="load")
                 box = page.locator("input.md-search__input")
                 box.click()
@@ -285,16 +275,23 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
                 page.keyboard.press("End")
                 page.wait_for_function("window.__firstResult !== undefined", timeout=timeout_s * 1000)
                 first = page.evaluate("window.__firstResult")
-                page.wait_for_timeout(200)  # let the last loadingFinished events arrive
+                origin = page.evaluate("performance.timeOrigin")
+                page.wait_for_timeout(200)  # let the last requestfinished events arrive
                 n_results = page.locator(".md-search-result__item").count()
+                # Bytes (headers and body, as sent: the server does not
+                # compress) of every request finished before the first
+                # result; timing is in epoch milliseconds.
+                before = []
+                for request in finished:
+                    timing = request.timing
+                    if timing["startTime"] + timing["responseEnd"] <= origin + first:
+                        sizes = request.sizes()
+                        before.append((request.url, sizes["responseHeadersSize"] + sizes["responseBodySize"]))
                 context.close()
-                # CDP timestamps are monotonic seconds; the document's
-                # request is navigation start, as performance.now() 0 is.
-                t0 = min(sent)
-                before = [(u, b) for t, b, u in received if t - t0 <= first / 1000]
                 rows.append({"query": query, "first_result_s": round((first - typed_at) / 1000, 3),
                              "bytes": sum(b for _, b in before), "requests": len(before),
-                             "largest_request": urlsplit(max(before, key=lambda r: r[1])[0]).path if before else None, "results": n_results})
+                             "largest_request": urlsplit(max(before, key=lambda r: r[1])[0]).path if before else None,
+                             "results": n_results})
             browser.close()
     finally:
         server.shutdown()
