@@ -105,7 +105,7 @@ class AnalysisCache:
             # vars() lets the C encoder walk the dataclasses: the same JSON
             # as dataclasses.asdict, without its deep copy (5x faster).
             data = json.dumps(speech, default=vars, ensure_ascii=False, separators=(",", ":"))
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".part")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(data)
             os.replace(tmp, self.directory / f"{key}.json")
