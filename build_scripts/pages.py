@@ -11,7 +11,10 @@ Pages:
     speeches/<id>.md      one speech: metadata, theme summary, structured
                           text with theme badges, notes, original
     themes/index.md       the themes with counts
-    themes/<slug>.md      every passage tagged with the theme, by speech
+    themes/<slug>.md      every passage tagged with the theme, by speech; for a
+                          theme of more than THEME_PAGE_MAX_ENTRIES passages,
+                          its periods with counts and links to
+    themes/<slug>/<period>[-<n>].md   the passages of one period (a page)
 """
 
 from __future__ import annotations
