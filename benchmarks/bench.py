@@ -14,7 +14,8 @@ For each size the script
    search, overrides — is measured): ``build_s``, ``peak_mem_mb`` (peak RSS
    of the build process and its children, from ``wait4``), ``site_bytes``,
    ``largest_page_bytes`` (largest .html); then rebuilds it unchanged
-   (``rebuild_s``: the analysis cache at work);
+   (``rebuild_s``) and times the pipeline again with the analysis cache the
+   builds filled (``pipeline_cached_s``; None if the code has no cache);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
    hook: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``;
@@ -155,7 +156,11 @@ import json, sys, time
 from pathlib import Path
 start = time.perf_counter()
 from build_scripts.pipeline import build_corpus
-corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]))
+cache = None
+if len(sys.argv) > 3:
+    from build_scripts.cache import AnalysisCache
+    cache = AnalysisCache(Path(sys.argv[3]))
+corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), cache=cache)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "skipped": len(corpus.skipped), "structure": {
     s.id: [len([u for u in s.units if u.parent == p.id and u.kind == "subpoint"]) for p in s.sections]
@@ -163,11 +168,12 @@ print(json.dumps({"seconds": seconds, "skipped": len(corpus.skipped), "structure
 """
 
 
-def time_pipeline(project: Path) -> tuple[float, dict[str, list[int]]]:
+def time_pipeline(project: Path, cache: Optional[Path] = None) -> tuple[float, dict[str, list[int]]]:
     """Seconds of ``build_corpus`` alone (imports included, interpreter
-    start excluded; no analysis cache), and the structure it found."""
+    start excluded), and the structure it found.  Without the analysis
+    cache, unless ``cache`` (its folder) is given."""
     env_cmd = [sys.executable, "-c", PIPELINE_SCRIPT, str(project / "seeds"), str(project / "themes.yml")]
-    _, _, out = run_measured(env_cmd, project)
+    _, _, out = run_measured(env_cmd + ([str(cache)] if cache else []), project)
     data = json.loads(out.strip().splitlines()[-1])
     if data["skipped"]:
         raise RuntimeError(f"the pipeline skipped {data['skipped']} synthetic speech(es)")
@@ -321,6 +327,8 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log) -> di
     build_s, peak = mkdocs_build(project, size_dir / "site")
     log(f"[{n}] rebuild (cache) …")
     rebuild_s, _ = mkdocs_build(project, size_dir / "site2")
+    cache = project / ".cache" / "analysis"
+    pipeline_cached_s = time_pipeline(project, cache)[0] if cache.is_dir() else None
     log(f"[{n}] plain material build …")
     plain_s, plain_peak = mkdocs_build(plain, size_dir / "plain-site", strict=False)
     site_bytes, largest, largest_page = site_sizes(size_dir / "site")
@@ -330,7 +338,9 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log) -> di
         "plain_build_s": round(plain_s, 2), "ratio": round(build_s / plain_s, 2), "peak_mem_mb": round(peak),
         "site_bytes": site_bytes, "search_bytes_first_result": None, "first_result_s": None,
         "largest_page_bytes": largest,
-        "chars": chars, "rebuild_s": round(rebuild_s, 2), "largest_page": largest_page,
+        "chars": chars, "rebuild_s": round(rebuild_s, 2),
+        "pipeline_cached_s": None if pipeline_cached_s is None else round(pipeline_cached_s, 2),
+        "largest_page": largest_page,
         "plain_peak_mem_mb": round(plain_peak), "plain_site_bytes": plain_bytes,
         "plain_largest_page_bytes": plain_largest,
         "search_index_bytes": _size(size_dir / "site" / "search" / "search_index.json"),
@@ -351,7 +361,7 @@ def _size(path: Path) -> Optional[int]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    cols = KEYS + ("rebuild_s", "jieba_chars_per_s")
+    cols = KEYS + ("rebuild_s", "pipeline_cached_s", "jieba_chars_per_s")
     rows = [cols] + [tuple("—" if r.get(k) is None else str(r.get(k)) for k in cols) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]
     lines = [" | ".join(v.rjust(w) for v, w in zip(row, widths)) for row in rows]
