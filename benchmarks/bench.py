@@ -18,7 +18,9 @@ For each size the script
    builds filled (``pipeline_cached_s``; None if the code has no cache);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
-   hook: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``;
+   hook: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
+   (``cpu_ratio``: the same in CPU seconds, steadier when other work shares
+   the machine);
 5. serves the site on 127.0.0.1 and, in headless Chromium, for each query
    loads a page in a fresh browser context (empty cache), types the query
    into material's search box at once and waits for the first result:
@@ -53,6 +55,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlsplit
@@ -126,9 +129,20 @@ def make_plain_project(work: Path, speeches: list[synth.Synthetic]) -> Path:
 # --- measuring processes -----------------------------------------------------
 
 
-def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Run ``cmd``; returns (wall seconds, peak RSS in MB of the process and
-    its waited-for children, stdout).  Raises ``RuntimeError`` on failure."""
+@dataclass
+class Measured:
+    """A finished process: wall seconds, CPU seconds (user + system; less
+    sensitive than wall time to other work on the machine), peak RSS in MB
+    of the process and its waited-for children, and its stdout."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def run_measured(cmd: list[str], cwd: Path) -> Measured:
+    """Run ``cmd`` and measure it.  Raises ``RuntimeError`` on failure."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=err)
@@ -141,14 +155,13 @@ def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stdout}\n{stderr[-4000:]}")
     # ru_maxrss is in kilobytes on Linux.
-    return elapsed, usage.ru_maxrss / 1024, stdout
+    return Measured(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
 
 
-def mkdocs_build(project: Path, site: Path, strict: bool = True) -> tuple[float, float]:
-    """``mkdocs build`` (``--strict``, as ``make site``): (seconds, peak MB)."""
+def mkdocs_build(project: Path, site: Path, strict: bool = True) -> Measured:
+    """``mkdocs build`` (``--strict``, as ``make site``)."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
-    seconds, peak, _ = run_measured(cmd + (["--strict"] if strict else []), project)
-    return seconds, peak
+    return run_measured(cmd + (["--strict"] if strict else []), project)
 
 
 PIPELINE_SCRIPT = """\
@@ -173,7 +186,7 @@ def time_pipeline(project: Path, cache: Optional[Path] = None) -> tuple[float, d
     start excluded), and the structure it found.  Without the analysis
     cache, unless ``cache`` (its folder) is given."""
     env_cmd = [sys.executable, "-c", PIPELINE_SCRIPT, str(project / "seeds"), str(project / "themes.yml")]
-    _, _, out = run_measured(env_cmd + ([str(cache)] if cache else []), project)
+    out = run_measured(env_cmd + ([str(cache)] if cache else []), project).stdout
     data = json.loads(out.strip().splitlines()[-1])
     if data["skipped"]:
         raise RuntimeError(f"the pipeline skipped {data['skipped']} synthetic speech(es)")
@@ -315,7 +328,7 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log) -> di
     size_dir = work / str(n)
     size_dir.mkdir()
     project = make_project(size_dir, speeches)
-    plain = make_plain_project(size_dir, speeches)
+    plain_project = make_plain_project(size_dir, speeches)
     chars = sum(len(s.text) for s in speeches)
 
     log(f"[{n}] pipeline …")
@@ -324,24 +337,27 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log) -> di
     if wrong:
         raise RuntimeError(f"the splitter did not find the synthetic structure of {wrong[:5]}")
     log(f"[{n}] mkdocs build …")
-    build_s, peak = mkdocs_build(project, size_dir / "site")
+    build = mkdocs_build(project, size_dir / "site")
     log(f"[{n}] rebuild (cache) …")
-    rebuild_s, _ = mkdocs_build(project, size_dir / "site2")
+    rebuild = mkdocs_build(project, size_dir / "site2")
     cache = project / ".cache" / "analysis"
     pipeline_cached_s = time_pipeline(project, cache)[0] if cache.is_dir() else None
     log(f"[{n}] plain material build …")
-    plain_s, plain_peak = mkdocs_build(plain, size_dir / "plain-site", strict=False)
+    plain = mkdocs_build(plain_project, size_dir / "plain-site", strict=False)
     site_bytes, largest, largest_page = site_sizes(size_dir / "site")
     plain_bytes, plain_largest, _ = site_sizes(size_dir / "plain-site")
     result: dict[str, Any] = {
-        "n": n, "pipeline_s": round(pipeline_s, 2), "build_s": round(build_s, 2),
-        "plain_build_s": round(plain_s, 2), "ratio": round(build_s / plain_s, 2), "peak_mem_mb": round(peak),
+        "n": n, "pipeline_s": round(pipeline_s, 2), "build_s": round(build.seconds, 2),
+        "plain_build_s": round(plain.seconds, 2), "ratio": round(build.seconds / plain.seconds, 2),
+        "peak_mem_mb": round(build.peak_mb),
         "site_bytes": site_bytes, "search_bytes_first_result": None, "first_result_s": None,
         "largest_page_bytes": largest,
-        "chars": chars, "rebuild_s": round(rebuild_s, 2),
+        "chars": chars, "rebuild_s": round(rebuild.seconds, 2),
+        "build_cpu_s": round(build.cpu_seconds, 2), "plain_build_cpu_s": round(plain.cpu_seconds, 2),
+        "cpu_ratio": round(build.cpu_seconds / plain.cpu_seconds, 2), "rebuild_cpu_s": round(rebuild.cpu_seconds, 2),
         "pipeline_cached_s": None if pipeline_cached_s is None else round(pipeline_cached_s, 2),
         "largest_page": largest_page,
-        "plain_peak_mem_mb": round(plain_peak), "plain_site_bytes": plain_bytes,
+        "plain_peak_mem_mb": round(plain.peak_mb), "plain_site_bytes": plain_bytes,
         "plain_largest_page_bytes": plain_largest,
         "search_index_bytes": _size(size_dir / "site" / "search" / "search_index.json"),
     }
@@ -361,7 +377,7 @@ def _size(path: Path) -> Optional[int]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    cols = KEYS + ("rebuild_s", "pipeline_cached_s", "jieba_chars_per_s")
+    cols = KEYS + ("cpu_ratio", "rebuild_s", "pipeline_cached_s", "jieba_chars_per_s")
     rows = [cols] + [tuple("—" if r.get(k) is None else str(r.get(k)) for k in cols) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]
     lines = [" | ".join(v.rjust(w) for v, w in zip(row, widths)) for row in rows]
