@@ -595,11 +595,13 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES) -> list:
 
 def _theme_nav(site: Site, theme: Theme) -> dict:
     """A theme's nav entry: its page, or for a split theme a section with
-    the overview and the period pages."""
+    the overview and the first page of each period (the nav is rendered
+    into every page: listing 50 numbered pages per theme would add ~60 KB
+    to each; a period's pages link to each other)."""
     subpages = site.layouts[theme.name].subpages
     if not subpages:
         return {theme.name: site.theme_page(theme)}
-    return {theme.name: [site.theme_page(theme)] + [{sub.label: sub.path} for sub in subpages]}
+    return {theme.name: [site.theme_page(theme)] + [{sub.period: sub.path} for sub in subpages if sub.number == 1]}
 
 
 def nav_pages(entries: list) -> set[str]:
