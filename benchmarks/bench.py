@@ -265,7 +265,10 @@ OBSERVER = """
 
 def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: float = 60.0) -> dict[str, Any]:
     """Median time to first result and bytes fetched before it (see module
-    docstring).  Returns the medians and the per-query rows."""
+    docstring).  Returns the medians and the per-query rows; a query with
+    no result within ``timeout_s`` has ``first_result_s`` None and is left
+    out of the medians (None if no query found anything)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     server = serve(site)
@@ -292,7 +295,14 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
                 # string; material re-queries on keyup.
                 page.keyboard.insert_text(query)
                 page.keyboard.press("End")
-                page.wait_for_function("window.__firstResult !== undefined", timeout=timeout_s * 1000)
+                try:
+                    page.wait_for_function("window.__firstResult !== undefined", timeout=timeout_s * 1000)
+                except PlaywrightTimeout:
+                    # No result at all: recorded, not fatal (the median is
+                    # over the queries that found something).
+                    rows.append({"query": query, "first_result_s": None, "bytes": None, "results": 0})
+                    context.close()
+                    continue
                 first = page.evaluate("window.__firstResult")
                 origin = page.evaluate("performance.timeOrigin")
                 page.wait_for_timeout(200)  # let the last requestfinished events arrive
@@ -315,8 +325,11 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
     finally:
         server.shutdown()
         server.server_close()
-    return {"first_result_s": round(statistics.median(r["first_result_s"] for r in rows), 3),
-            "search_bytes_first_result": int(statistics.median(r["bytes"] for r in rows)),
+    found = [r for r in rows if r["first_result_s"] is not None]
+    if not found:
+        return {"first_result_s": None, "search_bytes_first_result": None, "queries": rows}
+    return {"first_result_s": round(statistics.median(r["first_result_s"] for r in found), 3),
+            "search_bytes_first_result": int(statistics.median(r["bytes"] for r in found)),
             "queries": rows}
 
 
