@@ -169,11 +169,11 @@ import json, sys, time
 from pathlib import Path
 start = time.perf_counter()
 from build_scripts.pipeline import build_corpus
-cache = None
-if len(sys.argv) > 3:
+options = {}
+if len(sys.argv) > 3:  # (only then: older code has no cache to pass)
     from build_scripts.cache import AnalysisCache
-    cache = AnalysisCache(Path(sys.argv[3]))
-corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), cache=cache)
+    options["cache"] = AnalysisCache(Path(sys.argv[3]))
+corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), **options)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "skipped": len(corpus.skipped), "structure": {
     s.id: [len([u for u in s.units if u.parent == p.id and u.kind == "subpoint"]) for p in s.sections]
