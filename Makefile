@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site offline test serve search-quality browser-deps clean
+.PHONY: site offline test serve bench search-quality browser-deps clean
 
 $(BIN)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ offline: $(BIN)/.runtime
 serve: $(BIN)/.runtime
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
 
+## Scale benchmark: synthetic corpora of 50, 200 and 1,000 speeches (minutes;
+## BENCH_ARGS="--sizes 50 --no-browser" for a quick run).
+bench: $(BIN)/.test browser-deps
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 ## Debian chromium (browser tests) and CJK fonts (readable screenshots).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
@@ -59,4 +64,4 @@ search-quality: $(BIN)/.test browser-deps
 	$(BIN)/python benchmarks/search_quality.py
 
 clean:
-	rm -rf site site.new site.old site-offline site-offline.new site-offline.old tests/artifacts .pytest_cache
+	rm -rf site site.new site.old site-offline site-offline.new site-offline.old tests/artifacts .pytest_cache .cache

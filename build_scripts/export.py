@@ -1,14 +1,19 @@
 """The JSON export of the annotated corpus (site/data/corpus.json).
 
-Shape (schema_version 1; JSON Schema in data/corpus.schema.json, documented
+Shape (schema_version 2; JSON Schema in data/corpus.schema.json, documented
 on the site's 数据格式 page)::
 
-    {"schema_version": 1,
+    {"schema_version": 2,
      "themes": [{"name", "slug", "url", "description"}],
      "speeches": [{"id", "source", "title", "url", "meta": {…},
                    "units": [{"id", "parent", "kind", "number", "heading",
                               "text", "themes", "evidence", "evidence_detail",
-                              "scores", "line", "url"}]}]}
+                              "evidence_sentences", "scores", "line", "url"}]}]}
+
+Version 2 is lean: an evidence sentence is stored once per unit
+(``evidence_sentences``) and referenced by ``sentence_index`` (version 1
+repeated it in every evidence entry: half the file), and the file is
+compact — one line per speech — instead of indented.
 
 Deterministic: same corpus, same bytes (no timestamps, no set order,
 ``ensure_ascii=False`` so Chinese stays readable).
@@ -22,7 +27,7 @@ from typing import Any, Optional
 
 from .model import Corpus, MetaValue, Speech, Theme, Unit
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
 
 
@@ -73,6 +78,10 @@ def meta_dict(speech: Speech) -> dict[str, Any]:
 
 def unit_dict(speech: Speech, unit: Unit) -> dict[str, Any]:
     """One unit as exported."""
+    sentences: dict[str, int] = {}
+    for tag in unit.tags:
+        for e in tag.evidence:
+            sentences.setdefault(e.sentence, len(sentences))
     return {
         "id": unit.id,
         "parent": unit.parent,
@@ -83,10 +92,12 @@ def unit_dict(speech: Speech, unit: Unit) -> dict[str, Any]:
         "themes": unit.themes,
         "evidence": {t.theme: t.terms for t in unit.tags},
         "evidence_detail": {
-            t.theme: [{"term": e.term, "weight": e.weight, "count": e.count, "cue": e.cue, "sentence": e.sentence}
+            t.theme: [{"term": e.term, "weight": e.weight, "count": e.count, "cue": e.cue,
+                       "sentence_index": sentences[e.sentence]}
                       for e in t.evidence]
             for t in unit.tags
         },
+        "evidence_sentences": list(sentences),
         "scores": {t.theme: t.score for t in unit.tags},
         "line": unit.line,
         "url": unit_url(speech, unit),
@@ -108,8 +119,13 @@ def corpus_dict(corpus: Corpus) -> dict[str, Any]:
 
 
 def to_json(corpus: Corpus) -> str:
-    """The export as UTF-8-ready text (2-space indent, trailing newline)."""
-    return json.dumps(corpus_dict(corpus), ensure_ascii=False, indent=2) + "\n"
+    """The export as UTF-8-ready text: compact, one line per speech (so a
+    diff shows which speeches changed), trailing newline."""
+    data = corpus_dict(corpus)
+    speeches = data.pop("speeches")
+    head = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in speeches]
+    return head[:-1] + ',"speeches":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
 
 
 def load_schema() -> dict[str, Any]:

@@ -29,9 +29,10 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from build_scripts import export, pages, search_index, source_date
+from build_scripts.cache import AnalysisCache
 from build_scripts.errors import KnowledgeBaseError
 from build_scripts.model import Corpus
 from build_scripts.pipeline import build_corpus
@@ -53,6 +54,10 @@ class _ToMkdocs(logging.Handler):
         log.handle(record)
 
 
+#: The on-disk analysis cache, relative to the project root (git-ignored).
+CACHE_DIR = Path(".cache") / "analysis"
+
+
 def project_root(config: MkDocsConfig) -> Path:
     """The folder of mkdocs.yml: seeds/ and themes.yml live beside it."""
     return Path(config.config_file_path).resolve().parent
@@ -71,7 +76,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     pipeline_log.setLevel(logging.getLogger("mkdocs").getEffectiveLevel())
     pipeline_log.propagate = False
     try:
-        corpus = build_corpus(root / "seeds", root / "themes.yml")
+        # Unchanged speeches come from the analysis cache (in memory across
+        # `mkdocs serve` rebuilds, on disk across builds).
+        cache = AnalysisCache(root / CACHE_DIR)
+        corpus = build_corpus(root / "seeds", root / "themes.yml", cache=cache)
     except KnowledgeBaseError as exc:
         raise PluginError(str(exc)) from exc
     finally:
@@ -83,15 +91,20 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                           "writing anything — fix or remove them, or build without --strict to publish the rest")
     _corpus["current"] = corpus
     config.nav = pages.nav(corpus)
-    log.info("knowledge base: %d speeches, %d skipped", len(corpus.speeches), len(corpus.skipped))
+    log.info("knowledge base: %d speeches, %d skipped; %d analysed, %d unchanged (analysis cache)",
+             len(corpus.speeches), len(corpus.skipped), cache.misses, cache.hits)
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     corpus = _corpus["current"]
     _generated.clear()
+    # Pages left out of a large corpus's nav are reachable from the index
+    # pages; NOT_IN_NAV keeps --strict from reporting them as omitted.
+    listed = pages.nav_pages(config.nav)
     for path, markdown in pages.render_pages(corpus).items():
-        file = File.generated(config, path, content=markdown)
+        inclusion = InclusionLevel.UNDEFINED if path in listed else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, path, content=markdown, inclusion=inclusion)
         files.append(file)
         _generated[path] = file.url
     files.append(File.generated(config, "data/corpus.json", content=export.to_json(corpus).encode("utf-8")))

@@ -11,11 +11,15 @@ Pages:
     speeches/<id>.md      one speech: metadata, theme summary, structured
                           text with theme badges, notes, original
     themes/index.md       the themes with counts
-    themes/<slug>.md      every passage tagged with the theme, by speech
+    themes/<slug>.md      every passage tagged with the theme, by speech; for a
+                          theme of more than THEME_PAGE_MAX_ENTRIES passages,
+                          its periods with counts and links to
+    themes/<slug>/<period>[-<n>].md   the passages of one period (a page)
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -84,11 +88,113 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n") if p.strip()]
 
 
+#: A theme page holds at most this many entries (tagged passages plus part
+#: notes).  A larger theme is split into a page per period, and a period
+#: with more entries into numbered pages.  An entry is ~2 KB of HTML
+#: (measured with benchmarks/bench.py), so a page stays well under 1 MB
+#: with room for the navigation.
+THEME_PAGE_MAX_ENTRIES = 200
+
+#: The periods of a split theme, newest first: (URL slug, label, first
+#: year).  They follow the Party congresses that date the speeches'
+#: vocabulary (十七大 Oct 2007, 十八大 Nov 2012, 十九大 Oct 2017, 二十大
+#: Oct 2022; see data/period_clues.yml).  A speech belongs to the period
+#: holding the middle of its estimated period.
+PERIODS = (("2022", "二十大以来（2022年起）", 2022.8),
+           ("2017", "十九大至二十大（2017–2022）", 2017.8),
+           ("2012", "十八大至十九大（2012–2017）", 2012.85),
+           ("2007", "十七大至十八大（2007–2012）", 2007.8),
+           ("before-2007", "十七大以前", float("-inf")))
+UNDATED = ("undated", "时期不详")
+
+#: One speech's entries on a theme page: (speech, tagged parts, tagged leaves).
+Group = tuple[Speech, list[Unit], list[Unit]]
+
+
+@dataclass
+class ThemeSubpage:
+    """One page of a split theme: the speeches of one period (or of one
+    numbered slice of it)."""
+
+    path: str
+    period: str
+    number: int
+    groups: list[Group]
+    pages_in_period: int = 1
+
+    @property
+    def label(self) -> str:
+        return self.period + (f" · 第{self.number}页" if self.pages_in_period > 1 else "")
+
+
+@dataclass
+class ThemeLayout:
+    """Where a theme's passages are: its groups, and its sub-pages if it is
+    split (else ``subpages`` is empty and all is on the theme page)."""
+
+    theme: Theme
+    groups: list[Group]
+    subpages: list[ThemeSubpage]
+    page_of: dict[str, str]
+    limit: int = THEME_PAGE_MAX_ENTRIES
+
+    @property
+    def entries(self) -> int:
+        return sum(len(s) + len(l) for _, s, l in self.groups)
+
+
+def _period_of(speech: Speech) -> tuple[str, str]:
+    m = speech.meta
+    if m is None or m.period_start is None or m.period_end is None:
+        return UNDATED
+    middle = (m.period_start + m.period_end) / 2
+    return next((slug, label) for slug, label, first in PERIODS if middle >= first)
+
+
+def theme_layout(corpus: Corpus, theme: Theme, limit: Optional[int] = None) -> ThemeLayout:
+    """Group ``theme``'s passages by speech and, if there are more than
+    ``limit`` entries (default ``THEME_PAGE_MAX_ENTRIES``), lay them out
+    on sub-pages ``themes/<slug>/<period>[-<n>].md`` by period, each with at
+    most ``limit`` entries (a speech is never divided; one with more
+    entries than ``limit`` has a page to itself)."""
+    limit = THEME_PAGE_MAX_ENTRIES if limit is None else limit
+    groups: list[Group] = []
+    for speech in corpus.speeches:
+        secs, leaves = tagged_units(speech, theme)
+        if secs or leaves:
+            groups.append((speech, secs, leaves))
+    layout = ThemeLayout(theme, groups, [], {}, limit)
+    if layout.entries <= limit:
+        return layout
+    by_period: dict[str, list[Group]] = {}
+    for group in groups:
+        by_period.setdefault(_period_of(group[0])[0], []).append(group)
+    for slug, label in [(p[0], p[1]) for p in PERIODS] + [UNDATED]:
+        pages: list[list[Group]] = []
+        size = limit
+        for group in by_period.get(slug, []):
+            entries = len(group[1]) + len(group[2])
+            if size + entries > limit:
+                pages.append([])
+                size = 0
+            pages[-1].append(group)
+            size += entries
+        for number, page_groups in enumerate(pages, 1):
+            name = slug if number == 1 else f"{slug}-{number}"
+            sub = ThemeSubpage(f"themes/{theme.slug}/{name}.md", label, number, page_groups, len(pages))
+            layout.subpages.append(sub)
+            for speech, _, _ in page_groups:
+                layout.page_of[speech.id] = sub.path
+    return layout
+
+
 @dataclass
 class Site:
     """Link helpers shared by the page renderers."""
 
     corpus: Corpus
+    #: Entries per theme page before a theme is split (tests lower it).
+    theme_page_limit: int = THEME_PAGE_MAX_ENTRIES
 
     @staticmethod
     def speech_page(speech: Speech) -> str:
@@ -97,6 +203,15 @@ class Site:
     @staticmethod
     def theme_page(theme: Theme) -> str:
         return f"themes/{theme.slug}.md"
+
+    @functools.cached_property
+    def layouts(self) -> dict[str, ThemeLayout]:
+        """Each theme's layout (split or not), by theme name."""
+        return {t.name: theme_layout(self.corpus, t, self.theme_page_limit) for t in self.corpus.themes}
+
+    def theme_page_of(self, theme: Theme, speech: Speech) -> str:
+        """The theme page (or sub-page) that holds ``speech``'s passages."""
+        return self.layouts[theme.name].page_of.get(speech.id, self.theme_page(theme))
 
     @staticmethod
     def theme_anchor(speech: Speech, unit: Optional[Unit] = None) -> str:
@@ -146,7 +261,7 @@ def _badges(site: Site, speech: Speech, unit: Unit, prefix: str) -> str:
         theme = site.corpus.theme(tag.theme)
         terms = "、".join(tag.terms[:8])
         parts.append(
-            f"[{escape(theme.name)}]({prefix}{site.theme_page(theme)}#{site.theme_anchor(speech, unit)})"
+            f"[{escape(theme.name)}]({prefix}{site.theme_page_of(theme, speech)}#{site.theme_anchor(speech, unit)})"
             f'{{ .kb-badge style="background:{theme_color(site.corpus, theme)}" '
             f'title="{escape_attr(f"得分 {tag.score:g}；证据：{terms}")}" }}'
         )
@@ -254,7 +369,7 @@ def _speech_theme_summary(site: Site, speech: Speech) -> list[str]:
             lines.append(f"| {escape(theme.name)} | 0 | 0 | — |")
             continue
         where = "、".join(f"[{_location(speech, u)}](#{u.id})" for u in (secs + leaves)[:12])
-        link = f"[{escape(theme.name)}](../{site.theme_page(theme)}#{site.theme_anchor(speech)})"
+        link = f"[{escape(theme.name)}](../{site.theme_page_of(theme, speech)}#{site.theme_anchor(speech)})"
         lines.append(f"| {link} | {len(secs)} | {len(leaves)} | {where} |")
     return lines + [""]
 
@@ -274,27 +389,23 @@ def _notes(speech: Speech) -> list[str]:
 
 
 def render_theme(site: Site, theme: Theme) -> str:
-    """The Markdown of one theme page: every tagged passage, by speech."""
+    """The Markdown of one theme page: every tagged passage, by speech; or,
+    for a split theme, its periods with counts and links to the sub-pages."""
     corpus = site.corpus
-    groups = []
-    n_leaves = n_sections = 0
-    for speech in corpus.speeches:
-        secs, leaves = tagged_units(speech, theme)
-        if secs or leaves:
-            groups.append((speech, secs, leaves))
-            n_leaves += len(leaves)
-            n_sections += len(secs)
+    layout = site.layouts[theme.name]
+    groups = layout.groups
+    n_sections = sum(len(secs) for _, secs, _ in groups)
+    n_leaves = sum(len(leaves) for _, _, leaves in groups)
     others = " · ".join(f"[{escape(t.name)}]({t.slug}.md)" for t in corpus.themes if t is not theme)
     lines = ["---", f"title: {_yaml_str(html_text(theme.name))}", "---", "", f"# {escape(theme.name)}", "",
              f"{escape(theme.description)}", "{: .kb-theme-description }", "",
              f"共 **{n_leaves}** 个段落/要点、**{n_sections}** 个部分，出自 **{len(groups)}** 篇讲话"
              f"（全库 {len(corpus.speeches)} 篇）。高亮的词语是判定主题的证据；点击位置链接回到讲话原处。", "",
              f"其他主题：{others}", "{: .kb-other-themes data-search-exclude }", ""]
+    if layout.subpages:
+        return "\n".join(lines + _theme_periods(layout))
     if groups:
-        lines += ["| 讲话 | 部分 | 段落/要点 |", "| --- | --- | --- |"]
-        for speech, secs, leaves in groups:
-            lines.append(f"| [{escape(site.label(speech))}](#{site.theme_anchor(speech)}) | {len(secs)} | {len(leaves)} |")
-        lines.append("")
+        lines += _group_table(site, groups)
     for speech, secs, leaves in groups:
         lines += _theme_group(site, theme, speech, secs, leaves)
     if not groups:
@@ -302,8 +413,57 @@ def render_theme(site: Site, theme: Theme) -> str:
     return "\n".join(lines)
 
 
-def _theme_group(site: Site, theme: Theme, speech: Speech, secs: list[Unit], leaves: list[Unit]) -> list[str]:
-    page = f"../{site.speech_page(speech)}"
+def _group_table(site: Site, groups: list[Group]) -> list[str]:
+    lines = ["| 讲话 | 部分 | 段落/要点 |", "| --- | --- | --- |"]
+    for speech, secs, leaves in groups:
+        lines.append(f"| [{escape(site.label(speech))}](#{site.theme_anchor(speech)}) | {len(secs)} | {len(leaves)} |")
+    return lines + [""]
+
+
+def _theme_periods(layout: ThemeLayout) -> list[str]:
+    """The overview of a split theme: a row per period with its counts and
+    pages (paths relative to themes/)."""
+    lines = ["## 按时期查阅 { #periods }", "",
+             f"本主题段落较多，按讲话的估计时期分页（每页至多 {layout.limit} 条）。"
+             "时期由正文中的时代线索（如“十二五”“十九大”）估计，见各讲话页的“估计时期”。", "",
+             "| 时期 | 讲话 | 段落/要点 | 部分 | 页面 |", "| --- | --- | --- | --- | --- |"]
+    periods: dict[str, list[ThemeSubpage]] = {}
+    for sub in layout.subpages:
+        periods.setdefault(sub.period, []).append(sub)
+    for period, subs in periods.items():
+        groups = [g for sub in subs for g in sub.groups]
+        links = " · ".join(f"[{'查看' if len(subs) == 1 else f'第{sub.number}页'}]"
+                           f"({sub.path.removeprefix('themes/')})" for sub in subs)
+        lines.append(f"| {period} | {len(groups)} | {sum(len(g[2]) for g in groups)} | "
+                     f"{sum(len(g[1]) for g in groups)} | {links} |")
+    return lines + [""]
+
+
+def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> str:
+    """The Markdown of one page of a split theme: its speeches' passages,
+    as on an unsplit theme page, with links to the other pages."""
+    theme = layout.theme
+    title = f"{theme.name} · {sub.label}"
+    n_sections = sum(len(g[1]) for g in sub.groups)
+    n_leaves = sum(len(g[2]) for g in sub.groups)
+    siblings = [s for s in layout.subpages if s.period == sub.period]
+    nav_links = [f"[← {escape(theme.name)}：全部时期](../{theme.slug}.md)"]
+    if len(siblings) > 1:
+        nav_links.append("本时期各页：" + " ".join(
+            f"**{s.number}**" if s is sub else f"[{s.number}]({s.path.rsplit('/', 1)[-1]})" for s in siblings))
+    lines = ["---", f"title: {_yaml_str(title)}", "---", "", f"# {escape(title)}", "",
+             " · ".join(nav_links), "{: .kb-other-themes data-search-exclude }", "",
+             f"本页 **{n_leaves}** 个段落/要点、**{n_sections}** 个部分，出自 **{len(sub.groups)}** 篇讲话"
+             f"（本主题共 {len(layout.groups)} 篇）。高亮的词语是判定主题的证据；点击位置链接回到讲话原处。", ""]
+    lines += _group_table(site, sub.groups)
+    for speech, secs, leaves in sub.groups:
+        lines += _theme_group(site, theme, speech, secs, leaves, prefix="../../")
+    return "\n".join(lines)
+
+
+def _theme_group(site: Site, theme: Theme, speech: Speech, secs: list[Unit], leaves: list[Unit],
+                 prefix: str = "../") -> list[str]:
+    page = f"{prefix}{site.speech_page(speech)}"
     m = speech.meta
     facts = [v.value for v in (m.place, m.congress, m.period) if v is not None]
     lines = [f"## {escape(speech.title)} {{ #{site.theme_anchor(speech)} }}", "",
@@ -348,7 +508,7 @@ def render_speech_index(site: Site) -> str:
     for s in corpus.speeches:
         m = s.meta
         meeting = " / ".join(v.value for v in (m.congress, m.occasion) if v is not None)
-        themes = " ".join(f"[{escape(t)}](../{site.theme_page(corpus.theme(t))}#{site.theme_anchor(s)})"
+        themes = " ".join(f"[{escape(t)}](../{site.theme_page_of(corpus.theme(t), s)}#{site.theme_anchor(s)})"
                           for t in _ordered(site, s.themes))
         lines.append(f"| [{escape(s.title)}]({s.id}.md) | {escape(m.place.value if m.place else '—')} | "
                      f"{escape(meeting or '—')} | {escape(m.period.value if m.period else '—')} | "
@@ -401,9 +561,9 @@ def render_home(site: Site) -> str:
     return "\n".join(lines)
 
 
-def render_pages(corpus: Corpus) -> dict[str, str]:
+def render_pages(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES) -> dict[str, str]:
     """Every generated page: docs-relative path → Markdown."""
-    site = Site(corpus)
+    site = Site(corpus, theme_page_limit)
     pages = {"index.md": render_home(site),
              "speeches/index.md": render_speech_index(site),
              "themes/index.md": render_theme_index(site)}
@@ -411,16 +571,55 @@ def render_pages(corpus: Corpus) -> dict[str, str]:
         pages[site.speech_page(speech)] = render_speech(site, speech)
     for theme in corpus.themes:
         pages[site.theme_page(theme)] = render_theme(site, theme)
+        layout = site.layouts[theme.name]
+        for sub in layout.subpages:
+            pages[sub.path] = render_theme_subpage(site, layout, sub)
     return pages
 
 
-def nav(corpus: Corpus) -> list:
-    """The mkdocs ``nav``: home, speeches, themes, tags, about."""
-    site = Site(corpus)
+#: The navigation lists every speech up to this many; a larger corpus is
+#: browsed through the speech index (讲话), the theme pages and search.
+#: Material renders the whole navigation into every page, so listing 1,000
+#: speeches would add ~250 KB to each of 1,000 pages and make the build
+#: quadratic in the number of speeches.
+NAV_MAX_SPEECHES = 100
+
+
+def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES) -> list:
+    """The mkdocs ``nav``: home, speeches (each one while there are at most
+    ``NAV_MAX_SPEECHES``), themes (with the pages of split themes), tags,
+    about."""
+    site = Site(corpus, theme_page_limit)
+    speeches = corpus.speeches if len(corpus.speeches) <= NAV_MAX_SPEECHES else []
     return [
         {"首页": "index.md"},
-        {"讲话": ["speeches/index.md"] + [{html_text(site.label(s)): site.speech_page(s)} for s in corpus.speeches]},
-        {"主题": ["themes/index.md"] + [{html_text(t.name): site.theme_page(t)} for t in corpus.themes]},
+        {"讲话": ["speeches/index.md"] + [{html_text(site.label(s)): site.speech_page(s)} for s in speeches]},
+        {"主题": ["themes/index.md"] + [_theme_nav(site, t) for t in corpus.themes]},
         {"标签": "tags.md"},
         {"关于": ["about/index.md", "about/data.md"]},
     ]
+
+
+def _theme_nav(site: Site, theme: Theme) -> dict:
+    """A theme's nav entry: its page, or for a split theme a section with
+    the overview and the first page of each period (the nav is rendered
+    into every page: listing 50 numbered pages per theme would add ~60 KB
+    to each; a period's pages link to each other)."""
+    subpages = site.layouts[theme.name].subpages
+    if not subpages:
+        return {html_text(theme.name): site.theme_page(theme)}
+    return {html_text(theme.name): [site.theme_page(theme)]
+            + [{html_text(sub.period): sub.path} for sub in subpages if sub.number == 1]}
+
+
+def nav_pages(entries: list) -> set[str]:
+    """Every page path listed in a ``nav`` structure (as ``nav`` returns)."""
+    found: set[str] = set()
+    for entry in entries:
+        values = entry.values() if isinstance(entry, dict) else [entry]
+        for value in values:
+            if isinstance(value, list):
+                found |= nav_pages(value)
+            else:
+                found.add(value)
+    return found

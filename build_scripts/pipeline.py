@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from . import cleaner, ids, metadata, reader, splitter
+from .cache import AnalysisCache, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
 from .segmenter import Segmenter
@@ -86,13 +87,17 @@ def _apply_override(speech: Speech, key: str, value: str) -> None:
 
 
 def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Path]] = None,
-                 analyzer: Optional[Analyzer] = None) -> Corpus:
+                 analyzer: Optional[Analyzer] = None, cache: Optional[AnalysisCache] = None) -> Corpus:
     """Build the corpus from every speech in ``seeds_dir``.
 
     ``files`` restricts the build to the given speech files (for the
     ``tag`` command); their ``source`` is then the path as given.
     ``analyzer`` reuses an already loaded lexicon and segmenter (then
-    ``themes_path`` is not read).
+    ``themes_path`` is not read).  ``cache`` reuses the analysis of every
+    speech whose text, sidecar, lexicon and code are unchanged (see
+    ``cache.py``); the analyzer (jieba's dictionary) is only loaded if some
+    speech has to be analysed.  After a full build (``files`` None) the
+    cache keeps only this build's entries.
     Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
     listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
@@ -108,8 +113,9 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     if problems:
         raise ConfigError(problems)
 
-    analyzer = analyzer or Analyzer.from_lexicon(lexicon)
     speech_ids = ids.assign(paths, {p: _display_path(p, seeds_dir) if files is None else str(p) for p in paths})
+    fingerprint = lexicon_fingerprint(lexicon) if cache is not None else ""
+    used: set[str] = set()
     speeches: list[Speech] = []
     skipped: list[SkippedFile] = []
     # Cleaned text → the first file (in sorted order) that had it.
@@ -119,13 +125,21 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         try:
             read = reader.read_speech(path)
             log.info("%s: read as %s", source, read.encoding)
-            speech = analyzer.analyse(speech_ids[path], source, read.text, sidecars[path])
-            speech.encoding = read.encoding
-            key = "\n".join(t for _, t in speech.lines)
-            if key in seen:
-                raise SpeechError(Problem(source, f"has the same speech text as {seen[key]}",
-                                          f"remove one of the two files (the first, {seen[key]}, is published)"))
-            seen[key] = source
+            key = (cache.key(fingerprint, speech_ids[path], source, f"{read.encoding}\n{read.text}", sidecars[path])
+                   if cache is not None else "")
+            speech = cache.get(key) if cache is not None else None
+            if speech is None:
+                analyzer = analyzer or Analyzer.from_lexicon(lexicon)
+                speech = analyzer.analyse(speech_ids[path], source, read.text, sidecars[path])
+                speech.encoding = read.encoding
+                if cache is not None:
+                    cache.put(key, speech)
+            used.add(key)
+            text_key = "\n".join(t for _, t in speech.lines)
+            if text_key in seen:
+                raise SpeechError(Problem(source, f"has the same speech text as {seen[text_key]}",
+                                          f"remove one of the two files (the first, {seen[text_key]}, is published)"))
+            seen[text_key] = source
             speeches.append(speech)
         except SpeechError as exc:
             problem = replace(exc.problem, path=source)  # the reader names files by their full path
@@ -133,6 +147,10 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
             skipped.append(SkippedFile(source, str(problem)))
     if skipped:
         log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths))
+    if cache is not None:
+        log.info("analysed %d speech(es), %d unchanged from the cache", cache.misses, cache.hits)
+        if files is None:
+            cache.retain(used)
     return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
 
 

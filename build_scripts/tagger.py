@@ -54,6 +54,10 @@ class Tagger:
         self.lexicon = lexicon
         self.settings = lexicon.settings
         self.segmenter = segmenter
+        # A keyword can only be a token of a sentence that contains it:
+        # sentences without any keyword (about 1 in 4) skip jieba.
+        keywords = sorted({k for t in lexicon.themes for k in t.keywords}, key=len, reverse=True)
+        self._any_keyword = re.compile("|".join(map(re.escape, keywords))) if keywords else None
 
     def is_ceremonial(self, sentence: str) -> bool:
         return any(c in sentence for c in self.settings.ceremonial)
@@ -86,20 +90,34 @@ class Tagger:
             best[term] = weight  # a term repeated in a sentence counts once
         return list(best.items())
 
-    def scores(self, text: str, heading: str | None = None) -> list[Score]:
+    def _sentence_terms(self, sentence: str, memo: dict | None) -> list[list[tuple[str, float]]]:
+        """Each theme's terms in ``sentence`` (lexicon order); ``memo``
+        remembers sentences already matched (a part's text repeats its
+        sub-points' sentences, so each is segmented once per speech)."""
+        if memo is not None and sentence in memo:
+            return memo[sentence]
+        has_keyword = self._any_keyword is not None and self._any_keyword.search(sentence)
+        spans = self.segmenter.spans(sentence) if has_keyword else []
+        terms = [self._matches(theme, sentence, spans) for theme in self.lexicon.themes]
+        if memo is not None:
+            memo[sentence] = terms
+        return terms
+
+    def scores(self, text: str, heading: str | None = None, memo: dict | None = None) -> list[Score]:
         """Score every theme on ``text``; ``heading`` is checked for cues.
 
-        Returns one ``Score`` per theme, in lexicon order.
+        Returns one ``Score`` per theme, in lexicon order.  ``memo`` (a dict
+        owned by the caller) caches per-sentence matches across calls.
         """
         content = [s for s in sentences(text) if not self.is_ceremonial(s)]
-        segmented = [(s, self.segmenter.spans(s)) for s in content]
+        matched = [(s, self._sentence_terms(s, memo)) for s in content]
         out = []
-        for theme in self.lexicon.themes:
+        for index, theme in enumerate(self.lexicon.themes):
             total = 0.0
             covered = 0
             found: dict[str, Evidence] = {}
-            for sentence, spans in segmented:
-                terms = self._matches(theme, sentence, spans)
+            for sentence, per_theme in matched:
+                terms = per_theme[index]
                 if not terms:
                     continue
                 covered += 1
@@ -146,10 +164,11 @@ class Tagger:
         whole text with its heading as cue; a sub-point with its own
         first sentence (``Unit.heading``) as cue.
         """
+        memo: dict = {}
         for unit in units:
             if unit.kind in ("note", "salutation"):
                 continue
             heading = unit.heading if unit.kind in ("section", "subpoint") else None
-            scores = self.scores(unit.text, heading)
+            scores = self.scores(unit.text, heading, memo)
             unit.scores = {s.theme: s.score for s in scores}
             unit.tags = self.assign(scores)

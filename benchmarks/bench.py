@@ -1,0 +1,434 @@
+"""The scale benchmark: synthetic corpora of 50, 200 and 1,000 speeches.
+
+For each size the script
+
+1. synthesises the speeches from the seeds' own paragraphs
+   (``benchmarks/synth.py``; deterministic, speech *i* is the same in every
+   size) and checks that the splitter finds the parts and sub-points they
+   were built with;
+2. times the pipeline alone (``build_corpus``, in a fresh interpreter):
+   ``pipeline_s``;
+3. builds the site with ``mkdocs build`` in a temporary project that uses this
+   repository's mkdocs.yml, hook, themes.yml and docs (everything but
+   ``seeds/`` is linked, so whatever the configuration holds — a custom
+   search, overrides — is measured): ``build_s``, ``peak_mem_mb`` (peak RSS
+   of the build process and its children, from ``wait4``), ``site_bytes``,
+   ``largest_page_bytes`` (largest .html); then rebuilds it unchanged
+   (``rebuild_s``) and times the pipeline again with the analysis cache the
+   builds filled (``pipeline_cached_s``; None if the code has no cache);
+4. builds a *plain material* baseline of the same text — each speech one
+   Markdown page, stock mkdocs-material with its search plugin and jieba, no
+   hook: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
+   (``cpu_ratio``: the same in CPU seconds, steadier when other work shares
+   the machine);
+5. serves the site on 127.0.0.1 and, in headless Chromium, for each query
+   loads a page in a fresh browser context (empty cache), types the query
+   into material's search box at once and waits for the first result:
+   ``first_result_s`` (from typing to the first ``.md-search-result__item``
+   visible, median over the queries) and ``search_bytes_first_result``
+   (bytes received from navigation start until then, median).  Only
+   material's own UI selectors are used, so a different search engine behind
+   the same UI is measured the same way.  The server does not compress:
+   the bytes are what a plain static server sends;
+6. times jieba alone on the same text (``jieba_chars_per_s``): the floor of
+   any build that segments the text for search.
+
+Writes a table to stdout and ``benchmarks/results/latest.json`` (a list, one
+object per size).  Timings are wall-clock seconds on the machine at hand;
+compare runs on the same machine only.
+
+    .venv/bin/python benchmarks/bench.py                 # 50, 200, 1000
+    .venv/bin/python benchmarks/bench.py --sizes 50 --no-browser
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZES = (50, 200, 1000)
+#: Domain terms present in the seeds' paragraphs, hence in every corpus.
+QUERIES = ("职工之家", "集体合同", "劳模精神", "困难职工", "厂务公开")
+#: Entries of the repository that a benchmark project links to (everything
+#: a build reads); seeds/ is replaced by the synthetic speeches.
+NOT_LINKED = {"seeds", "site", "site-offline", "tests", "benchmarks", "mkdocs.yml"}
+#: Keys every result object has (the issue's list).
+KEYS = ("n", "pipeline_s", "build_s", "plain_build_s", "ratio", "peak_mem_mb", "site_bytes",
+        "search_bytes_first_result", "first_result_s", "largest_page_bytes")
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run"]
+PORTS = range(8300, 8400)
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+
+
+# --- projects ---------------------------------------------------------------
+
+
+def make_project(work: Path, speeches: list[synth.Synthetic]) -> Path:
+    """A project folder with this repository's configuration and the
+    synthetic speeches as seeds/."""
+    project = work / "project"
+    project.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in NOT_LINKED and not entry.name.startswith("."):
+            (project / entry.name).symlink_to(entry)
+    # A copy, not a link: mkdocs resolves the project root from this file.
+    (project / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    synth.write_seeds(speeches, project / "seeds")
+    return project
+
+
+def make_plain_project(work: Path, speeches: list[synth.Synthetic]) -> Path:
+    """The same speeches as plain Markdown pages for stock mkdocs-material:
+    title as h1, numbered part headings as h2, every other line a paragraph."""
+    project = work / "plain"
+    docs = project / "docs" / "speeches"
+    docs.mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# 讲话\n", encoding="utf-8")
+    for s in speeches:
+        title, *lines = s.text.strip().split("\n")
+        body = [f"# {title}", ""]
+        for line in lines:
+            body += [f"## {line}" if synth.PART_HEADING_RE.match(line) else line, ""]
+        (docs / s.name.replace(".txt", ".md")).write_text("\n".join(body), encoding="utf-8")
+    config = f"""\
+        site_name: plain
+        theme:
+          name: material
+          language: zh
+          font: false
+        plugins:
+          - search:
+              separator: '[\\s\\u200b\\-，。、；：！？（）“”]+'
+              jieba_dict_user: {ROOT / "build_scripts" / "data" / "userdict.txt"}
+        """
+    (project / "mkdocs.yml").write_text(textwrap.dedent(config), encoding="utf-8")
+    return project
+
+
+# --- measuring processes -----------------------------------------------------
+
+
+@dataclass
+class Measured:
+    """A finished process: wall seconds, CPU seconds (user + system; less
+    sensitive than wall time to other work on the machine), peak RSS in MB
+    of the process and its waited-for children, and its stdout."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def run_measured(cmd: list[str], cwd: Path) -> Measured:
+    """Run ``cmd`` and measure it.  Raises ``RuntimeError`` on failure."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stdout}\n{stderr[-4000:]}")
+    # ru_maxrss is in kilobytes on Linux.
+    return Measured(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+
+
+def mkdocs_build(project: Path, site: Path, strict: bool = True) -> Measured:
+    """``mkdocs build`` (``--strict``, as ``make site``)."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    return run_measured(cmd + (["--strict"] if strict else []), project)
+
+
+PIPELINE_SCRIPT = """\
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from build_scripts.pipeline import build_corpus
+options = {}
+if len(sys.argv) > 3:  # (only then: older code has no cache to pass)
+    from build_scripts.cache import AnalysisCache
+    options["cache"] = AnalysisCache(Path(sys.argv[3]))
+corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), **options)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "skipped": len(corpus.skipped), "structure": {
+    s.id: [len([u for u in s.units if u.parent == p.id and u.kind == "subpoint"]) for p in s.sections]
+    for s in corpus.speeches}}))
+"""
+
+
+def time_pipeline(project: Path, cache: Optional[Path] = None) -> tuple[float, dict[str, list[int]]]:
+    """Seconds of ``build_corpus`` alone (imports included, interpreter
+    start excluded), and the structure it found.  Without the analysis
+    cache, unless ``cache`` (its folder) is given."""
+    env_cmd = [sys.executable, "-c", PIPELINE_SCRIPT, str(project / "seeds"), str(project / "themes.yml")]
+    out = run_measured(env_cmd + ([str(cache)] if cache else []), project).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    if data["skipped"]:
+        raise RuntimeError(f"the pipeline skipped {data['skipped']} synthetic speech(es)")
+    return data["seconds"], data["structure"]
+
+
+JIEBA_SCRIPT = """\
+import sys, time, jieba, logging
+jieba.setLogLevel(logging.WARNING)
+jieba.load_userdict(sys.argv[1])
+jieba.initialize()
+text = sys.stdin.read()
+start = time.perf_counter()
+for _ in jieba.cut(text):
+    pass
+print(len(text) / (time.perf_counter() - start))
+"""
+
+
+def jieba_throughput(speeches: list[synth.Synthetic]) -> float:
+    """Characters per second of jieba's default cut (as the search plugin
+    calls it) on the corpus text; dictionary loading excluded."""
+    text = "\n".join(s.text for s in speeches)
+    out = subprocess.run([sys.executable, "-c", JIEBA_SCRIPT, str(ROOT / "build_scripts/data/userdict.txt")],
+                         input=text, capture_output=True, text=True, check=True, env=ENV)
+    return float(out.stdout.strip())
+
+
+def site_sizes(site: Path) -> tuple[int, int, str]:
+    """(total bytes, largest .html bytes, its site-relative path)."""
+    total, largest, where = 0, 0, ""
+    for path in site.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            if path.suffix == ".html" and size > largest:
+                largest, where = size, path.relative_to(site).as_posix()
+    return total, largest, where
+
+
+# --- search in the browser ---------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        pass
+
+
+def serve(site: Path) -> http.server.ThreadingHTTPServer:
+    """A static server for ``site`` on 127.0.0.1, first free port in 8300-8399."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    for port in PORTS:
+        try:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            continue
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+    raise RuntimeError("no free port in 8300-8399")
+
+
+#: Installed before any page script: records when the first search result
+#: becomes visible (performance.now(), ms since navigation start).
+OBSERVER = """
+(() => {
+  const check = () => {
+    if (window.__firstResult) return;
+    const item = document.querySelector(".md-search-result__item");
+    if (item && item.getClientRects().length) window.__firstResult = performance.now();
+  };
+  new MutationObserver(check).observe(document, {childList: true, subtree: true, attributes: true});
+})();
+"""
+
+
+def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: float = 60.0) -> dict[str, Any]:
+    """Median time to first result and bytes fetched before it (see module
+    docstring).  Returns the medians and the per-query rows; a query with
+    no result within ``timeout_s`` has ``first_result_s`` None and is left
+    out of the medians (None if no query found anything)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    server = serve(site)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    rows = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            for query in queries:
+                context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                              service_workers="block")
+                context.add_init_script(OBSERVER)
+                page = context.new_page()
+                # Playwright reports the requests of the page and of its
+                # workers (a search worker fetching index chunks); a CDP
+                # session on the page would miss the workers'.
+                finished = []
+                context.on("requestfinished", lambda request: finished.append(request))
+                page.goto(url, wait_until="load")
+                box = page.locator("input.md-search__input")
+                box.click()
+                typed_at = page.evaluate("performance.now()")
+                # Chinese arrives from an input method as one committed
+                # string; material re-queries on keyup.
+                page.keyboard.insert_text(query)
+                page.keyboard.press("End")
+                try:
+                    page.wait_for_function("window.__firstResult !== undefined", timeout=timeout_s * 1000)
+                except PlaywrightTimeout:
+                    # No result at all: recorded, not fatal (the median is
+                    # over the queries that found something).
+                    rows.append({"query": query, "first_result_s": None, "bytes": None, "results": 0})
+                    context.close()
+                    continue
+                first = page.evaluate("window.__firstResult")
+                origin = page.evaluate("performance.timeOrigin")
+                page.wait_for_timeout(200)  # let the last requestfinished events arrive
+                n_results = page.locator(".md-search-result__item").count()
+                # Bytes (headers and body, as sent: the server does not
+                # compress) of every request finished before the first
+                # result; timing is in epoch milliseconds.
+                before = []
+                for request in finished:
+                    timing = request.timing
+                    if timing["startTime"] + timing["responseEnd"] <= origin + first:
+                        sizes = request.sizes()
+                        before.append((request.url, sizes["responseHeadersSize"] + sizes["responseBodySize"]))
+                context.close()
+                rows.append({"query": query, "first_result_s": round((first - typed_at) / 1000, 3),
+                             "bytes": sum(b for _, b in before), "requests": len(before),
+                             "largest_request": urlsplit(max(before, key=lambda r: r[1])[0]).path if before else None,
+                             "results": n_results})
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    found = [r for r in rows if r["first_result_s"] is not None]
+    if not found:
+        return {"first_result_s": None, "search_bytes_first_result": None, "queries": rows}
+    return {"first_result_s": round(statistics.median(r["first_result_s"] for r in found), 3),
+            "search_bytes_first_result": int(statistics.median(r["bytes"] for r in found)),
+            "queries": rows}
+
+
+# --- one size ------------------------------------------------------------------
+
+
+def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log) -> dict[str, Any]:
+    speeches = synth.synthesise(n, source=pools)
+    size_dir = work / str(n)
+    size_dir.mkdir()
+    project = make_project(size_dir, speeches)
+    plain_project = make_plain_project(size_dir, speeches)
+    chars = sum(len(s.text) for s in speeches)
+
+    log(f"[{n}] pipeline …")
+    pipeline_s, structure = time_pipeline(project)
+    wrong = [s.name for s in speeches if structure.get(s.name[:-4]) != s.subpoints]
+    if wrong:
+        raise RuntimeError(f"the splitter did not find the synthetic structure of {wrong[:5]}")
+    log(f"[{n}] mkdocs build …")
+    build = mkdocs_build(project, size_dir / "site")
+    log(f"[{n}] rebuild (cache) …")
+    rebuild = mkdocs_build(project, size_dir / "site2")
+    cache = project / ".cache" / "analysis"
+    pipeline_cached_s = time_pipeline(project, cache)[0] if cache.is_dir() else None
+    log(f"[{n}] plain material build …")
+    plain = mkdocs_build(plain_project, size_dir / "plain-site", strict=False)
+    site_bytes, largest, largest_page = site_sizes(size_dir / "site")
+    plain_bytes, plain_largest, _ = site_sizes(size_dir / "plain-site")
+    result: dict[str, Any] = {
+        "n": n, "pipeline_s": round(pipeline_s, 2), "build_s": round(build.seconds, 2),
+        "plain_build_s": round(plain.seconds, 2), "ratio": round(build.seconds / plain.seconds, 2),
+        "peak_mem_mb": round(build.peak_mb),
+        "site_bytes": site_bytes, "search_bytes_first_result": None, "first_result_s": None,
+        "largest_page_bytes": largest,
+        "chars": chars, "rebuild_s": round(rebuild.seconds, 2),
+        "build_cpu_s": round(build.cpu_seconds, 2), "plain_build_cpu_s": round(plain.cpu_seconds, 2),
+        "cpu_ratio": round(build.cpu_seconds / plain.cpu_seconds, 2), "rebuild_cpu_s": round(rebuild.cpu_seconds, 2),
+        "pipeline_cached_s": None if pipeline_cached_s is None else round(pipeline_cached_s, 2),
+        "largest_page": largest_page,
+        "plain_peak_mem_mb": round(plain.peak_mb), "plain_site_bytes": plain_bytes,
+        "plain_largest_page_bytes": plain_largest,
+        "search_index_bytes": _size(size_dir / "site" / "search" / "search_index.json"),
+    }
+    log(f"[{n}] jieba …")
+    result["jieba_chars_per_s"] = round(jieba_throughput(speeches))
+    if browser:
+        log(f"[{n}] search in Chromium …")
+        search = measure_search(size_dir / "site")
+        result.update(first_result_s=search["first_result_s"],
+                      search_bytes_first_result=search["search_bytes_first_result"],
+                      search_queries=search["queries"])
+    return result
+
+
+def _size(path: Path) -> Optional[int]:
+    return path.stat().st_size if path.is_file() else None
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    cols = KEYS + ("cpu_ratio", "rebuild_s", "pipeline_cached_s", "jieba_chars_per_s")
+    rows = [cols] + [tuple("—" if r.get(k) is None else str(r.get(k)) for k in cols) for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]
+    lines = [" | ".join(v.rjust(w) for v, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="comma-separated corpus sizes (default: 50,200,1000)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the search measurement in Chromium")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="result JSON path")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temp folder)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    browser = not args.no_browser
+    if browser and not CHROMIUM.exists():
+        print(f"{CHROMIUM} not found: search not measured (install Debian chromium: make browser-deps)",
+              file=sys.stderr)
+        browser = False
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    pools = synth.pools()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            results.append(bench_size(n, pools, work, browser, log))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
