@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Callable, Iterable, Optional
 
-from .model import LEAF_KINDS, Corpus, Speech, Unit
+from .model import LEAF_KINDS, Speech, Unit
 
 #: Index format; the worker refuses a manifest of another version.
 VERSION = 1

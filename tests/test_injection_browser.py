@@ -10,19 +10,16 @@ no request may leave 127.0.0.1 (several vectors point at other hosts).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from conftest import SEEDS, mkdocs_build
-from test_browser import CHROMIUM, LAUNCH_ARGS, LOCAL_HOST, TIMEOUT_MS, NetLog, _QuietHandler, _search
+from test_browser import TIMEOUT_MS, NetLog, _search, browser, serve_site  # noqa: F401 - fixture
 from test_build import make_project
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (after test_browser's skip)
+from playwright.sync_api import Page, expect  # noqa: E402  (after test_browser's skip)
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "input"
@@ -45,24 +42,8 @@ def evil_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def evil_url(evil_site):
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(_QuietHandler, directory=str(evil_site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with serve_site(evil_site) as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,19 +10,19 @@ phrase highlighted; speech text in results is shown, never run; the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 import search_quality as sq
-from conftest import ROOT
+from conftest import ROOT, mkdocs_build
 from test_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS, LAUNCH_ARGS, CHROMIUM, LOCAL_HOST, TIMEOUT_MS, NetLog, _QuietHandler, base_url, browser, net, page,
+    ARTIFACTS, base_url, browser, net, page, serve_site,
 )
 from test_build import make_project
 
@@ -89,21 +89,13 @@ def test_results_show_speech_text_and_run_none_of_it(browser, tmp_path):
             "一、第一部分\n正文提到<b onmouseover=window.__xss=3>粗体</b>与&lt;转义&gt;字样。\n")
     project = make_project(tmp_path, {"evil.txt": evil})
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"),
-                             "-d", str(site)], cwd=project, capture_output=True, text=True,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), timeout=600)
+    result = mkdocs_build(project, site, strict=False)
     assert result.returncode == 0, result.stderr
-    import functools
-    import http.server
-    import threading
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
     dialogs = []
-    try:
+    with serve_site(site) as url, contextlib.closing(browser.new_context(viewport={"width": 1280, "height": 900})) as context:
         pg = context.new_page()
         pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        pg.goto(f"http://{LOCAL_HOST}:{server.server_address[1]}/")
+        pg.goto(url)
         for query, literal in (("onerror", '<img src=x onerror="window.__xss=1">'),
                                ("script", "<script>window.__xss=2</script>"),
                                ("onmouseover", "<b onmouseover=window.__xss=3>"),
@@ -116,9 +108,6 @@ def test_results_show_speech_text_and_run_none_of_it(browser, tmp_path):
         assert pg.locator(".md-search-result__list img, .md-search-result__list script").count() == 0
         assert pg.evaluate("() => window.__xss") is None
         assert not dialogs
-    finally:
-        context.close()
-        server.shutdown()
 
 
 def test_offline_copy_searches_from_file_urls(browser, tmp_path):
