@@ -30,11 +30,12 @@ Files written (paths relative to the site root):
     the documents of page *n*: ``kbLoaded("d<n>", [[anchor, title, text,
     kind], ...])``.
 
-Shards are JavaScript, not JSON, so that the worker can load them with
-``importScripts`` — the only loader that also works from ``file://`` (the
-iframe-worker shim turns it into ``<script>`` tags).  Their content is
-``json.dumps`` output, which never leaves a string literal, so speech text
-cannot become code.
+Shards are JavaScript, not JSON, so that from ``file://`` the worker can load
+them with ``importScripts`` (the iframe-worker shim turns it into
+``<script>`` tags; browsers refuse ``fetch`` there).  Over http the worker
+fetches them in parallel and parses the JSON between ``kbLoaded("<name>",``
+and ``);`` without running anything.  The payload is ``json.dumps`` output,
+which never leaves a string literal, so speech text cannot become code.
 """
 
 from __future__ import annotations

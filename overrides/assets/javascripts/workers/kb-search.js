@@ -82,7 +82,24 @@ async function load(names) {
     return
   const urls = missing.map(name =>
     new URL(`search/kb/${name}.js?v=${manifest.version}`, base).href)
-  await importScripts(...urls)
+  if (base.protocol === "file:") {
+    /* Browsers refuse fetch() on file://; the shim's importScripts adds
+       <script> tags, one after the other */
+    await importScripts(...urls)
+  } else {
+    /* Over http, fetch all at once (importScripts would fetch one by one) and
+       read the JSON between `kbLoaded("<name>",` and `);` — parsed, never run */
+    await Promise.all(missing.map(async (name, i) => {
+      const response = await fetch(urls[i])
+      if (!response.ok)
+        throw new Error(`search shard ${name}: HTTP ${response.status}`)
+      const text = await response.text()
+      const head = `kbLoaded("${name}",`
+      if (!text.startsWith(head))
+        throw new Error(`search shard ${name} is not a knowledge-base shard`)
+      kbLoaded(name, JSON.parse(text.slice(head.length, text.lastIndexOf(");"))))
+    }))
+  }
   for (const name of missing)
     if (!shards.has(name))
       throw new Error(`search shard ${name} did not load`)
