@@ -540,6 +540,10 @@ def render_theme_index(site: Site) -> str:
     return "\n".join(lines + _theme_cards(site, ""))
 
 
+#: Speeches listed on the home page; more are listed on speeches/index.md.
+HOME_SPEECHES = 30
+
+
 def render_home(site: Site) -> str:
     corpus = site.corpus
     n_parts = sum(len(s.sections) for s in corpus.speeches)
@@ -549,12 +553,16 @@ def render_home(site: Site) -> str:
              f"本知识库收录 **{len(corpus.speeches)}** 篇党政领导在工会代表大会和工作会议上的讲话，"
              f"切分为 **{n_parts}** 个部分、**{n_sub}** 个要点，共 **{n_leaves}** 个段落级单元；"
              "每个部分和段落都标注了主题，并可按主题并排查阅。", "",
-             "用右上角的搜索框检索全文（支持中文分词），或从下面的主题进入。", "",
+             "用右上角的搜索框检索全文（任何字词都能找到，一字不差的段落排在前面），或从下面的主题进入。", "",
              "## 主题 { #themes }", ""]
     lines += _theme_cards(site, "themes/")
     lines += ["## 讲话 { #speeches }", ""]
-    for s in corpus.speeches:
+    # The home page is every visitor's first download: past a screenful it
+    # points to the speech list instead of repeating it.
+    for s in corpus.speeches[:HOME_SPEECHES]:
         lines.append(f"- [{escape(site.label(s))}](speeches/{s.id}.md)")
+    if len(corpus.speeches) > HOME_SPEECHES:
+        lines += ["", f"全部 {len(corpus.speeches)} 篇讲话见[讲话列表](speeches/index.md)。"]
     lines += ["", "## 数据 { #data }", "",
               "全部标注结果可下载为 JSON：[data/corpus.json](data/corpus.json)"
               "（格式见[数据格式](about/data.md)）。", ""]
