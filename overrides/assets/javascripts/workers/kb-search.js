@@ -17,10 +17,14 @@
  *   - whitespace and punctuation separate terms; every term is an exact
  *     phrase, and all terms are required (AND);
  *   - tier 0: passages holding every term as an exact phrase;
- *   - tier 1: passages where a term's pieces (its longest substrings that
- *     occur in the corpus, at least two characters each; 的/和/与… dropped)
- *     all occur close together — 困难职工…帮扶;
- *   - tier 2 (several terms only): passages holding some of the terms;
+ *   - tier 1 ("相近表述"): passages where a term's pieces (its longest
+ *     substrings that occur in the corpus outside the term, at least two
+ *     characters each; 的/和/与… dropped) lie close together — 帮扶援助困难职工
+ *     for 困难职工帮扶;
+ *   - tier 2 (several terms only): passages holding some of the terms, if
+ *     those carry at least half the query's weight (idf);
+ *   - exact and approximate passages of a page are separate result groups,
+ *     so every exact passage is listed before every approximate one;
  *   - nothing else: a query whose words are not in the corpus finds nothing.
  *
  * Everything shown is HTML-escaped here: material inserts the strings with
