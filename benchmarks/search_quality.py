@@ -17,14 +17,11 @@ tests/test_search.py asserts the figures that must hold for ours.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,10 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import search_quality as sq  # noqa: E402
+from bench import CHROMIUM, LAUNCH_ARGS, serve  # noqa: E402  (this folder's scale benchmark)
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]
 RESULTS = ROOT / "benchmarks" / "results" / "search_quality.json"
 
 
@@ -69,25 +64,15 @@ def build(name: str, out: Path) -> Path:
     return site
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
 def run(site: Path, queries: list, text: sq.CorpusText, verbose: bool) -> list:
     from playwright.sync_api import sync_playwright
 
-    server, url = serve(site)
+    server = serve(site)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
     outcomes = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url)
             for q in queries:

@@ -65,11 +65,12 @@ def project_root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = project_root(config)
-    current = os.environ.get("SOURCE_DATE_EPOCH", "")
-    # An unset, empty or invalid value (mkdocs would crash on it), or the
-    # one this hook set on a previous `mkdocs serve` rebuild, is replaced.
-    if not current.strip().isdigit() or current == _our_epoch.get("value"):
-        _our_epoch["value"] = os.environ["SOURCE_DATE_EPOCH"] = str(source_date.epoch_from_inputs(root))
+    if "value" in _our_epoch and os.environ.get("SOURCE_DATE_EPOCH") == _our_epoch["value"]:
+        del os.environ["SOURCE_DATE_EPOCH"]  # set by this hook on a previous `mkdocs serve` rebuild
+    epoch = str(source_date.epoch(root))
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip() != epoch:
+        # Unset, empty or invalid (mkdocs would crash on it): the inputs' date.
+        _our_epoch["value"] = os.environ["SOURCE_DATE_EPOCH"] = epoch
     pipeline_log = logging.getLogger("build_scripts")
     handler, saved = _ToMkdocs(), (pipeline_log.level, pipeline_log.propagate)
     pipeline_log.addHandler(handler)

@@ -140,7 +140,7 @@ class ThemeLayout:
 
     @property
     def entries(self) -> int:
-        return sum(len(s) + len(l) for _, s, l in self.groups)
+        return sum(_counts(self.groups))
 
 
 def _period_of(speech: Speech) -> tuple[str, str]:
@@ -394,8 +394,7 @@ def render_theme(site: Site, theme: Theme) -> str:
     corpus = site.corpus
     layout = site.layouts[theme.name]
     groups = layout.groups
-    n_sections = sum(len(secs) for _, secs, _ in groups)
-    n_leaves = sum(len(leaves) for _, _, leaves in groups)
+    n_sections, n_leaves = _counts(groups)
     others = " · ".join(f"[{escape(t.name)}]({t.slug}.md)" for t in corpus.themes if t is not theme)
     lines = ["---", f"title: {_yaml_str(html_text(theme.name))}", "---", "", f"# {escape(theme.name)}", "",
              f"{escape(theme.description)}", "{: .kb-theme-description }", "",
@@ -411,6 +410,11 @@ def render_theme(site: Site, theme: Theme) -> str:
     if not groups:
         lines += ["目前没有段落被标注为此主题。", ""]
     return "\n".join(lines)
+
+
+def _counts(groups: list[Group]) -> tuple[int, int]:
+    """(tagged parts, tagged leaf passages) over ``groups``."""
+    return sum(len(secs) for _, secs, _ in groups), sum(len(leaves) for _, _, leaves in groups)
 
 
 def _group_table(site: Site, groups: list[Group]) -> list[str]:
@@ -434,8 +438,8 @@ def _theme_periods(layout: ThemeLayout) -> list[str]:
         groups = [g for sub in subs for g in sub.groups]
         links = " · ".join(f"[{'查看' if len(subs) == 1 else f'第{sub.number}页'}]"
                            f"({sub.path.removeprefix('themes/')})" for sub in subs)
-        lines.append(f"| {period} | {len(groups)} | {sum(len(g[2]) for g in groups)} | "
-                     f"{sum(len(g[1]) for g in groups)} | {links} |")
+        n_sections, n_leaves = _counts(groups)
+        lines.append(f"| {period} | {len(groups)} | {n_leaves} | {n_sections} | {links} |")
     return lines + [""]
 
 
@@ -444,8 +448,7 @@ def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> 
     as on an unsplit theme page, with links to the other pages."""
     theme = layout.theme
     title = f"{theme.name} · {sub.label}"
-    n_sections = sum(len(g[1]) for g in sub.groups)
-    n_leaves = sum(len(g[2]) for g in sub.groups)
+    n_sections, n_leaves = _counts(sub.groups)
     siblings = [s for s in layout.subpages if s.period == sub.period]
     nav_links = [f"[← {escape(theme.name)}：全部时期](../{theme.slug}.md)"]
     if len(siblings) > 1:

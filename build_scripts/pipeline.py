@@ -113,7 +113,8 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     if problems:
         raise ConfigError(problems)
 
-    speech_ids = ids.assign(paths, {p: _display_path(p, seeds_dir) if files is None else str(p) for p in paths})
+    sources = {p: _display_path(p, seeds_dir) if files is None else str(p) for p in paths}
+    speech_ids = ids.assign(paths, sources)
     fingerprint = lexicon_fingerprint(lexicon) if cache is not None else ""
     used: set[str] = set()
     speeches: list[Speech] = []
@@ -121,7 +122,7 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     # Cleaned text → the first file (in sorted order) that had it.
     seen: dict[str, str] = {}
     for path in paths:
-        source = _display_path(path, seeds_dir) if files is None else str(path)
+        source = sources[path]
         try:
             read = reader.read_speech(path)
             log.info("%s: read as %s", source, read.encoding)

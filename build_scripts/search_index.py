@@ -280,8 +280,8 @@ def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
     headings: list[int] = []
     doc_files: dict[str, bytes] = {}
     n = 0
-    # Per key, (doc, encoded entry) in document order: docs are numbered in
-    # order, so the lists come out sorted without sorting.
+    # Per key, its encoded "doc-delta:…" entries in document order: docs are
+    # numbered in order, so the lists come out sorted without sorting.
     bigrams: dict[str, list[str]] = {}
     unigrams: dict[str, list[str]] = {}
     last_doc: dict[str, int] = {}
