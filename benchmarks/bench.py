@@ -44,16 +44,14 @@ compare runs on the same machine only.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +171,11 @@ options = {}
 if len(sys.argv) > 3:  # (only then: older code has no cache to pass)
     from build_scripts.cache import AnalysisCache
     options["cache"] = AnalysisCache(Path(sys.argv[3]))
+try:  # as the hook calls it (older code analyses in this process only)
+    from build_scripts.pipeline import jobs_wanted
+    options["jobs"] = jobs_wanted()
+except ImportError:
+    pass
 corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), **options)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "skipped": len(corpus.skipped), "structure": {
@@ -230,23 +233,44 @@ def site_sizes(site: Path) -> tuple[int, int, str]:
 # --- search in the browser ---------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+class StaticServer:
+    """``python -m http.server`` for ``site`` on 127.0.0.1, in a process of
+    its own, as a real server is: a server thread in this process would
+    share the GIL with Playwright's event handling and answer each request
+    tens of milliseconds late, which penalised an index fetched in many
+    small requests.  (Its BrokenPipe tracebacks, when Chromium drops a
+    request, go nowhere.)  ``server_address``, ``shutdown()`` and
+    ``server_close()`` as on ``http.server.HTTPServer``."""
+
+    def __init__(self, site: Path):
+        for port in PORTS:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 10
+            while self.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                except OSError:
+                    time.sleep(0.05)
+                    continue
+                self.server_address = ("127.0.0.1", port)
+                return
+            self.process.kill()  # the port is taken (it exited) or it never answered
+            self.process.wait()
+        raise RuntimeError("no free port in 8300-8399")
+
+    def shutdown(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+    def server_close(self) -> None:
         pass
 
 
-def serve(site: Path) -> http.server.ThreadingHTTPServer:
+def serve(site: Path) -> StaticServer:
     """A static server for ``site`` on 127.0.0.1, first free port in 8300-8399."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    for port in PORTS:
-        try:
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-        except OSError:
-            continue
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
-    raise RuntimeError("no free port in 8300-8399")
+    return StaticServer(site)
 
 
 #: Installed before any page script: records when the first search result

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import export
 from .errors import ConfigError
 from .model import LEAF_KINDS, Corpus
-from .pipeline import ROOT, build_corpus
+from .pipeline import ROOT, build_corpus, jobs_wanted
 
 EXIT_SKIPPED = 1
 EXIT_CONFIG = 3
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "evaluate":
             corpus = _evaluate(args)
         else:
-            corpus = build_corpus(args.seeds, args.themes)
+            corpus = build_corpus(args.seeds, args.themes, jobs=jobs_wanted())
             if args.command == "export":
                 text = export.to_json(corpus)
                 if args.output == "-":

@@ -84,6 +84,38 @@ def highlight(text: str, terms: list[str]) -> str:
     return "".join(out)
 
 
+#: The first line of an HTML block in generated Markdown: one whole element
+#: (a passage's paragraph, or the original text in ``<details>``) that
+#: ends on the first line ending in its closing tag.  Python-Markdown would
+#: give such a block to its HTML-block parser and then run nothing on it;
+#: the hook's ``rawhtml`` extension recognises it by this pattern and
+#: stores it as it is, which skips that parser (the passages are most of a
+#: large site's text).  Either way the page's HTML is the same (but for
+#: blank lines between blocks), so the Markdown stays valid without it.  Speech text is escaped (no
+#: ``<``), so only this module writes such lines and closing tags.
+HTML_BLOCK_START = re.compile(r'<(p|details) class="kb-[^"<>]*"(?: id="([^"<>]*)")?(?: data-search-exclude)?>')
+
+
+def html_block(tag: str, inner: str, classes: str, id: Optional[str] = None, search: bool = True) -> str:
+    """The element ``<tag class=… id=…>inner</tag>`` as an HTML block (see
+    ``HTML_BLOCK_START``).  ``inner`` is HTML (escaped text, and links
+    from ``link``); only inside a ``<pre>`` may it hold line breaks.
+    ``id`` and ``classes`` are ASCII tokens.  ``search`` False marks the
+    element ``data-search-exclude`` (material's search skips it)."""
+    ident = f' id="{id}"' if id else ""
+    exclude = "" if search else " data-search-exclude"
+    return f'<{tag} class="{classes}"{ident}{exclude}>{inner}</{tag}>'
+
+
+def link(target: str, inner: str, classes: str = "", attrs: str = "") -> str:
+    """An ``<a>`` for an HTML block: ``target`` is a page's Markdown path
+    relative to this page, as in a Markdown link (``../themes/x.md#a``);
+    the hook turns it into the page's URL, as mkdocs does for Markdown
+    links, and validates it.  ``attrs`` (escaped) follow ``href``."""
+    css = f' class="{classes}"' if classes else ""
+    return f'<a{css} href="{html.escape(target)}"{attrs}>{inner}</a>'
+
+
 def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n") if p.strip()]
 
@@ -260,16 +292,15 @@ def _badges(site: Site, speech: Speech, unit: Unit, prefix: str) -> str:
     for tag in unit.tags:
         theme = site.corpus.theme(tag.theme)
         terms = "、".join(tag.terms[:8])
-        parts.append(
-            f"[{escape(theme.name)}]({prefix}{site.theme_page_of(theme, speech)}#{site.theme_anchor(speech, unit)})"
-            f'{{ .kb-badge style="background:{theme_color(site.corpus, theme)}" '
-            f'title="{escape_attr(f"得分 {tag.score:g}；证据：{terms}")}" }}'
-        )
+        title = html.escape(f"得分 {tag.score:g}；证据：{terms}")
+        parts.append(link(f"{prefix}{site.theme_page_of(theme, speech)}#{site.theme_anchor(speech, unit)}",
+                          escape(theme.name), "kb-badge",
+                          f' style="background:{theme_color(site.corpus, theme)}" title="{title}"'))
     if not parts:
         return ""
     label = '<span class="kb-badges-label">本部分主题</span> ' if unit.kind == "section" else ""
-    css = ".kb-badges .kb-badges-section" if unit.kind == "section" else ".kb-badges"
-    return label + " ".join(parts) + f"\n{{: {css} data-search-exclude }}\n\n"
+    css = "kb-badges kb-badges-section" if unit.kind == "section" else "kb-badges"
+    return html_block("p", label + " ".join(parts), css, search=False) + "\n"
 
 
 def _unit_body(unit: Unit, terms: Optional[list[str]] = None) -> list[str]:
@@ -332,19 +363,19 @@ def render_speech(site: Site, speech: Speech) -> str:
             lines.append(badges)
         # The anchor goes on the first paragraph; a multi-paragraph unit
         # (a sub-point spanning lines) keeps its paragraphs.
-        css = f".kb-unit .kb-{unit.kind}"
-        lines.append(f"{body[0]}\n{{: #{unit.id} {css} }}\n")
+        css = f"kb-unit kb-{unit.kind}"
+        lines.append(html_block("p", body[0], css, unit.id) + "\n")
         for extra in body[1:]:
-            lines.append(f"{extra}\n{{: {css} }}\n")
+            lines.append(html_block("p", extra, css) + "\n")
 
     lines += _notes(speech)
     name = speech.source.rsplit("/", 1)[-1]
     lines += ["## 原文 { #original data-search-exclude }", "",
               "清理前的原始文本（未作任何修改）。也可下载原始文件："
               f"[{escape(name)}](../sources/{quote(name)})。", "",
-              '<details class="kb-original"><summary>展开原文</summary>',
-              f'<pre class="kb-original-text">{html.escape(speech.original)}</pre>',
-              "</details>", ""]
+              html_block("details", "<summary>展开原文</summary>\n"
+                         f'<pre class="kb-original-text">{html.escape(speech.original)}</pre>\n', "kb-original"),
+              ""]
     return "\n".join(lines)
 
 
@@ -375,7 +406,7 @@ def _speech_theme_summary(site: Site, speech: Speech) -> list[str]:
 
 
 def _notes(speech: Speech) -> list[str]:
-    items = [f"来源声明（不属于讲话正文）：{escape(u.text)}\n{{: #{u.id} .kb-unit .kb-note }}\n"
+    items = [html_block("p", f"来源声明（不属于讲话正文）：{escape(u.text)}", "kb-unit kb-note", u.id) + "\n"
              for u in speech.units if u.kind == "note"]
     if speech.placeholders:
         forms = "、".join(sorted({f"<code>{escape(p.original)}</code>" for p in speech.placeholders}))
@@ -470,7 +501,7 @@ def _theme_group(site: Site, theme: Theme, speech: Speech, secs: list[Unit], lea
     m = speech.meta
     facts = [v.value for v in (m.place, m.congress, m.period) if v is not None]
     lines = [f"## {escape(speech.title)} {{ #{site.theme_anchor(speech)} }}", "",
-             f"{escape(' · '.join(facts))} · [阅读全文]({page})", "{: .kb-speech-facts }", ""]
+             html_block("p", f"{escape(' · '.join(facts))} · {link(page, '阅读全文')}", "kb-speech-facts"), ""]
     # Leaves are grouped under their part (or under 开场/结束语).
     blocks: dict[str, list[Unit]] = {}
     for u in leaves:
@@ -486,20 +517,21 @@ def _theme_group(site: Site, theme: Theme, speech: Speech, secs: list[Unit], lea
             lines += [f"### {escape(section.heading or '')} {{ #{anchor} }}", ""]
             tag = section.tag(theme.name)
             if tag:
-                lines += [f"本部分整体涉及此主题（得分 {tag.score:g}；证据：{escape('、'.join(tag.terms[:10]))}）· "
-                          f"[{_location(speech, section)}]({page}#{section.id})",
-                          "{: .kb-section-note data-search-exclude }", ""]
+                lines += [html_block("p", f"本部分整体涉及此主题（得分 {tag.score:g}；证据："
+                                          f"{escape('、'.join(tag.terms[:10]))}）· "
+                                          f"{link(f'{page}#{section.id}', _location(speech, section))}",
+                                     "kb-section-note", search=False), ""]
         else:
             lines += [f"### {KIND_LABEL.get(key, key)} {{ #{site.theme_anchor(speech)}-{key} }}", ""]
         for u in blocks.get(key, []):
             tag = u.tag(theme.name)
             body = _unit_body(u, tag.terms)
-            lines.append(f"{body[0]}\n{{: #{site.theme_anchor(speech, u)} .kb-passage }}\n")
+            lines.append(html_block("p", body[0], "kb-passage", site.theme_anchor(speech, u)) + "\n")
             for extra in body[1:]:
-                lines.append(f"{extra}\n{{: .kb-passage }}\n")
-            lines += [f"[{_location(speech, u)} ↩]({page}#{u.id}) · 得分 {tag.score:g} · "
-                      f"证据：{escape('、'.join(tag.terms[:10]))}",
-                      "{: .kb-passage-meta data-search-exclude }", ""]
+                lines.append(html_block("p", extra, "kb-passage") + "\n")
+            lines += [html_block("p", f"{link(f'{page}#{u.id}', f'{_location(speech, u)} ↩')} · "
+                                      f"得分 {tag.score:g} · 证据：{escape('、'.join(tag.terms[:10]))}",
+                                 "kb-passage-meta", search=False), ""]
     return lines
 
 

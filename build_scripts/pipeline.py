@@ -9,9 +9,12 @@ written.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from . import cleaner, ids, metadata, reader, splitter
 from .cache import AnalysisCache, lexicon_fingerprint
@@ -87,7 +90,8 @@ def _apply_override(speech: Speech, key: str, value: str) -> None:
 
 
 def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Path]] = None,
-                 analyzer: Optional[Analyzer] = None, cache: Optional[AnalysisCache] = None) -> Corpus:
+                 analyzer: Optional[Analyzer] = None, cache: Optional[AnalysisCache] = None,
+                 jobs: int = 1) -> Corpus:
     """Build the corpus from every speech in ``seeds_dir``.
 
     ``files`` restricts the build to the given speech files (for the
@@ -97,7 +101,11 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     speech whose text, sidecar, lexicon and code are unchanged (see
     ``cache.py``); the analyzer (jieba's dictionary) is only loaded if some
     speech has to be analysed.  After a full build (``files`` None) the
-    cache keeps only this build's entries.
+    cache keeps only this build's entries.  ``jobs`` > 1 shares the
+    analysis of many speeches out among that many worker processes
+    (spawned: the caller's main module must be import-safe, as for any
+    ``multiprocessing`` use; the CLI and the mkdocs hook pass
+    ``jobs_wanted()``); the corpus is the same for any ``jobs``.
     Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
     listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
@@ -121,20 +129,36 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     skipped: list[SkippedFile] = []
     # Cleaned text → the first file (in sorted order) that had it.
     seen: dict[str, str] = {}
+    # Read every file and look it up in the cache first, then analyse the
+    # misses (in parallel when there are many), then assemble in file order.
+    entries: list[tuple[Path, str, Union[Speech, SpeechError, None]]] = []
+    pending: list[_Job] = []
     for path in paths:
         source = sources[path]
         try:
             read = reader.read_speech(path)
-            log.info("%s: read as %s", source, read.encoding)
-            key = (cache.key(fingerprint, speech_ids[path], source, f"{read.encoding}\n{read.text}", sidecars[path])
-                   if cache is not None else "")
-            speech = cache.get(key) if cache is not None else None
-            if speech is None:
-                analyzer = analyzer or Analyzer.from_lexicon(lexicon)
-                speech = analyzer.analyse(speech_ids[path], source, read.text, sidecars[path])
-                speech.encoding = read.encoding
-                if cache is not None:
-                    cache.put(key, speech)
+        except SpeechError as exc:
+            entries.append((path, "", exc))
+            continue
+        log.info("%s: read as %s", source, read.encoding)
+        key = (cache.key(fingerprint, speech_ids[path], source, f"{read.encoding}\n{read.text}", sidecars[path])
+               if cache is not None else "")
+        speech = cache.get(key) if cache is not None else None
+        if speech is None:
+            pending.append(_Job(len(entries), speech_ids[path], source, read.text, read.encoding, sidecars[path]))
+        entries.append((path, key, speech))
+    for job, result in zip(pending, _analyse_all(pending, lexicon, analyzer, jobs)):
+        path, key, _ = entries[job.index]
+        if isinstance(result, Speech) and cache is not None:
+            cache.put(key, result)
+        entries[job.index] = (path, key, result)
+
+    for path, key, result in entries:
+        source = sources[path]
+        try:
+            if isinstance(result, SpeechError):
+                raise result
+            speech = result
             used.add(key)
             text_key = "\n".join(t for _, t in speech.lines)
             if text_key in seen:
@@ -153,6 +177,71 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         if files is None:
             cache.retain(used)
     return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+
+
+@dataclass
+class _Job:
+    """One speech to analyse: ``index`` is its place in the file list."""
+
+    index: int
+    speech_id: str
+    source: str
+    text: str
+    encoding: str
+    overrides: dict[str, str]
+
+
+#: Analysing fewer speeches than this is faster in this process than
+#: starting workers (each loads jieba's dictionary, ~1 s).
+PARALLEL_MIN = 40
+
+
+def jobs_wanted() -> int:
+    """Worker processes for analysis: ``KB_JOBS`` if set to a positive
+    number (1 = analyse in this process), else the CPUs this process may
+    use.  Any other ``KB_JOBS`` counts as unset."""
+    value = os.environ.get("KB_JOBS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _analyse_all(pending: list[_Job], lexicon: Lexicon, analyzer: Optional[Analyzer],
+                 jobs: int) -> list[Union[Speech, SpeechError]]:
+    """Analyse ``pending``; each result is the speech or the error that
+    skips it, in the order of ``pending``.  With ``jobs`` > 1 and at least
+    ``PARALLEL_MIN`` speeches, worker processes share them out (spawned, so
+    the same on every platform); the results are the same either way."""
+    if not pending:
+        return []
+    workers = min(jobs, len(pending) // (PARALLEL_MIN // 2))
+    if analyzer is None and workers > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(lexicon,)) as pool:
+            return list(pool.map(_analyse_job, pending, chunksize=8))
+    analyzer = analyzer or Analyzer.from_lexicon(lexicon)
+    return [_analyse_with(analyzer, job) for job in pending]
+
+
+_worker: dict[str, Analyzer] = {}
+
+
+def _start_worker(lexicon: Lexicon) -> None:
+    _worker["analyzer"] = Analyzer.from_lexicon(lexicon)
+
+
+def _analyse_job(job: _Job) -> Union[Speech, SpeechError]:
+    return _analyse_with(_worker["analyzer"], job)
+
+
+def _analyse_with(analyzer: Analyzer, job: _Job) -> Union[Speech, SpeechError]:
+    try:
+        speech = analyzer.analyse(job.speech_id, job.source, job.text, job.overrides)
+    except SpeechError as exc:
+        return exc
+    speech.encoding = job.encoding
+    return speech
 
 
 def _display_path(path: Path, seeds_dir: Path) -> str:

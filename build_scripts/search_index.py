@@ -42,11 +42,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from operator import sub
+from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from .model import LEAF_KINDS, Speech, Unit
@@ -262,84 +265,120 @@ class SearchIndex:
     shards: int
 
 
-def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
-          base_config: Optional[dict] = None) -> SearchIndex:
-    """Index ``pages`` (in the order given: that order is the result order
-    among equals, so give nav order).
+class IndexBuilder:
+    """Indexes pages in the order added (that order is the result order
+    among equals, so add them in nav order); ``finish`` writes the files.
 
     Every document gets a global number; each indexed character (see
     ``is_indexed``) of its folded ``text`` is posted under its own key
     (document frequency only) and, with the next character when that is
-    indexed too, under the bigram key (with positions).  ``base_config`` is
-    mkdocs-material's search ``config`` (lang, separator, …), kept so its
-    page highlighter (``?h=``) works; the manifest is added as
-    ``config["kb"]``.  Output is byte-identical for the same input.
+    indexed too, under the bigram key (with positions).  A builder can be
+    pickled between ``add`` calls, so part of the pages can be indexed in
+    another process (the hook indexes the corpus while mkdocs renders
+    pages, and adds the hand-written pages at the end).
     """
-    pages = list(pages)
-    manifest_pages = []
-    headings: list[int] = []
-    doc_files: dict[str, bytes] = {}
-    n = 0
-    # Per key, its encoded "doc-delta:…" entries in document order: docs are
-    # numbered in order, so the lists come out sorted without sorting.
-    bigrams: dict[str, list[str]] = {}
-    unigrams: dict[str, list[str]] = {}
-    last_doc: dict[str, int] = {}
-    for page_no, page in enumerate(pages):
-        manifest_pages.append([page.location, page.title, page.kind, n])
-        rows = []
-        for doc in page.docs:
-            text = fold(doc.text)
-            local: dict[str, list[int]] = {}
-            for m in _BIGRAM.finditer(text):
-                positions = local.get(m[1])
-                if positions is None:
-                    local[m[1]] = [m.start()]
-                else:
-                    positions.append(m.start())
-            for key, positions in local.items():
-                deltas, last = [], 0
-                for p in positions:
-                    deltas.append(_num(p - last))
-                    last = p
-                bigrams.setdefault(key, []).append(f"{_num(n - last_doc.get(key, 0))}:{','.join(deltas)}")
-                last_doc[key] = n
-            for ch, count in Counter(c for run in _RUN.findall(text) for c in run).items():
-                unigrams.setdefault(ch, []).append(f"{_num(n - last_doc.get(ch, 0))}:{_num(count)}")
-                last_doc[ch] = n
-            rows.append([doc.anchor, doc.title, doc.text, doc.kind])
-            if doc.kind == "section":
-                headings.append(n)
-            n += 1
-        doc_files[f"search/kb/d{page_no}.js"] = _script(f"d{page_no}", rows)
 
-    encoded = {key: ";".join(entries) for key, entries in bigrams.items()}
-    encoded.update((key, ";".join(entries)) for key, entries in unigrams.items())
+    def __init__(self) -> None:
+        self.manifest_pages: list[list] = []
+        self.headings: list[int] = []
+        self.doc_files: dict[str, bytes] = {}
+        self.docs = 0
+        # Per key, its encoded "doc-delta:…" entries in document order
+        # (documents are numbered in order, so no sorting is needed), and
+        # the last document posted under it.
+        self.postings: dict[str, list[str]] = {}
+        self.last_doc: dict[str, int] = {}
 
-    total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
-    shards = 1
-    while total / shards > shard_bytes:
-        shards *= 2
-    buckets: list[dict[str, str]] = [{} for _ in range(shards)]
-    for key in sorted(encoded):
-        buckets[key_hash(key) % shards][key] = encoded[key]
+    def add(self, pages: Iterable[SearchPage]) -> "IndexBuilder":
+        """Index ``pages`` after those already added; returns self."""
+        postings, last_doc, n = self.postings, self.last_doc, self.docs
+        for page in pages:
+            page_no = len(self.manifest_pages)
+            self.manifest_pages.append([page.location, page.title, page.kind, n])
+            rows = []
+            for doc in page.docs:
+                text = fold(doc.text)
+                local: defaultdict[str, list[int]] = defaultdict(list)
+                counts: Counter[str] = Counter()
+                for run in _RUN.finditer(text):
+                    chars, start = run.group(), run.start()
+                    counts.update(chars)
+                    for i in range(len(chars) - 1):
+                        local[chars[i:i + 2]].append(start + i)
+                for key, positions in local.items():
+                    deltas = ",".join([_B36[d] if d < _B36_CACHED else _b36(d)
+                                       for d in map(sub, positions, [0, *positions])])
+                    postings.setdefault(key, []).append(f"{_num(n - last_doc.get(key, 0))}:{deltas}")
+                    last_doc[key] = n
+                for ch, count in counts.items():
+                    postings.setdefault(ch, []).append(f"{_num(n - last_doc.get(ch, 0))}:{_num(count)}")
+                    last_doc[ch] = n
+                rows.append([doc.anchor, doc.title, doc.text, doc.kind])
+                if doc.kind == "section":
+                    self.headings.append(n)
+                n += 1
+            self.doc_files[f"search/kb/d{page_no}.js"] = _script(f"d{page_no}", rows)
+        self.docs = n
+        return self
 
-    files = dict(doc_files)
-    for k, bucket in enumerate(buckets):
-        files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode())
-        digest.update(files[path])
-    manifest = {"format": VERSION, "version": digest.hexdigest()[:12], "shards": shards,
-                "docs": n, "pages": manifest_pages,
-                "headings": ",".join(_b36(b - a) for a, b in zip([0] + headings, headings))}
-    config = dict(base_config or {})
-    config["kb"] = manifest
-    files["search/search_index.json"] = json.dumps(
-        {"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
-    ).encode("utf-8")
-    return SearchIndex(files=files, docs=n, keys=len(encoded), shards=shards)
+    def __getstate__(self) -> dict:
+        # One string per key pickles far faster than millions of entries.
+        state = dict(self.__dict__)
+        state["postings"] = {key: [";".join(entries)] for key, entries in self.postings.items()}
+        return state
+
+    def finish(self, shard_bytes: int = SHARD_BYTES, base_config: Optional[dict] = None) -> SearchIndex:
+        """The files of the index.  ``base_config`` is mkdocs-material's
+        search ``config`` (lang, separator, …), kept so its page
+        highlighter (``?h=``) works; the manifest is added as
+        ``config["kb"]``.  Output is byte-identical for the same pages,
+        however they were added."""
+        encoded = {key: ";".join(entries) for key, entries in self.postings.items()}
+        total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
+        shards = 1
+        while total / shards > shard_bytes:
+            shards *= 2
+        buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+        for key in sorted(encoded):
+            buckets[key_hash(key) % shards][key] = encoded[key]
+
+        files = dict(self.doc_files)
+        for k, bucket in enumerate(buckets):
+            files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
+        digest = hashlib.sha256()
+        for path in sorted(files):
+            digest.update(path.encode())
+            digest.update(files[path])
+        headings = self.headings
+        manifest = {"format": VERSION, "version": digest.hexdigest()[:12], "shards": shards,
+                    "docs": self.docs, "pages": self.manifest_pages,
+                    "headings": ",".join(_b36(b - a) for a, b in zip([0] + headings, headings))}
+        config = dict(base_config or {})
+        config["kb"] = manifest
+        files["search/search_index.json"] = json.dumps(
+            {"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        ).encode("utf-8")
+        return SearchIndex(files=files, docs=self.docs, keys=len(encoded), shards=shards)
+
+
+def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,
+          base_config: Optional[dict] = None) -> SearchIndex:
+    """Index ``pages`` in one go (see ``IndexBuilder``)."""
+    return IndexBuilder().add(pages).finish(shard_bytes, base_config)
+
+
+def index_file(pages_path: Path, builder_path: Path) -> None:
+    """For a worker process: index the ``SearchPage`` list pickled in
+    ``pages_path`` and pickle the ``IndexBuilder`` to ``builder_path``.
+
+    Files, not the worker's pipe: a pipe moves tens of MB in 64 KB reads,
+    each waiting for the GIL of a parent that is busy rendering pages (at
+    1,000 speeches that made the handover take longer than the indexing)."""
+    with open(pages_path, "rb") as f:
+        pages = pickle.load(f)
+    builder = IndexBuilder().add(pages)
+    with open(builder_path, "wb") as f:
+        pickle.dump(builder, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _script(name: str, data) -> bytes:

@@ -25,8 +25,10 @@ def split(corpus):
 
 
 def _anchors(markdown: str) -> list[str]:
-    """Ids given with attr_list on a page ({: #id …} or { #id })."""
-    return re.findall(r"\{:? #([^\s}]+)", markdown)
+    """Ids on a page: given with attr_list ({: #id …} or { #id }) or on an
+    HTML block (pages.html_block)."""
+    return re.findall(r"\{:? #([^\s}]+)", markdown) + \
+        [m[2] for m in map(pages.HTML_BLOCK_START.match, markdown.splitlines()) if m and m[2]]
 
 
 def test_the_five_seeds_need_no_split(corpus):
@@ -67,7 +69,8 @@ def test_every_tagged_passage_is_on_exactly_one_subpage(corpus, split):
 
 
 def test_speech_page_links_go_to_the_subpage_holding_the_passage(corpus, split):
-    link_re = re.compile(r"\]\(\.\./(themes/[^)#]+\.md)#([^)]+)\)")
+    # Markdown links (the speech index) and HTML-block links (badges).
+    link_re = re.compile(r'(?:\]\(|href=")\.\./(themes/[^)#"]+\.md)#([^)"]+)[)"]')
     checked = 0
     for speech in corpus.speeches:
         for path, anchor in link_re.findall(split[f"speeches/{speech.id}.md"]):
@@ -89,7 +92,7 @@ def test_subpages_link_back_and_to_each_other(corpus, split):
             md = split[sub.path]
             assert f"(../{layout.theme.slug}.md)" in md
             for speech, _, _ in sub.groups:
-                assert f"(../../speeches/{speech.id}.md)" in md
+                assert f'href="../../speeches/{speech.id}.md"' in md  # 阅读全文
             if sub.pages_in_period > 1:
                 for other in layout.subpages:
                     if other.period == sub.period and other is not sub:

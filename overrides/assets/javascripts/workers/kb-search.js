@@ -38,11 +38,15 @@ const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 /* Index format this worker reads (search_index.VERSION) */
 const FORMAT = 1
 
-/* Pages whose passages are loaded before the first answer; material renders
-   ten result items at once, the rest when scrolled to */
-const FIRST_PAGES = 10
-/* Pages whose passages are loaded at all; further pages show title and count */
-const MAX_PAGES = 100
+/* Pages whose passages are loaded before the first answer: as many as the
+   browser fetches at once from one host over HTTP/1.1 (six), more than fit
+   on the screen.  Material renders ten result items at once; the next
+   answer fills in the rest */
+const FIRST_PAGES = 6
+/* Pages whose passages are loaded at all; further pages show their title
+   and number of matches.  Kept small: a query's fetches queue before the
+   next query's (typing one more character) */
+const MAX_PAGES = 30
 /* Passages shown open per page; the rest go under material's "more" */
 const OPEN_PER_PAGE = 3
 /* Snippet length and lead-in, in UTF-16 code units */
@@ -113,19 +117,20 @@ async function load(names) {
 
 /* Same as search_index.fold_char: full-width ASCII → ASCII, A–Z → a–z,
    ideographic space → space; keeps the UTF-16 length */
+const FOLDED = /[\uFF01-\uFF5E\u3000A-Z]/g
 function fold(text) {
-  let out = ""
-  for (const ch of text) {
-    let cp = ch.codePointAt(0)
+  /* A regex finds the few characters to change: most text has none, and
+     this runs over every title and snippet of a result list */
+  return text.replace(FOLDED, ch => {
+    let cp = ch.charCodeAt(0)
     if (cp >= 0xFF01 && cp <= 0xFF5E)
       cp -= 0xFEE0
     else if (cp === 0x3000)
       cp = 0x20
     if (cp >= 0x41 && cp <= 0x5A)
       cp += 0x20
-    out += String.fromCodePoint(cp)
-  }
-  return out
+    return String.fromCharCode(cp)
+  })
 }
 
 /* Same as search_index.is_indexed */
@@ -143,58 +148,120 @@ function shardOf(key) {
   return `p${keyHash(key) % manifest.shards}`
 }
 
-/* key → Map(doc → positions) for a bigram, Map(doc → count) for a character */
-function posting(key) {
-  let map = postings.get(key)
-  if (map)
-    return map
-  map = new Map()
-  const raw = (shards.get(shardOf(key)) || {})[key]
-  if (raw) {
-    const single = [...key].length === 1
-    let doc = 0
-    for (const entry of raw.split(";")) {
-      const [d, rest] = entry.split(":")
-      doc += parseInt(d, 36)
-      if (single) {
-        map.set(doc, parseInt(rest, 36))
-      } else {
-        let p = 0
-        map.set(doc, rest.split(",").map(x => (p += parseInt(x, 36))))
-      }
+/* Value of a base-36 digit's character code (0-9, a-z) */
+const digit = c => c <= 57 ? c - 48 : c - 87
+
+/* A bigram's posting, read lazily: the documents are found at once (with
+   indexOf, which is native), a document's positions only when asked for.
+   A common bigram (职工) is in most documents, and a phrase needs the
+   positions of those holding its rarest bigram only.  Map-like: size,
+   has(doc), get(doc) → ascending positions, keys(), [doc, positions]… */
+class Posting {
+  constructor(raw) {
+    this.raw = raw
+    this.index = new Map()
+    this.from = []
+    let doc = 0, i = 0
+    while (i < raw.length) {
+      /* entry: doc-delta ":" position-delta ("," position-delta)*, ";"-joined */
+      const colon = raw.indexOf(":", i)
+      doc += parseInt(raw.slice(i, colon), 36)
+      this.index.set(doc, this.from.length)
+      this.from.push(colon + 1)
+      const end = raw.indexOf(";", colon)
+      i = end < 0 ? raw.length : end + 1
     }
   }
-  postings.set(key, map)
-  return map
+  get size() {
+    return this.index.size
+  }
+  has(doc) {
+    return this.index.has(doc)
+  }
+  keys() {
+    return this.index.keys()
+  }
+  get(doc) {
+    const k = this.index.get(doc)
+    if (k === undefined)
+      return undefined
+    const raw = this.raw, positions = []
+    let i = this.from[k], p = 0, n = 0
+    for (; i < raw.length; i++) {
+      const c = raw.charCodeAt(i)
+      if (c === 44) {
+        positions.push(p += n)
+        n = 0
+      } else if (c === 59) {
+        break
+      } else {
+        n = n * 36 + (c <= 57 ? c - 48 : c - 87)
+      }
+    }
+    positions.push(p + n)
+    return positions
+  }
+  *[Symbol.iterator]() {
+    for (const doc of this.index.keys())
+      yield [doc, this.get(doc)]
+  }
 }
 
-/* An array of characters (a term) → Map(doc → start positions), or for a
-   single character Map(doc → number of occurrences) */
+/* key → Posting for a bigram, Map(doc → count) for a character */
+function posting(key) {
+  let found = postings.get(key)
+  if (found)
+    return found
+  const raw = (shards.get(shardOf(key)) || {})[key] || ""
+  if ([...key].length > 1) {
+    found = new Posting(raw)
+  } else {
+    found = new Map()
+    let doc = 0
+    for (const entry of raw ? raw.split(";") : []) {
+      const [d, tf] = entry.split(":")
+      found.set(doc += parseInt(d, 36), parseInt(tf, 36))
+    }
+  }
+  postings.set(key, found)
+  return found
+}
+
+/* The starts s (ascending) with s + shift in `other` (ascending) */
+function shifted(starts, other, shift) {
+  const out = []
+  let k = 0
+  for (const s of starts) {
+    while (k < other.length && other[k] < s + shift)
+      k++
+    if (k < other.length && other[k] === s + shift)
+      out.push(s)
+  }
+  return out
+}
+
+/* An array of characters (a term) → Map(doc → start positions) (for one
+   bigram, its Posting), or for a single character Map(doc → number of
+   occurrences) */
 function phrase(chars) {
   const key = chars.join("")
   let result = phrases.get(key)
   if (result)
     return result
-  result = new Map()
-  if (chars.length === 1) {
-    for (const [doc, count] of posting(key))
-      result.set(doc, count)
+  if (chars.length <= 2) {
+    result = posting(key)
   } else {
+    result = new Map()
     const lists = []
     for (let i = 0; i + 1 < chars.length; i++)
       lists.push([i, posting(chars[i] + chars[i + 1])])
     lists.sort((a, b) => a[1].size - b[1].size)
     const [offset, rarest] = lists[0]
     for (const [doc, positions] of rarest) {
-      let starts = positions.map(p => p - offset)
+      let starts = offset ? positions.map(p => p - offset) : positions
       for (let j = 1; j < lists.length && starts.length; j++) {
         const other = lists[j][1].get(doc)
-        if (!other) {
-          starts = []
-          break
-        }
-        const at = new Set(other)
-        starts = starts.filter(s => at.has(s + lists[j][0]))
+        starts = other ? shifted(starts, other, lists[j][0]) : []
       }
       if (starts.length)
         result.set(doc, starts)
@@ -213,10 +280,7 @@ function count(value) {
 function standsAlone(piece, offset, whole) {
   for (const [doc, starts] of phrase(piece)) {
     const inside = whole.get(doc)
-    if (!inside)
-      return true
-    const at = new Set(inside)
-    if (starts.some(s => !at.has(s - offset)))
+    if (!inside || shifted(starts, inside, -offset).length < starts.length)
       return true
   }
   return false

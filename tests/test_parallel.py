@@ -1,0 +1,69 @@
+"""Work shared out among processes gives the same result as in one: the
+analysis of many speeches (pipeline ``jobs``) and the search index built
+in a worker process while mkdocs renders (``IndexBuilder`` handed over
+pickled)."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+import pytest
+
+from build_scripts import export, pages, search_index
+from build_scripts.cache import AnalysisCache
+from build_scripts.pipeline import PARALLEL_MIN, build_corpus, jobs_wanted
+from conftest import ROOT, THEMES
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synth  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """A seeds folder of PARALLEL_MIN synthetic speeches and one bad file."""
+    seeds = tmp_path_factory.mktemp("many") / "seeds"
+    synth.write_seeds(synth.synthesise(PARALLEL_MIN), seeds)
+    (seeds / "empty.txt").write_bytes(b"")
+    return seeds
+
+
+def test_parallel_analysis_gives_the_same_corpus(many, tmp_path):
+    serial = build_corpus(many, THEMES, jobs=1)
+    cache = AnalysisCache(tmp_path / "cache")
+    parallel = build_corpus(many, THEMES, jobs=2, cache=cache)
+    assert len(serial.speeches) == PARALLEL_MIN and [s.path for s in serial.skipped] == ["seeds/empty.txt"]
+    assert cache.misses == PARALLEL_MIN
+    assert export.to_json(parallel) == export.to_json(serial)
+    assert [s.message for s in parallel.skipped] == [s.message for s in serial.skipped]
+    # What the workers analysed is in the cache: nothing is analysed again.
+    again = AnalysisCache(tmp_path / "cache")
+    assert export.to_json(build_corpus(many, THEMES, jobs=2, cache=again)) == export.to_json(serial)
+    assert (again.hits, again.misses) == (PARALLEL_MIN, 0)
+
+
+def test_jobs_come_from_kb_jobs(monkeypatch):
+    monkeypatch.setenv("KB_JOBS", "3")
+    assert jobs_wanted() == 3
+    for bad in ("0", "-1", "two", ""):
+        monkeypatch.setenv("KB_JOBS", bad)
+        assert jobs_wanted() >= 1
+
+
+def _search_pages(corpus):
+    site = pages.Site(corpus)
+    return [search_index.speech_page(s, site.speech_page(s)) for s in corpus.speeches] + \
+           [search_index.theme_page(t.name, t.description, site.theme_page(t)) for t in corpus.themes]
+
+
+def test_an_index_built_in_parts_across_processes_is_the_same(corpus, tmp_path):
+    entries = _search_pages(corpus)
+    doc = search_index.SearchPage("about/", "使用说明", "doc", [search_index.SearchDoc("", "使用说明", "使用说明 搜索", "page")])
+    whole = search_index.build(entries + [doc]).files
+    # The hook's way: the corpus pages in a worker (through files), then
+    # the hand-written pages added to the builder it hands back.
+    inbox, outbox = tmp_path / "pages.pickle", tmp_path / "builder.pickle"
+    inbox.write_bytes(pickle.dumps(entries))
+    search_index.index_file(inbox, outbox)
+    builder = pickle.loads(outbox.read_bytes())
+    assert builder.add([doc]).finish().files == whole
