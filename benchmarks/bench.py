@@ -21,11 +21,12 @@ For each size the script
    hook: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
    (``cpu_ratio``: the same in CPU seconds, steadier when other work shares
    the machine);
-5. serves the site on 127.0.0.1 and, in headless Chromium, for each query
-   loads a page in a fresh browser context (empty cache), types the query
-   into material's search box at once and waits for the first result:
-   ``first_result_s`` (from typing to the first ``.md-search-result__item``
-   visible, median over the queries) and ``search_bytes_first_result``
+5. serves the site on 127.0.0.1 (``python -m http.server`` in a process
+   of its own) and, in headless Chromium, for each query loads a page in a
+   fresh browser context (empty cache), types the query into material's
+   search box at once and waits for the first result: ``first_result_s``
+   (from typing to the first ``.md-search-result__item`` visible, median
+   over three rounds of the queries) and ``search_bytes_first_result``
    (bytes received from navigation start until then, median).  Only
    material's own UI selectors are used, so a different search engine behind
    the same UI is measured the same way.  The server does not compress:
@@ -287,11 +288,18 @@ OBSERVER = """
 """
 
 
-def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: float = 60.0) -> dict[str, Any]:
+#: Each query is measured this many times (a fresh browser context each):
+#: one sample per query varied by ±0.05 s between runs on this machine.
+SEARCH_ROUNDS = 3
+
+
+def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: float = 60.0,
+                   rounds: int = SEARCH_ROUNDS) -> dict[str, Any]:
     """Median time to first result and bytes fetched before it (see module
-    docstring).  Returns the medians and the per-query rows; a query with
-    no result within ``timeout_s`` has ``first_result_s`` None and is left
-    out of the medians (None if no query found anything)."""
+    docstring), over ``rounds`` × ``queries`` samples.  Returns the medians
+    and the rows (one per sample, with its ``round``); a sample with no
+    result within ``timeout_s`` has ``first_result_s`` None and is left out
+    of the medians (None if no query found anything)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -301,7 +309,7 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            for query in queries:
+            for query in [q for _ in range(rounds) for q in queries]:
                 context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
                                               service_workers="block")
                 context.add_init_script(OBSERVER)
@@ -324,7 +332,7 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
                 except PlaywrightTimeout:
                     # No result at all: recorded, not fatal (the median is
                     # over the queries that found something).
-                    rows.append({"query": query, "first_result_s": None, "bytes": None, "results": 0})
+                    rows.append({"query": query, "round": len(rows) // len(queries) + 1, "first_result_s": None, "bytes": None, "results": 0})
                     context.close()
                     continue
                 first = page.evaluate("window.__firstResult")
@@ -341,7 +349,8 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
                         sizes = request.sizes()
                         before.append((request.url, sizes["responseHeadersSize"] + sizes["responseBodySize"]))
                 context.close()
-                rows.append({"query": query, "first_result_s": round((first - typed_at) / 1000, 3),
+                rows.append({"query": query, "round": len(rows) // len(queries) + 1,
+                             "first_result_s": round((first - typed_at) / 1000, 3),
                              "bytes": sum(b for _, b in before), "requests": len(before),
                              "largest_request": urlsplit(max(before, key=lambda r: r[1])[0]).path if before else None,
                              "results": n_results})

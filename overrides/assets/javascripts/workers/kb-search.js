@@ -148,43 +148,72 @@ function shardOf(key) {
   return `p${keyHash(key) % manifest.shards}`
 }
 
+/* A term's or piece's characters as a string, made once per array: the
+   same arrays are looked at for every hit */
+const strings = new WeakMap()
+function str(chars) {
+  let text = strings.get(chars)
+  if (text === undefined)
+    strings.set(chars, text = chars.join(""))
+  return text
+}
+
 /* Value of a base-36 digit's character code (0-9, a-z) */
 const digit = c => c <= 57 ? c - 48 : c - 87
 
-/* A bigram's posting, read lazily: the documents are found at once (with
-   indexOf, which is native), a document's positions only when asked for.
+/* A bigram's posting, read lazily: the documents are found at once, a
+   document's positions only when asked for.
    A common bigram (职工) is in most documents, and a phrase needs the
    positions of those holding its rarest bigram only.  Map-like: size,
    has(doc), get(doc) → ascending positions, keys(), [doc, positions]… */
 class Posting {
   constructor(raw) {
     this.raw = raw
-    this.index = new Map()
+    /* Ascending documents, and where each one's positions start in raw */
+    this.docs = []
     this.from = []
     let doc = 0, i = 0
     while (i < raw.length) {
       /* entry: doc-delta ":" position-delta ("," position-delta)*, ";"-joined */
-      const colon = raw.indexOf(":", i)
-      doc += parseInt(raw.slice(i, colon), 36)
-      this.index.set(doc, this.from.length)
-      this.from.push(colon + 1)
-      const end = raw.indexOf(";", colon)
+      let n = 0, c
+      while ((c = raw.charCodeAt(i++)) !== 58)
+        n = n * 36 + (c <= 57 ? c - 48 : c - 87)
+      this.docs.push(doc += n)
+      this.from.push(i)
+      const end = raw.indexOf(";", i)
       i = end < 0 ? raw.length : end + 1
     }
   }
   get size() {
-    return this.index.size
+    return this.docs.length
+  }
+  /* Index of doc in docs, or -1 (binary search: no Map to build) */
+  find(doc) {
+    const docs = this.docs
+    let lo = 0, hi = docs.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (docs[mid] < doc)
+        lo = mid + 1
+      else if (docs[mid] > doc)
+        hi = mid - 1
+      else
+        return mid
+    }
+    return -1
   }
   has(doc) {
-    return this.index.has(doc)
+    return this.find(doc) >= 0
   }
   keys() {
-    return this.index.keys()
+    return this.docs.values()
   }
   get(doc) {
-    const k = this.index.get(doc)
-    if (k === undefined)
-      return undefined
+    const k = this.find(doc)
+    return k < 0 ? undefined : this.at(k)
+  }
+  /* The positions of the k-th document */
+  at(k) {
     const raw = this.raw, positions = []
     let i = this.from[k], p = 0, n = 0
     for (; i < raw.length; i++) {
@@ -202,8 +231,8 @@ class Posting {
     return positions
   }
   *[Symbol.iterator]() {
-    for (const doc of this.index.keys())
-      yield [doc, this.get(doc)]
+    for (let k = 0; k < this.docs.length; k++)
+      yield [this.docs[k], this.at(k)]
   }
 }
 
@@ -433,15 +462,15 @@ function match(terms) {
       continue
     }
     if (h.tier === 2) {
-      const have = new Set(h.found.map(c => c.join("")))
+      const have = new Set(h.found.map(str))
       const weight = terms.reduce((sum, t, i) =>
-        sum + (have.has(t.chars.join("")) || h.missing.includes(t.text) ? weights[i] : 0), 0)
+        sum + (have.has(str(t.chars)) || h.missing.includes(t.text) ? weights[i] : 0), 0)
       if (terms.length < 2 || weight < total / 2) {
         hits.delete(doc)
         continue
       }
       for (const t of terms)
-        if (!have.has(t.chars.join("")) && !h.missing.includes(t.text))
+        if (!have.has(str(t.chars)) && !h.missing.includes(t.text))
           h.missing.push(t.text)
     }
   }
@@ -490,7 +519,7 @@ function mark(text, found, limit) {
 function termsOf(hit) {
   const terms = {}
   for (const chars of hit.found)
-    terms[chars.join("")] = true
+    terms[str(chars)] = true
   for (const text of hit.missing)
     terms[text] = false
   return terms
@@ -500,7 +529,7 @@ function termsOf(hit) {
    approximate ones (tiers 1 and 2) are two groups, so that every passage
    holding the whole query comes before every one that does not */
 function groups(hits, terms) {
-  const query = terms.map(t => t.chars.join("")).join(" ")
+  const query = terms.map(t => str(t.chars)).join(" ")
   const byPage = new Map()
   for (const [doc, h] of hits) {
     const page = pageOf(doc)
@@ -510,10 +539,10 @@ function groups(hits, terms) {
       const name = fold(title)
       if (name === query)
         h.score += 1000
-      else if (terms.every(t => name.includes(t.chars.join(""))))
+      else if (terms.every(t => name.includes(str(t.chars))))
         h.score += kind === "theme" ? 100 : 10
     }
-    const key = `${page}:${h.tier ? 1 : 0}`
+    const key = 2 * page + (h.tier ? 1 : 0)
     let g = byPage.get(key)
     if (!g)
       byPage.set(key, g = { page, tier: h.tier, approximate: h.tier > 0, score: 0, docs: [] })
@@ -541,8 +570,8 @@ function render(group, withText) {
   const count = `<span class="kb-search-count">${group.approximate ? "相近表述 " : ""}${group.docs.length} 处</span>`
   const article = {
     location,
-    title: `${mark(title, all.flatMap(h => h.found.map(c => c.join(""))))} ${count}`,
-    text: pageHit && rows ? mark(rows[0][2], pageHit[1].found.map(c => c.join("")), SNIPPET) : "",
+    title: `${mark(title, [...new Set(all.flatMap(h => h.found.map(str)))])} ${count}`,
+    text: pageHit && rows ? mark(rows[0][2], pageHit[1].found.map(str), SNIPPET) : "",
     score,
     terms: termsOf(pageHit ? pageHit[1] : all[0])
   }
@@ -550,7 +579,7 @@ function render(group, withText) {
   if (rows)
     passages.forEach(([doc, h], k) => {
       const [anchor, heading, text] = rows[doc - first]
-      const found = h.found.map(c => c.join(""))
+      const found = h.found.map(str)
       items.push({
         location: `${location}#${anchor}`,
         title: mark(heading, found),
