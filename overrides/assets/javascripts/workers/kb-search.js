@@ -25,7 +25,9 @@
  *     those carry at least half the query's weight (idf);
  *   - exact and approximate passages of a page are separate result groups,
  *     so every exact passage is listed before every approximate one;
- *   - nothing else: a query whose words are not in the corpus finds nothing.
+ *   - nothing else: a query whose words are not in the corpus finds nothing;
+ *   - when tier 0 fills the first screen it is answered at once, and the
+ *     full list (tiers 1 and 2 below it) follows.
  *
  * Everything shown is HTML-escaped here: material inserts the strings with
  * innerHTML, and speech text is untrusted.
@@ -416,10 +418,10 @@ function near(doc, parts, window) {
 }
 
 /* The matches of a query: Map(doc → { tier, score, found: [chars…],
-   missing: [term text…] }) */
-function match(terms) {
+   missing: [term text…] }); with exactOnly, those of tier 0 only */
+function match(terms, exactOnly = false) {
   const exact = terms.map(t => phrase(t.chars))
-  const split = terms.map((t, i) => t.chars.length > 1 ? pieces(t.chars, exact[i]) : null)
+  const split = terms.map((t, i) => !exactOnly && t.chars.length > 1 ? pieces(t.chars, exact[i]) : null)
   const hits = new Map()
   const hit = doc => {
     let h = hits.get(doc)
@@ -455,6 +457,10 @@ function match(terms) {
   for (const [doc, h] of hits) {
     const matched = h.exact + h.partial
     h.tier = matched < terms.length ? 2 : h.partial ? 1 : 0
+    if (exactOnly && h.tier > 0) {
+      hits.delete(doc)
+      continue
+    }
     /* A part heading is a hit when it holds the whole query; its part's
        passages carry the rest */
     if (h.tier > 0 && headings.has(doc)) {
@@ -600,15 +606,22 @@ async function search(query, id, reply) {
   await load(keysOf(terms).map(shardOf))
   if (id !== latest)
     return
-  const ranked = groups(match(terms), terms)
-  const shown = ranked.slice(0, FIRST_PAGES)
-  await load(shown.map(g => `d${g.page}`))
+  /* Exact passages rank above all others, so when they fill the first
+     screen they are answered at once, and the rest (相近表述, partial
+     matches) follows below them in the next answer */
+  let ranked = groups(match(terms, true), terms)
+  const complete = ranked.length < FIRST_PAGES
+  if (complete)
+    ranked = groups(match(terms), terms)
+  await load(ranked.slice(0, FIRST_PAGES).map(g => `d${g.page}`))
   if (id !== latest)
     return
   reply({
     items: ranked.map((g, i) => render(g, i < FIRST_PAGES)),
     total: ranked.length
   })
+  if (!complete)
+    ranked = groups(match(terms), terms)
   if (ranked.length > FIRST_PAGES) {
     await load(ranked.slice(FIRST_PAGES, MAX_PAGES).map(g => `d${g.page}`))
     if (id === latest)
