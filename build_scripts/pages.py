@@ -59,11 +59,6 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def escape_attr(text: str) -> str:
-    """Text for a quoted attr_list/HTML attribute value."""
-    return html.escape(text.replace("\n", " "), quote=True).replace("{", "&#123;").replace("}", "&#125;")
-
-
 def highlight(text: str, terms: list[str]) -> str:
     """``escape(text)`` with every occurrence of ``terms`` in ``<mark>``.
 
@@ -304,8 +299,9 @@ def _badges(site: Site, speech: Speech, unit: Unit, prefix: str) -> str:
 
 
 def _unit_body(unit: Unit, terms: Optional[list[str]] = None) -> list[str]:
-    """Paragraph Markdown of a leaf unit's text; a sub-point's first
-    sentence (its heading) is bold."""
+    """The inner HTML of a leaf unit's paragraphs (escaped text, with
+    ``terms`` in ``<mark>``); a sub-point's first sentence (its heading) is
+    bold."""
     render = (lambda t: highlight(t, terms)) if terms else escape
     out = []
     for i, para in enumerate(paragraphs(unit.text)):
