@@ -119,8 +119,6 @@ def key_hash(key: str) -> int:
 #: Runs of indexed characters.  ``str.isalnum`` is Unicode L* and N*, the
 #: same class as ``is_indexed``; ``[^\W_]`` is its regex form.
 _RUN = re.compile(r"[^\W_]+")
-#: Every bigram of indexed characters, overlapping (a lookahead match).
-_BIGRAM = re.compile(r"(?=([^\W_]{2}))")
 
 
 def _b36(n: int) -> str:
@@ -306,8 +304,7 @@ class IndexBuilder:
                     for i in range(len(chars) - 1):
                         local[chars[i:i + 2]].append(start + i)
                 for key, positions in local.items():
-                    deltas = ",".join([_B36[d] if d < _B36_CACHED else _b36(d)
-                                       for d in map(sub, positions, [0, *positions])])
+                    deltas = ",".join(map(_num, map(sub, positions, [0, *positions])))
                     postings.setdefault(key, []).append(f"{_num(n - last_doc.get(key, 0))}:{deltas}")
                     last_doc[key] = n
                 for ch, count in counts.items():
