@@ -45,6 +45,7 @@ compare runs on the same machine only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -56,7 +57,7 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -240,8 +241,8 @@ class StaticServer:
     share the GIL with Playwright's event handling and answer each request
     tens of milliseconds late, which penalised an index fetched in many
     small requests.  (Its BrokenPipe tracebacks, when Chromium drops a
-    request, go nowhere.)  ``server_address``, ``shutdown()`` and
-    ``server_close()`` as on ``http.server.HTTPServer``."""
+    request, go nowhere.)  ``server_address`` and ``shutdown()`` as on
+    ``http.server.HTTPServer``."""
 
     def __init__(self, site: Path):
         for port in PORTS:
@@ -265,13 +266,24 @@ class StaticServer:
         self.process.terminate()
         self.process.wait()
 
-    def server_close(self) -> None:
-        pass
 
+@contextlib.contextmanager
+def served_browser(site: Path) -> Iterator[tuple[Any, str]]:
+    """Serve ``site`` (``StaticServer``, first free port in 8300-8399) and
+    launch headless Debian Chromium; yields ``(browser, url of the site)``
+    and stops both afterwards."""
+    from playwright.sync_api import sync_playwright
 
-def serve(site: Path) -> StaticServer:
-    """A static server for ``site`` on 127.0.0.1, first free port in 8300-8399."""
-    return StaticServer(site)
+    server = StaticServer(site)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            try:
+                yield browser, f"http://127.0.0.1:{server.server_address[1]}/"
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
 
 
 #: Installed before any page script: records when the first search result
@@ -301,63 +313,54 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
     result within ``timeout_s`` has ``first_result_s`` None and is left out
     of the medians (None if no query found anything)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
-    server = serve(site)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     rows = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            for query in [q for _ in range(rounds) for q in queries]:
-                context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                                              service_workers="block")
-                context.add_init_script(OBSERVER)
-                page = context.new_page()
-                # Playwright reports the requests of the page and of its
-                # workers (a search worker fetching index chunks); a CDP
-                # session on the page would miss the workers'.
-                finished = []
-                context.on("requestfinished", lambda request: finished.append(request))
-                page.goto(url, wait_until="load")
-                box = page.locator("input.md-search__input")
-                box.click()
-                typed_at = page.evaluate("performance.now()")
-                # Chinese arrives from an input method as one committed
-                # string; material re-queries on keyup.
-                page.keyboard.insert_text(query)
-                page.keyboard.press("End")
-                try:
-                    page.wait_for_function("window.__firstResult !== undefined", timeout=timeout_s * 1000)
-                except PlaywrightTimeout:
-                    # No result at all: recorded, not fatal (the median is
-                    # over the queries that found something).
-                    rows.append({"query": query, "round": len(rows) // len(queries) + 1, "first_result_s": None, "bytes": None, "results": 0})
-                    context.close()
-                    continue
-                first = page.evaluate("window.__firstResult")
-                origin = page.evaluate("performance.timeOrigin")
-                page.wait_for_timeout(200)  # let the last requestfinished events arrive
-                n_results = page.locator(".md-search-result__item").count()
-                # Bytes (headers and body, as sent: the server does not
-                # compress) of every request finished before the first
-                # result; timing is in epoch milliseconds.
-                before = []
-                for request in finished:
-                    timing = request.timing
-                    if timing["startTime"] + timing["responseEnd"] <= origin + first:
-                        sizes = request.sizes()
-                        before.append((request.url, sizes["responseHeadersSize"] + sizes["responseBodySize"]))
+    with served_browser(site) as (browser, url):
+        for i, query in enumerate([q for _ in range(rounds) for q in queries]):
+            row = {"query": query, "round": i // len(queries) + 1}
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                          service_workers="block")
+            context.add_init_script(OBSERVER)
+            page = context.new_page()
+            # Playwright reports the requests of the page and of its
+            # workers (a search worker fetching index chunks); a CDP
+            # session on the page would miss the workers'.
+            finished = []
+            context.on("requestfinished", lambda request: finished.append(request))
+            page.goto(url, wait_until="load")
+            box = page.locator("input.md-search__input")
+            box.click()
+            typed_at = page.evaluate("performance.now()")
+            # Chinese arrives from an input method as one committed
+            # string; material re-queries on keyup.
+            page.keyboard.insert_text(query)
+            page.keyboard.press("End")
+            try:
+                page.wait_for_function("window.__firstResult !== undefined", timeout=timeout_s * 1000)
+            except PlaywrightTimeout:
+                # No result at all: recorded, not fatal (the median is
+                # over the queries that found something).
+                rows.append({**row, "first_result_s": None, "bytes": None, "results": 0})
                 context.close()
-                rows.append({"query": query, "round": len(rows) // len(queries) + 1,
-                             "first_result_s": round((first - typed_at) / 1000, 3),
-                             "bytes": sum(b for _, b in before), "requests": len(before),
-                             "largest_request": urlsplit(max(before, key=lambda r: r[1])[0]).path if before else None,
-                             "results": n_results})
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+                continue
+            first = page.evaluate("window.__firstResult")
+            origin = page.evaluate("performance.timeOrigin")
+            page.wait_for_timeout(200)  # let the last requestfinished events arrive
+            n_results = page.locator(".md-search-result__item").count()
+            # Bytes (headers and body, as sent: the server does not
+            # compress) of every request finished before the first
+            # result; timing is in epoch milliseconds.
+            before = []
+            for request in finished:
+                timing = request.timing
+                if timing["startTime"] + timing["responseEnd"] <= origin + first:
+                    sizes = request.sizes()
+                    before.append((request.url, sizes["responseHeadersSize"] + sizes["responseBodySize"]))
+            context.close()
+            rows.append({**row, "first_result_s": round((first - typed_at) / 1000, 3),
+                         "bytes": sum(b for _, b in before), "requests": len(before),
+                         "largest_request": urlsplit(max(before, key=lambda r: r[1])[0]).path if before else None,
+                         "results": n_results})
     found = [r for r in rows if r["first_result_s"] is not None]
     if not found:
         return {"first_result_s": None, "search_bytes_first_result": None, "queries": rows}

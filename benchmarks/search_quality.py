@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import search_quality as sq  # noqa: E402
-from bench import CHROMIUM, LAUNCH_ARGS, serve  # noqa: E402  (this folder's scale benchmark)
+from bench import served_browser  # noqa: E402  (this folder's scale benchmark)
 
 RESULTS = ROOT / "benchmarks" / "results" / "search_quality.json"
 
@@ -65,24 +65,15 @@ def build(name: str, out: Path) -> Path:
 
 
 def run(site: Path, queries: list, text: sq.CorpusText, verbose: bool) -> list:
-    from playwright.sync_api import sync_playwright
-
-    server = serve(site)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     outcomes = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
-            for q in queries:
-                o = sq.measure(page, q, text)
-                outcomes.append(o)
-                if verbose:
-                    print(f"  {q.kind:8} {q.text:12} {o.meta:16} {o.metrics}", file=sys.stderr)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served_browser(site) as (browser, url):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        for q in queries:
+            o = sq.measure(page, q, text)
+            outcomes.append(o)
+            if verbose:
+                print(f"  {q.kind:8} {q.text:12} {o.meta:16} {o.metrics}", file=sys.stderr)
     return outcomes
 
 
