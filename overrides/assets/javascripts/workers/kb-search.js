@@ -179,7 +179,7 @@ class Posting {
       /* entry: doc-delta ":" position-delta ("," position-delta)*, ";"-joined */
       let n = 0, c
       while ((c = raw.charCodeAt(i++)) !== 58)
-        n = n * 36 + (c <= 57 ? c - 48 : c - 87)
+        n = n * 36 + digit(c)
       this.docs.push(doc += n)
       this.from.push(i)
       const end = raw.indexOf(";", i)
@@ -226,7 +226,7 @@ class Posting {
       } else if (c === 59) {
         break
       } else {
-        n = n * 36 + (c <= 57 ? c - 48 : c - 87)
+        n = n * 36 + digit(c)
       }
     }
     positions.push(p + n)
@@ -275,7 +275,7 @@ function shifted(starts, other, shift) {
    bigram, its Posting), or for a single character Map(doc → number of
    occurrences) */
 function phrase(chars) {
-  const key = chars.join("")
+  const key = str(chars)
   let result = phrases.get(key)
   if (result)
     return result
@@ -361,7 +361,7 @@ function parse(query) {
     terms.push({ chars: run, text: raw })
   /* The same term twice adds nothing */
   const seen = new Set()
-  return terms.filter(t => !seen.has(t.chars.join("")) && seen.add(t.chars.join("")))
+  return terms.filter(t => !seen.has(str(t.chars)) && seen.add(str(t.chars)))
 }
 
 function keysOf(terms) {
