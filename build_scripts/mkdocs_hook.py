@@ -40,11 +40,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from build_scripts import export, pages, search_index, source_date
-from build_scripts.rawhtml import RawHtmlExtension
 from build_scripts.cache import AnalysisCache
 from build_scripts.errors import KnowledgeBaseError
 from build_scripts.model import Corpus
 from build_scripts.pipeline import build_corpus, jobs_wanted
+from build_scripts.rawhtml import RawHtmlExtension
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 

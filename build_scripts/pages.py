@@ -86,8 +86,9 @@ def highlight(text: str, terms: list[str]) -> str:
 #: the hook's ``rawhtml`` extension recognises it by this pattern and
 #: stores it as it is, which skips that parser (the passages are most of a
 #: large site's text).  Either way the page's HTML is the same (but for
-#: blank lines between blocks), so the Markdown stays valid without it.  Speech text is escaped (no
-#: ``<``), so only this module writes such lines and closing tags.
+#: blank lines between blocks), so the Markdown stays valid without it.
+#: Speech text is escaped (no ``<``), so only this module writes such lines
+#: and closing tags.
 HTML_BLOCK_START = re.compile(r'<(p|details) class="kb-[^"<>]*"(?: id="([^"<>]*)")?(?: data-search-exclude)?>')
 
 
@@ -316,6 +317,13 @@ def _unit_body(unit: Unit, terms: Optional[list[str]] = None) -> list[str]:
     return out
 
 
+def _paragraph_blocks(body: list[str], classes: str, id: str) -> list[str]:
+    """A unit's paragraphs (``_unit_body``) as HTML blocks, each followed by
+    a blank line.  The anchor ``id`` goes on the first paragraph; a
+    multi-paragraph unit (a sub-point spanning lines) keeps its paragraphs."""
+    return [html_block("p", para, classes, id if i == 0 else None) + "\n" for i, para in enumerate(body)]
+
+
 def render_speech(site: Site, speech: Speech) -> str:
     """The Markdown of one speech page."""
     m = speech.meta
@@ -354,15 +362,9 @@ def render_speech(site: Site, speech: Speech) -> str:
             lines.append(_badges(site, speech, unit, prefix))
             continue
         badges = _badges(site, speech, unit, prefix)
-        body = _unit_body(unit)
         if badges:
             lines.append(badges)
-        # The anchor goes on the first paragraph; a multi-paragraph unit
-        # (a sub-point spanning lines) keeps its paragraphs.
-        css = f"kb-unit kb-{unit.kind}"
-        lines.append(html_block("p", body[0], css, unit.id) + "\n")
-        for extra in body[1:]:
-            lines.append(html_block("p", extra, css) + "\n")
+        lines += _paragraph_blocks(_unit_body(unit), f"kb-unit kb-{unit.kind}", unit.id)
 
     lines += _notes(speech)
     name = speech.source.rsplit("/", 1)[-1]
@@ -521,10 +523,7 @@ def _theme_group(site: Site, theme: Theme, speech: Speech, secs: list[Unit], lea
             lines += [f"### {KIND_LABEL.get(key, key)} {{ #{site.theme_anchor(speech)}-{key} }}", ""]
         for u in blocks.get(key, []):
             tag = u.tag(theme.name)
-            body = _unit_body(u, tag.terms)
-            lines.append(html_block("p", body[0], "kb-passage", site.theme_anchor(speech, u)) + "\n")
-            for extra in body[1:]:
-                lines.append(html_block("p", extra, "kb-passage") + "\n")
+            lines += _paragraph_blocks(_unit_body(u, tag.terms), "kb-passage", site.theme_anchor(speech, u))
             lines += [html_block("p", f"{link(f'{page}#{u.id}', f'{_location(speech, u)} ↩')} · "
                                       f"得分 {tag.score:g} · 证据：{escape('、'.join(tag.terms[:10]))}",
                                  "kb-passage-meta", search=False), ""]
