@@ -53,16 +53,30 @@ def location(speech: Speech, unit: Unit) -> str:
     return KIND_LABEL[unit.kind]
 
 
+def _date(speech: Speech) -> Optional[str]:
+    """The speech's date, unless it is only a year in the title that the
+    text's period clues contradict (the metadata then warns, and the text
+    is believed: a title's "2023" over a text full of 十二五)."""
+    m = speech.meta
+    if m is None or m.date is None or not m.date.value:
+        return None
+    found = re.match(r"\d{4}", m.date.value)
+    if (m.date.origin == "title" and found and m.period_start is not None and m.period_end is not None
+            and not m.period_start <= int(found.group()) <= m.period_end):
+        return None
+    return m.date.value
+
+
 def when(speech: Speech) -> str:
-    """The speech's date (``2016年``, ``2016-05-20``) if known, else its
-    estimated period marked as such (``2017–2020年（估计）``), else ``""``.
-    A date is a sidecar's or the title's; a period is estimated from the
-    text's period clues (data/period_clues.yml)."""
+    """The speech's date (``2016年``, ``2016-05-20``) if known (``_date``),
+    else its estimated period marked as such (``2017–2020年（估计）``), else
+    ``""``.  A period is estimated from the text's period clues
+    (data/period_clues.yml)."""
     m = speech.meta
     if m is None:
         return ""
-    if m.date is not None and m.date.value:
-        value = m.date.value
+    value = _date(speech)
+    if value:
         return f"{value}年" if re.fullmatch(r"\d{4}", value) else value
     if m.period is not None and m.period.value:
         return f"{m.period.value}年（估计）"
@@ -74,11 +88,15 @@ def place(speech: Speech) -> str:
     return m.place.value if m is not None and m.place is not None else ""
 
 
+def source(speech: Speech) -> str:
+    """``——《title》，place，date/period``: the citation of a speech; empty
+    pieces are left out (a speech without a known place has none)."""
+    return "——" + "，".join(p for p in (f"《{speech.title}》", place(speech), when(speech)) if p)
+
+
 def citation(speech: Speech, unit: Optional[Unit] = None) -> str:
-    """``——《title》，place，date/period，location``; empty pieces are left
-    out (a speech without a known place has none)."""
-    pieces = [f"《{speech.title}》", place(speech), when(speech), location(speech, unit) if unit else ""]
-    return "——" + "，".join(p for p in pieces if p)
+    """``source(speech)``, then ``，location`` of ``unit`` if given."""
+    return source(speech) + (f"，{location(speech, unit)}" if unit is not None else "")
 
 
 def year(speech: Speech) -> Optional[float]:
@@ -87,8 +105,9 @@ def year(speech: Speech) -> Optional[float]:
     m = speech.meta
     if m is None:
         return None
-    if m.date is not None and re.match(r"\d{4}", m.date.value or ""):
-        return float(m.date.value[:4])
+    date = _date(speech)
+    if date and re.match(r"\d{4}", date):
+        return float(date[:4])
     if m.period_start is not None and m.period_end is not None:
         return (m.period_start + m.period_end) / 2
     return None

@@ -37,8 +37,17 @@ def test_location_and_citation(corpus):
 
 
 def test_citation_prefers_a_date_and_skips_missing_pieces(corpus):
-    dated = next(s for s in corpus.speeches if s.meta.date is not None)
-    assert compilation.when(dated) == f"{dated.meta.date.value}年"
+    # 003's title says 2023 but its text (十二五) dates it 2012–2015: the
+    # text wins, as the metadata warning says.
+    titled = next(s for s in corpus.speeches if s.id == "003_8934f3c4a65f5158")
+    assert titled.meta.date.value == "2023" and titled.meta.date.origin == "title"
+    assert compilation.when(titled) == "2012–2015年（估计）"
+    saved = titled.meta.date.origin
+    titled.meta.date.origin = "sidecar"
+    try:
+        assert compilation.when(titled) == "2023年" and compilation.year(titled) == 2023
+    finally:
+        titled.meta.date.origin = saved
     speech = corpus.speeches[0]
     saved = speech.meta.place
     speech.meta.place = None
