@@ -1,34 +1,11 @@
 """The mkdocs site: strict build, generated pages, export, escaping."""
 
 import json
-import shutil
 from pathlib import Path
 
 from build_scripts import export
 from conftest import ROOT, SEEDS, mkdocs_build
-
-
-def make_project(tmp_path: Path, speeches: dict[str, str] | None = None) -> Path:
-    """A copy of the project config with its own seeds/ (the real seeds
-    unless ``speeches`` maps file names to texts)."""
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copy(ROOT / "themes.yml", project / "themes.yml")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("build_scripts/mkdocs_hook.py", str(ROOT / "build_scripts" / "mkdocs_hook.py"))
-    config = config.replace("build_scripts/data/userdict.txt", str(ROOT / "build_scripts" / "data" / "userdict.txt"))
-    config = config.replace("  - build_scripts\n", "")
-    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    seeds = project / "seeds"
-    if speeches is None:
-        shutil.copytree(SEEDS, seeds)
-    else:
-        seeds.mkdir()
-        for name, text in speeches.items():
-            (seeds / name).write_text(text, encoding="utf-8")
-    return project
+from support.projects import make_project
 
 
 def test_strict_build_makes_every_page(built_site, corpus):

@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-from test_build import make_project
+from support.projects import make_project
 
 
 def free_port() -> int:
