@@ -16,7 +16,7 @@ the rawhtml extension and resolves its links; nothing else is needed.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 from . import page_lists, page_speech, page_theme, urls
 from .layout import THEME_PAGE_MAX_ENTRIES, Site
@@ -34,10 +34,13 @@ PAGE_KINDS: tuple[PageKind, ...] = (
 )
 
 
-def render_pages(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES) -> dict[str, str]:
-    """Every generated page: docs path → Markdown.  Raises ``ValueError``
-    if two kinds claim the same path."""
-    site = Site(corpus, theme_page_limit)
+def render_pages(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
+                 hand_written: Optional[set[str]] = None) -> dict[str, str]:
+    """Every generated page: docs path → Markdown.  ``hand_written``: the
+    docs paths of the site's own pages (None: this repository's docs/, as
+    in ``urls``); links to those missing are left out.  Raises
+    ``ValueError`` if two kinds claim the same path."""
+    site = Site(corpus, theme_page_limit, hand_written)
     out: dict[str, str] = {}
     for kind in PAGE_KINDS:
         for path, markdown in kind(site):
@@ -55,19 +58,41 @@ def render_pages(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES)
 NAV_MAX_SPEECHES = 100
 
 
-def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES) -> list:
+def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
+        hand_written: Optional[set[str]] = None) -> list:
     """The mkdocs ``nav``: home, speeches (each one while there are at most
     ``NAV_MAX_SPEECHES``), themes (with the pages of split themes), tags,
-    about."""
+    about.  With ``hand_written`` (the site's own docs paths), entries for
+    hand-written pages that are missing are left out and the site's other
+    pages follow at the end."""
     site = Site(corpus, theme_page_limit)
     speeches = corpus.speeches if len(corpus.speeches) <= NAV_MAX_SPEECHES else []
-    return [
+    entries = [
         {"首页": urls.HOME},
         {"讲话": [urls.SPEECH_LIST] + [{html_text(site.label(s)): urls.speech_path(s)} for s in speeches]},
         {"主题": [urls.THEME_LIST] + [_theme_nav(site, t) for t in corpus.themes]},
         {"标签": urls.TAGS},
         {"关于": [urls.ABOUT, urls.DATA_FORMAT]},
     ]
+    if hand_written is None:
+        return entries
+    present = hand_written | set(render_pages(corpus, theme_page_limit, hand_written))
+    entries = _prune(entries, present)
+    return entries + sorted(hand_written - nav_pages(entries))
+
+
+def _prune(entries: list, present: set[str]) -> list:
+    """``entries`` without the pages not in ``present`` (and sections left empty)."""
+    out = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            (title, value), = entry.items()
+            value = _prune(value, present) if isinstance(value, list) else value
+            if value and (isinstance(value, list) or value in present):
+                out.append({title: value})
+        elif entry in present:
+            out.append(entry)
+    return out
 
 
 def _theme_nav(site: Site, theme: Theme) -> dict:

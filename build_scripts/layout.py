@@ -146,6 +146,13 @@ class Site:
     corpus: Corpus
     #: Entries per theme page before a theme is split (tests lower it).
     theme_page_limit: int = THEME_PAGE_MAX_ENTRIES
+    #: Docs paths of the site's own pages (None: this repository's docs/).
+    hand_written: Optional[set[str]] = None
+
+    def has(self, path: str) -> bool:
+        """Whether the hand-written page ``path`` (``urls.DATA_FORMAT`` …)
+        is there to be linked to."""
+        return self.hand_written is None or path in self.hand_written
 
     @functools.cached_property
     def layouts(self) -> dict[str, ThemeLayout]:

@@ -84,8 +84,8 @@ def render_home(site: Site) -> str:
     if len(corpus.speeches) > HOME_SPEECHES:
         lines += [Md(""), Md("全部 {} 篇讲话见[讲话列表]({})。").format(
             len(corpus.speeches), token(urls.relative(path, urls.SPEECH_LIST)))]
-    lines += [Md(""), Md("## 数据 { #data }"), Md(""),
-              Md("全部标注结果可下载为 JSON：[{json}]({json})（格式见[数据格式]({fmt})）。").format(
-                  json=token(urls.relative(path, urls.CORPUS_JSON)), fmt=token(urls.relative(path, urls.DATA_FORMAT))),
-              Md("")]
+    data = Md("全部标注结果可下载为 JSON：[{json}]({json})").format(json=token(urls.relative(path, urls.CORPUS_JSON)))
+    if site.has(urls.DATA_FORMAT):
+        data += Md("（格式见[数据格式]({})）").format(token(urls.relative(path, urls.DATA_FORMAT)))
+    lines += [Md(""), Md("## 数据 { #data }"), Md(""), data + Md("。"), Md("")]
     return page(front_matter("首页"), lines)

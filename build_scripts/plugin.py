@@ -65,6 +65,11 @@ from .search_worker import SearchIndexer
 log = logging.getLogger("mkdocs.plugins.kb")
 
 
+#: Our search worker, in the theme's files (overrides/ in this repository):
+#: without it, material's own worker would get our index and find nothing.
+WORKER = "assets/javascripts/workers/kb-search.js"
+
+
 class KBConfig(base.Config):
     """The options of ``kb`` (see the module docstring)."""
 
@@ -104,8 +109,17 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         self.raw_html: Optional[RawHtmlExtension] = None
         self.indexer: Optional[SearchIndexer] = None
         self.serving = False
+        self.user_nav = False
+        #: Whether the theme serves our search worker (``WORKER``).
+        self.search_worker = False
 
     # --- configuration and corpus ---------------------------------------
+
+    def load_config(self, options: dict, config_file_path: Optional[str] = None):
+        # mkdocs only warns about an unknown option; a misspelt one would
+        # silently fall back to its default, so it is an error here.
+        errors, warnings = super().load_config(options, config_file_path)
+        return errors + warnings, []
 
     def root(self, config: MkDocsConfig) -> Path:
         """The folder of mkdocs.yml: option paths are relative to it."""
@@ -142,7 +156,12 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
                               "before writing anything — fix or remove them, or build without --strict (and "
                               "strict_inputs: false) to publish the rest")
         self.corpus = corpus
-        config.nav = generated.nav(corpus)
+        # Without a nav of the user's, on_files sets the knowledge base's.
+        self.user_nav = config.nav is not None
+        self.search_worker = any((Path(d) / WORKER).is_file() for d in config.theme.dirs)
+        if self.config.search == "ours" and not self.search_worker:
+            log.info("kb: the theme has no %s (this repository's overrides/ as custom_dir): "
+                     "search is left to mkdocs-material", WORKER)
         self.raw_html = RawHtmlExtension()
         config.markdown_extensions.append(self.raw_html)
         return config
@@ -181,10 +200,20 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             return files
         corpus = self.corpus
         self.generated = {}
+        # A page of the site's own docs/ wins over a generated one (when the
+        # plugin is added to an existing site: its home page stays).
+        docs = {f.src_uri for f in files if f.is_documentation_page()}
+        rendered = generated.render_pages(corpus, hand_written=docs)
+        for path in sorted(docs & set(rendered)):
+            log.info("kb: docs/%s is the site's own; the generated page is left out", path)
+        if not self.user_nav:
+            config.nav = generated.nav(corpus, hand_written=docs)
         # Pages left out of a large corpus's nav are reachable from the index
         # pages; NOT_IN_NAV keeps --strict from reporting them as omitted.
-        listed = generated.nav_pages(config.nav)
-        for path, markdown in generated.render_pages(corpus).items():
+        listed = generated.nav_pages(config.nav or [])
+        for path, markdown in rendered.items():
+            if path in docs:
+                continue
             inclusion = InclusionLevel.UNDEFINED if path in listed else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, path, content=markdown, inclusion=inclusion)
             files.append(file)
@@ -210,7 +239,7 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         # Our own index covers generated pages passage by passage; material's
         # would index them again (and spend most of a large build in jieba).
         is_generated = page.file.src_uri in self.generated
-        if is_generated and self.config.search == "ours":
+        if is_generated and self._own_search(config):
             page.meta["search"] = {"exclude": True}
         # Passages go into the page as they are (rawhtml.py); mkdocs renders
         # this page next.
@@ -236,7 +265,7 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         """Our index replaces material's: ``search: ours`` and material's
         search plugin enabled."""
         material = any(name.rpartition("/")[2] == "search" for name in config.plugins)
-        return material and self.config.search == "ours"
+        return material and self.config.search == "ours" and self.search_worker
 
     def _corpus_search_pages(self, corpus: Corpus, config: MkDocsConfig) -> list[search_index.SearchPage]:
         """The search pages of the home page, speeches and themes, in nav order."""

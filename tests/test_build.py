@@ -125,13 +125,14 @@ def test_headings_get_readable_unicode_anchors(built_site):
 def test_home_page_lists_a_screenful_and_points_to_the_speech_list(corpus):
     import dataclasses
 
-    from build_scripts import pages
+    from build_scripts.layout import Site
+    from build_scripts.page_lists import HOME_SPEECHES, render_home
 
     many = dataclasses.replace(corpus, speeches=[dataclasses.replace(corpus.speeches[i % 5], id=f"s{i:03d}")
-                                                 for i in range(pages.HOME_SPEECHES + 5)])
-    home = pages.render_home(pages.Site(many))
+                                                 for i in range(HOME_SPEECHES + 5)])
+    home = render_home(Site(many))
     listed = [line for line in home.splitlines() if line.startswith("- [") and "](speeches/s" in line]
-    assert len(listed) == pages.HOME_SPEECHES
-    assert f"全部 {pages.HOME_SPEECHES + 5} 篇讲话见[讲话列表](speeches/index.md)" in home
-    few = pages.render_home(pages.Site(corpus))
+    assert len(listed) == HOME_SPEECHES
+    assert f"全部 {HOME_SPEECHES + 5} 篇讲话见[讲话列表](speeches/index.md)" in home
+    few = render_home(Site(corpus))
     assert all(f"](speeches/{s.id}.md)" in few for s in corpus.speeches) and "篇讲话见[讲话列表]" not in few
