@@ -23,9 +23,9 @@ Cached ``Speech`` objects are shared: callers must not modify them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
-import contextlib
 import json
 import logging
 import os
