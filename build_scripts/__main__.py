@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import export
 from .errors import ConfigError
-from .model import LEAF_KINDS, Corpus
+from .model import Corpus
 from .pipeline import ROOT, build_corpus, jobs_wanted
 
 EXIT_SKIPPED = 1
@@ -31,9 +31,8 @@ EXIT_CONFIG = 3
 def _summary(corpus: Corpus) -> str:
     rows = ["id\tparts\tsub-points\tpassages\tthemes\tread as"]
     for s in corpus.speeches:
-        subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in s.sections]
-        leaves = sum(1 for u in s.units if u.kind in LEAF_KINDS)
-        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
+        subs = [len([u for u in s.children(part.id) if u.kind == "subpoint"]) for part in s.parts]
+        rows.append(f"{s.id}\t{len(s.parts)}\t{subs}\t{len(s.passages)}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
     rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
     return "\n".join(rows)

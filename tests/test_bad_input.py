@@ -25,7 +25,7 @@ from build_scripts import ids, reader
 from build_scripts.errors import ConfigError, SpeechError
 from build_scripts.pipeline import build_corpus
 from conftest import ROOT, SEEDS, THEMES, mkdocs_build
-from test_build import make_project
+from support.projects import make_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "input"
 
@@ -160,16 +160,16 @@ def test_structure_survives_encodings_and_line_endings(zoo):
     for speech_id in ("utf8", "utf8-bom", "gbk", "gb18030", "utf16le", "utf16be", "crlf", "cr", "spaces",
                       "我的-讲话-2016"):
         s = by_id[speech_id]
-        assert len(s.sections) == 3, speech_id
+        assert len(s.parts) == 3, speech_id
         assert len([u for u in s.units if u.kind == "subpoint"]) == 9, speech_id
         assert s.title == by_id["utf8"].title, speech_id
     assert "𠮷" in by_id["gb18030"].lines[-1][1]
     # Tabs, NBSP and full-width spaces are gone from the cleaned text.
     assert not any(c in u.text for u in by_id["spaces"].units for c in "\t\u00a0\u3000")
     docx_speech = by_id["speech"]
-    assert len(docx_speech.sections) == 4 and docx_speech.encoding == "docx"
+    assert len(docx_speech.parts) == 4 and docx_speech.encoding == "docx"
     plain = by_id["no-parts"]
-    assert not plain.sections and [u.kind for u in plain.units] == ["salutation", "paragraph", "paragraph", "paragraph"]
+    assert not plain.parts and [u.kind for u in plain.units] == ["salutation", "paragraph", "paragraph", "paragraph"]
 
 
 def test_collisions_and_reserved_ids_are_reported(check_run):

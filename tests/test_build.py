@@ -1,34 +1,11 @@
 """The mkdocs site: strict build, generated pages, export, escaping."""
 
 import json
-import shutil
 from pathlib import Path
 
 from build_scripts import export
 from conftest import ROOT, SEEDS, mkdocs_build
-
-
-def make_project(tmp_path: Path, speeches: dict[str, str] | None = None) -> Path:
-    """A copy of the project config with its own seeds/ (the real seeds
-    unless ``speeches`` maps file names to texts)."""
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copy(ROOT / "themes.yml", project / "themes.yml")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("build_scripts/mkdocs_hook.py", str(ROOT / "build_scripts" / "mkdocs_hook.py"))
-    config = config.replace("build_scripts/data/userdict.txt", str(ROOT / "build_scripts" / "data" / "userdict.txt"))
-    config = config.replace("  - build_scripts\n", "")
-    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    seeds = project / "seeds"
-    if speeches is None:
-        shutil.copytree(SEEDS, seeds)
-    else:
-        seeds.mkdir()
-        for name, text in speeches.items():
-            (seeds / name).write_text(text, encoding="utf-8")
-    return project
+from support.projects import make_project
 
 
 def test_strict_build_makes_every_page(built_site, corpus):
@@ -148,13 +125,14 @@ def test_headings_get_readable_unicode_anchors(built_site):
 def test_home_page_lists_a_screenful_and_points_to_the_speech_list(corpus):
     import dataclasses
 
-    from build_scripts import pages
+    from build_scripts.layout import Site
+    from build_scripts.page_lists import HOME_SPEECHES, render_home
 
     many = dataclasses.replace(corpus, speeches=[dataclasses.replace(corpus.speeches[i % 5], id=f"s{i:03d}")
-                                                 for i in range(pages.HOME_SPEECHES + 5)])
-    home = pages.render_home(pages.Site(many))
+                                                 for i in range(HOME_SPEECHES + 5)])
+    home = render_home(Site(many))
     listed = [line for line in home.splitlines() if line.startswith("- [") and "](speeches/s" in line]
-    assert len(listed) == pages.HOME_SPEECHES
-    assert f"全部 {pages.HOME_SPEECHES + 5} 篇讲话见[讲话列表](speeches/index.md)" in home
-    few = pages.render_home(pages.Site(corpus))
+    assert len(listed) == HOME_SPEECHES
+    assert f"全部 {HOME_SPEECHES + 5} 篇讲话见[讲话列表](speeches/index.md)" in home
+    few = render_home(Site(corpus))
     assert all(f"](speeches/{s.id}.md)" in few for s in corpus.speeches) and "篇讲话见[讲话列表]" not in few

@@ -146,7 +146,7 @@ def test_code_version_covers_the_analysis_modules_and_data():
 
 
 def test_mkdocs_rebuild_after_one_edit_analyses_one_speech(tmp_path):
-    from test_build import make_project
+    from support.projects import make_project
 
     project = make_project(tmp_path)
 

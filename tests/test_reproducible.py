@@ -13,7 +13,7 @@ from pathlib import Path
 
 from build_scripts import source_date
 from test_bad_input import docx_bytes, tree_hashes, variant
-from test_build import make_project
+from support.projects import make_project
 
 
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
