@@ -21,18 +21,17 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from . import compilation
+from . import compilation, layout
 from .model import LEAF_KINDS, Speech, ThemeTag, Unit
 
-#: Party-congress periods, newest first: (label, first year as a fraction:
-#: 十七大 Oct 2007, 十八大 Nov 2012, 十九大 Oct 2017, 二十大 Oct 2022, the
-#: dates in data/period_clues.yml).  A speech belongs to the period holding
-#: its year (``compilation.year``).
-CONGRESS_PERIODS = (("二十大以来（2022年起）", 2022.8),
-                    ("十九大至二十大（2017–2022）", 2017.8),
-                    ("十八大至十九大（2012–2017）", 2012.85),
-                    ("十七大至十八大（2007–2012）", 2007.8),
-                    ("十七大以前", -math.inf))
+#: Party-congress periods, newest first: (label, first year as a fraction),
+#: as ``layout.PERIODS`` splits a large theme's pages.  A speech belongs to
+#: the period holding its year (``compilation.year``).
+CONGRESS_PERIODS = tuple((label, first) for _, label, first in layout.PERIODS)
+
+#: Every period label a speech can have, newest first, with its URL slug
+#: (``layout.PERIODS``, then undated).
+PERIOD_LABELS = tuple((label, slug) for slug, label, _ in layout.PERIODS) + ((layout.UNDATED[1], layout.UNDATED[0]),)
 
 #: Five-Year Plan periods (label, first year, last year): the plans' own
 #: years, which data/period_clues.yml's 十一五…十四五 clues refer to.
@@ -42,7 +41,7 @@ PLAN_PERIODS = (("十一五（2006–2010）", 2006, 2010),
                 ("十四五（2021–2025）", 2021, 2025),
                 ("十五五（2026–2030）", 2026, 2030))
 
-UNDATED = "时期不详"
+UNDATED = layout.UNDATED[1]
 
 
 def congress_period(speech: Speech) -> str:

@@ -35,9 +35,12 @@
  *     data-kb-themes  theme names separated by "|"
  *     data-kb-length  characters of text
  *
- *   A theme page's groups: elements with data-kb-group and data-kb-year,
- *   data-kb-period, inside one element with data-kb-groups (sortable and
- *   filterable by period like the list).
+ *   A theme page's groups (one per speech): elements with data-kb-group
+ *   (the speech id), data-kb-year, data-kb-period and data-kb-plan, all in
+ *   one parent; a heading stands for itself and what follows it up to the
+ *   next heading of its level.  Sorted by year and filtered by period.
+ *   Links with data-kb-period-filter="data-kb-period=<label>" (or "" for
+ *   all) set the period filter.
  *
  * UI chrome this script adds, and everything marked data-kb-chrome, is
  * user-select: none and is removed from copied text.
@@ -488,7 +491,9 @@
     [control("时期", period, "period"), control("年份", year, "year"), control("地点", place, "place"),
      control("场合", occasion, "occasion"), control("主题", theme, "theme"), control("排序", sort, "sort"),
      reset, count].forEach(function (el) { form.appendChild(el); });
-    table.parentNode.insertBefore(form, table.closest(".md-typeset__scrollwrap") || table);
+    // material wraps tables for scrolling (before or after this runs).
+    var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    anchor.parentNode.insertBefore(form, anchor);
 
     function apply() {
       var y = parseInt(year.value, 10), shown = 0;
@@ -513,9 +518,27 @@
     apply();
   }
 
-  function initGroups(container) {
-    var groups = Array.prototype.slice.call(container.querySelectorAll("[data-kb-group]"));
+  /* A group is its element, or for a heading the heading and everything
+   * after it up to the next heading of its level or above. */
+  function groupMembers(el) {
+    if (!/^H[1-6]$/.test(el.tagName)) return [el];
+    var level = +el.tagName[1], out = [el];
+    for (var n = el.nextElementSibling; n; n = n.nextElementSibling) {
+      if (/^H[1-6]$/.test(n.tagName) && +n.tagName[1] <= level) break;
+      out.push(n);
+    }
+    return out;
+  }
+
+  function initGroups(content) {
+    var groups = Array.prototype.slice.call(content.querySelectorAll("[data-kb-group]"));
     if (!groups.length) return;
+    var members = new Map();
+    groups.forEach(function (g) { members.set(g, groupMembers(g)); });
+    var lastMembers = members.get(groups[groups.length - 1]);
+    var last = lastMembers[lastMembers.length - 1];
+    var end = document.createComment("end of kb groups");
+    last.parentNode.insertBefore(end, last.nextSibling);
     var form = filterBox("kb-group-filters", "按时期筛选和排序");
     var period = periodSelect(groups);
     var sort = select([["new", "时间：新→旧"], ["old", "时间：旧→新"]], null);
@@ -524,14 +547,16 @@
     count.setAttribute("aria-live", "polite");
     [control("时期", period, "period"), control("排序", sort, "sort"), count]
       .forEach(function (el) { form.appendChild(el); });
-    container.parentNode.insertBefore(form, container);
+    groups[0].parentNode.insertBefore(form, groups[0]);
     var strips = document.querySelectorAll("[data-kb-period-filter]");
     function apply() {
       var shown = 0;
       sortItems(groups, sort.value).forEach(function (g) {
-        container.appendChild(g);
         var ok = matchesPeriod(g, period.value);
-        g.hidden = !ok;
+        members.get(g).forEach(function (el) {
+          end.parentNode.insertBefore(el, end);
+          el.hidden = !ok;
+        });
         if (ok) shown++;
       });
       strips.forEach(function (a) {
@@ -546,6 +571,7 @@
         e.preventDefault();
         period.value = a.getAttribute("data-kb-period-filter");
         apply();
+        form.scrollIntoView({ block: "start" });
       });
     });
     readState(form);
@@ -591,13 +617,16 @@
     content.querySelectorAll("[data-kb-loc]").forEach(addActions);
     initBadges(content);
     content.querySelectorAll("table[data-kb-list]").forEach(initList);
-    content.querySelectorAll("[data-kb-groups]").forEach(initGroups);
+    initGroups(content);
     document.documentElement.classList.add("kb-js");
     // material's search overlay is a dialog without a name.
     document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (d) {
       d.setAttribute("aria-label", "搜索");
     });
     markScrollable();
+    // material wraps the tables in its own script, which may run later.
+    window.addEventListener("load", markScrollable);
+    setTimeout(markScrollable, 300);
     var timer;
     window.addEventListener("resize", function () {
       clearTimeout(timer);
