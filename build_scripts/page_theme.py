@@ -84,10 +84,10 @@ def _period_strip(theme: Theme, groups: list[Group], path: str) -> list[Md]:
         if not found:
             continue
         word = urls.relative(path, urls.download_path(theme, "docx", slug))
+        # The Word link is Markdown: mkdocs turns the docs path into a URL.
         items.append(Md('<a href="?period={0}" data-kb-period-filter="data-kb-period={0}">{1}</a> {2} 篇 {3} 段'
-                        ' <a class="kb-download" href="{4}" title="{1}的专题汇编">Word</a>').format(
-            Html.escape(label), label, len(found), counts(found)[1], token(word)))
-    return [html_block("p", Md("按时期：") + Md(" · ").join(items), "kb-period-strip", search=False), Md("")]
+                        ' [Word]({4})').format(Html.escape(label), label, len(found), counts(found)[1], token(word)))
+    return [Md("按时期：") + Md(" · ").join(items), Md("{: .kb-period-strip data-search-exclude }"), Md("")]
 
 
 def _periods(layout: ThemeLayout) -> list[Md]:

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "input"
 PAGES = ["", "speeches/", "speeches/xss_vectors/", "speeches/front_matter/", "themes/", "themes/weiquan-bangfu/",
-         "tags/", "about/"]
+         "about/"]
 
 
 @pytest.fixture(scope="module")
