@@ -80,7 +80,7 @@ def _details(speech: Speech) -> list[Md]:
     rows = [("地点", m.place), ("会议", m.congress), ("场合", m.occasion), ("讲话人", m.speaker),
             (date_label, m.date), ("出处", m.source), ("估计时期", m.period)]
     title = "详情：基本信息及其依据" + (f"（{len(m.warnings)} 条提示）" if m.warnings else "")
-    lines = [Md('??? info "{}"').format(title), Md("")]
+    lines = [Md('??? info kb-details "{}"').format(title), Md("")]
     for w in m.warnings:
         lines += [Md("    **提示：**{}").format(w), Md("")]
     lines += [Md("    | 项目 | 内容 | 依据 |"), Md("    | --- | --- | --- |")]

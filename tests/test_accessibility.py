@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, LAUNCH_ARGS, RESULTS, TIMEOUT_MS, serve_site  # noqa: F401
+from support.browser import DESKTOP, PHONE, RESULTS, TIMEOUT_MS
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -21,25 +21,9 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 SPEECH = "002_3520ac743f25e09c"
 PAGES = {"home": "", "speech": f"speeches/{SPEECH}/", "theme": "themes/weiquan-bangfu/",
          "list": "speeches/", "help": "about/", "search": None}
-VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 #: Impacts that fail the test (axe: minor < moderate < serious < critical).
 FAILING = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path):
-    with serve_site(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def run_axe(page) -> list[dict]:
@@ -77,13 +61,13 @@ def open_page(page, site_url: str, name: str) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_violations(chromium, site_url, name, viewport, scheme):
-    context = chromium.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, locale="zh-CN",
+def test_no_serious_accessibility_violations(browser, base_url, name, viewport, scheme):
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, locale="zh-CN",
                                    service_workers="block")
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        open_page(page, site_url, name)
+        open_page(page, base_url, name)
         violations = run_axe(page)
     finally:
         context.close()
@@ -91,12 +75,12 @@ def test_no_serious_accessibility_violations(chromium, site_url, name, viewport,
     assert not failing, f"{name} ({viewport}, {scheme}):\n" + describe(failing)
 
 
-def test_axe_finds_a_planted_violation(chromium, site_url):
+def test_axe_finds_a_planted_violation(browser, base_url):
     """The harness itself: light grey text on white is reported as serious."""
-    context = chromium.new_context(service_workers="block")
+    context = browser.new_context(service_workers="block")
     try:
         page = context.new_page()
-        page.goto(site_url)
+        page.goto(base_url)
         page.evaluate("""() => { const p = document.createElement('p');
             p.textContent = '看不见的文字'; p.style.color = '#bbb'; p.style.background = '#fff';
             document.querySelector('article').appendChild(p); }""")

@@ -11,28 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, LAUNCH_ARGS, TIMEOUT_MS  # noqa: F401
+from support.browser import DESKTOP, PHONE, TIMEOUT_MS
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 PAGE = (Path(__file__).resolve().parent / "fixtures" / "kbjs" / "page.html").as_uri()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -159,8 +149,8 @@ def test_list_filters_and_sorts(page):
     assert list_titles(page) == ["讲话乙"]
 
 
-def test_list_filter_from_the_address(chromium):
-    context = chromium.new_context(locale="zh-CN")
+def test_list_filter_from_the_address(browser):
+    context = browser.new_context(locale="zh-CN")
     try:
         page = context.new_page()
         page.goto(PAGE + "?period=十七大至十八大（2007–2012）")
@@ -180,8 +170,8 @@ def test_theme_groups_sort_and_filter(page):
     expect(form.locator("output")).to_have_text("显示 1 / 3 篇讲话")
 
 
-def test_tap_shows_the_actions_on_a_phone(chromium):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+def test_tap_shows_the_actions_on_a_phone(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
                                    locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     try:

@@ -62,9 +62,11 @@
     return el ? el.closest("[data-kb-loc]") : null;
   }
 
+  /* The passage's address without this visit's query (?h=…, filters). */
   function passageUrl(passage) {
-    var href = passage.getAttribute("data-kb-href");
-    var url = new URL(href || "#" + passage.id, window.location.href);
+    var page = window.location.href.split(/[?#]/)[0];
+    var url = new URL(passage.getAttribute("data-kb-href") || "#" + passage.id, page);
+    url.search = "";
     return url.href;
   }
 
