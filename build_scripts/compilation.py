@@ -21,6 +21,7 @@ import csv
 import io
 import re
 import zipfile
+from xml.sax.saxutils import escape as xml_escape
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Optional
@@ -175,12 +176,18 @@ def theme_docx(corpus: Corpus, theme: Theme, url_of: UrlOf, speeches: Optional[I
                title: Optional[str] = None, date: datetime = EPOCH_1980) -> bytes:
     """The compilation (专题汇编) as a Word document: a title, one heading
     per speech (with its place and date or period), then each passage
-    followed by its citation and URL.
+    followed by its citation and URL (paragraph style ``Citation``).
 
     ``title`` defaults to ``<theme>专题汇编``; ``date`` (timezone-aware)
     becomes the document's created/modified property and every zip entry's
-    date, so the same input gives the same bytes.  Uses python-docx."""
+    date, so the same input gives the same bytes.  python-docx makes the
+    package and the styles; the body is written as WordprocessingML in one
+    piece (adding paragraphs one by one through python-docx costs ~3 ms
+    each: a minute for a 1,000-speech corpus)."""
     import docx  # the adapter may build without compilations; import on use
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
     from docx.shared import Pt, RGBColor
 
     title = title or f"{theme.name}专题汇编"
@@ -189,38 +196,52 @@ def theme_docx(corpus: Corpus, theme: Theme, url_of: UrlOf, speeches: Optional[I
     props = document.core_properties
     props.title, props.subject, props.author = title, theme.name, "工会讲话知识库"
     props.last_modified_by, props.comments, props.keywords = "工会讲话知识库", theme.description, theme.name
-    props.created = props.modified = date.astimezone(timezone.utc).replace(tzinfo=None)
-    props.last_printed = date.astimezone(timezone.utc).replace(tzinfo=None)
+    stamp = date.astimezone(timezone.utc).replace(tzinfo=None)
+    props.created = props.modified = props.last_printed = stamp
     props.revision = 1
-    # East Asian text needs an East Asian font name on the runs' style.
-    style = document.styles["Normal"]
-    style.font.size = Pt(11)
-    rpr = style.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(docx.oxml.ns.qn("w:eastAsia"), "宋体")
+    # East Asian text needs an East Asian font name on the style.
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    cite = document.styles.add_style("Citation", WD_STYLE_TYPE.PARAGRAPH)
+    cite.base_style = normal
+    cite.font.size = Pt(9)
+    cite.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+    cite.paragraph_format.space_after = Pt(10)
 
-    document.add_heading(title, level=0)
     count = sum(len(found) for _, found in groups)
-    document.add_paragraph(f"{theme.description}\n共 {count} 段，出自 {len(groups)} 篇讲话；"
-                           "讲话按时间先后排列，每段之后注明出处。")
+    body = [_w_p(title, "Title"),
+            _w_p(f"{theme.description}\n共 {count} 段，出自 {len(groups)} 篇讲话；讲话按时间先后排列，每段之后注明出处。")]
     for speech, found in groups:
-        document.add_heading(speech.title, level=1)
+        body.append(_w_p(speech.title, "Heading1"))
         facts = "，".join(p for p in (place(speech), when(speech)) if p)
         if facts:
-            document.add_paragraph(facts)
+            body.append(_w_p(facts))
         for p in found:
-            document.add_paragraph(p.unit.text)
-            cite = document.add_paragraph()
-            run = cite.add_run(p.citation)
-            run.font.size = Pt(9)
-            run.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
-            if p.url:
-                cite.add_run("\n")
-                link = cite.add_run(p.url)
-                link.font.size = Pt(9)
-                link.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+            body += [_w_p(line) for line in p.unit.text.split("\n") if line.strip()]
+            body.append(_w_p(p.citation + (f"\n{p.url}" if p.url else ""), cite.style_id))
+    fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(body)}</w:body>")
+    target = document.element.body
+    end = target.sectPr  # the section properties stay last
+    for element in list(fragment):
+        end.addprevious(element)
     buf = io.BytesIO()
     document.save(buf)
     return _fixed_zip(buf.getvalue(), date)
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _w_p(text: str, style: Optional[str] = None) -> str:
+    """A WordprocessingML paragraph of ``text`` (line breaks as ``<w:br/>``)
+    in paragraph style ``style`` (a style id)."""
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    # Characters XML 1.0 cannot hold are dropped (cleaned speech text has none).
+    text = _XML_INVALID.sub("", text)
+    runs = "<w:r><w:br/></w:r>".join(f'<w:r><w:t xml:space="preserve">{xml_escape(line)}</w:t></w:r>'
+                                     for line in text.split("\n"))
+    return f"<w:p>{ppr}{runs}</w:p>"
 
 
 def _fixed_zip(data: bytes, date: datetime) -> bytes:
