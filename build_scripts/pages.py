@@ -144,14 +144,16 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n") if p.strip()]
 
 
-#: What ``token`` lets through: ids, anchors, CSS classes, docs paths.
-_TOKEN = re.compile(r"[A-Za-z0-9_\-./# %~]*")
+#: What ``token`` lets through: ids, anchors, CSS classes, docs paths —
+#: word characters (speech ids keep Chinese file names: ``ids.slugify``),
+#: ``-./#%~`` and spaces; no Markdown or HTML punctuation.
+_TOKEN = re.compile(r"[\w\-./# %~]*")
 
 
 def token(text: str) -> Md:
-    """One of our own ASCII tokens — an id, an anchor, a class list, a
-    docs path from ``urls`` — as ``Md``, unescaped.  Raises ``ValueError``
-    for anything else (it would need escaping, so it is not ours)."""
+    """One of our own tokens — an id, an anchor, a class list, a docs path
+    from ``urls`` — as ``Md``, unescaped.  Raises ``ValueError`` for
+    anything else (it would need escaping, so it is not ours)."""
     if not _TOKEN.fullmatch(text):
         raise ValueError(f"not a plain ASCII token: {text!r}")
     return Md(text)
