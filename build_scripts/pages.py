@@ -108,7 +108,7 @@ def highlight(text: str, terms: list[str]) -> str:
 #: (a passage's paragraph, or the original text in ``<details>``) that
 #: ends on the first line ending in its closing tag.  Python-Markdown would
 #: give such a block to its HTML-block parser and then run nothing on it;
-#: the hook's ``rawhtml`` extension recognises it by this pattern and
+#: the plugin's ``rawhtml`` extension recognises it by this pattern and
 #: stores it as it is, which skips that parser (the passages are most of a
 #: large site's text).  Either way the page's HTML is the same (but for
 #: blank lines between blocks), so the Markdown stays valid without it.
@@ -132,7 +132,7 @@ def html_block(tag: str, inner: Any, classes: str, id: Optional[str] = None, sea
 def link(target: str, inner: Any, classes: str = "", attrs: Any = "") -> Md:
     """An ``<a>`` for an HTML block: ``target`` is a page's Markdown path
     relative to this page, as in a Markdown link (``../themes/x.md#a``);
-    the hook turns it into the page's URL, as mkdocs does for Markdown
+    the plugin turns it into the page's URL, as mkdocs does for Markdown
     links, and validates it.  ``attrs`` (``Html``, else escaped) follow
     ``href``; ``inner`` is escaped unless it is ``Md``."""
     css = Md(' class="{}"').format(token(classes)) if classes else ""
