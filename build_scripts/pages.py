@@ -37,31 +37,58 @@ _ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"')
 
 
 
-class Md(Markup):
-    """Markdown (with inline HTML) that is safe as it is.  Composing with
-    ``format``, ``join``, ``+`` or ``%`` escapes every value that is not
-    ``Md``/``Html`` with ``escape``."""
+class _Safe(Markup):
+    """``Markup`` with its own escaper (``_escape``) and a faster
+    ``format``: the arguments are escaped first, then ``str.format`` puts
+    them in (markupsafe's ``Formatter`` is 3x slower, and most of a large
+    site's page rendering).  So fields take no format spec or attribute
+    lookup — format numbers with ``num``."""
 
     __slots__ = ()
 
+    def __new__(cls, base: Any = "") -> "_Safe":
+        # Only text: markupsafe's __new__ also decodes bytes and asks every
+        # value for __html__, which the callers here never need.
+        return str.__new__(cls, base)
+
+    @staticmethod
+    def _escape(text: str) -> str:
+        raise NotImplementedError
+
     @classmethod
-    def escape(cls, s: Any) -> "Md":
+    def escape(cls, s: Any) -> "_Safe":
+        if isinstance(s, Markup):
+            return s
         if hasattr(s, "__html__"):
             return cls(s.__html__())
-        return cls(_escape_markdown(str(s)))
+        return cls(cls._escape(str(s)))
+
+    def format(self, *args: Any, **kwargs: Any) -> "_Safe":
+        escape = self.escape
+        return self.__class__(str.format(self, *map(escape, args), **{k: escape(v) for k, v in kwargs.items()}))
 
 
-class Html(Markup):
+class Md(_Safe):
+    """Markdown (with inline HTML) that is safe as it is.  Composing with
+    ``format``, ``join``, ``+`` or ``%`` escapes every value that is not
+    ``Md``/``Html`` with ``escape`` (the function below)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def _escape(text: str) -> str:
+        return _escape_markdown(text)
+
+
+class Html(_Safe):
     """HTML that is safe as it is; composing escapes other values with
     ``html.escape`` (quotes included): for attributes and ``<pre>``."""
 
     __slots__ = ()
 
-    @classmethod
-    def escape(cls, s: Any) -> "Html":
-        if hasattr(s, "__html__"):
-            return cls(s.__html__())
-        return cls(html.escape(str(s)))
+    @staticmethod
+    def _escape(text: str) -> str:
+        return html.escape(text)
 
 
 def _escape_markdown(text: str) -> str:
