@@ -81,10 +81,10 @@ def _theme_summary(site: Site, speech: Speech) -> list[Md]:
             lines.append(Md("| {} | 0 | 0 | — |").format(theme.name))
             continue
         where = Md("、").join(Md("[{}](#{})").format(location(speech, u), token(u.id))
-                             for u in (group.parts + group.leaves)[:12])
+                             for u in (group.parts + group.passages)[:12])
         target = urls.relative(path, site.theme_page_of(theme, speech), urls.theme_anchor(speech))
         lines.append(Md("| [{}]({}) | {} | {} | {} |").format(
-            theme.name, token(target), len(group.parts), len(group.leaves), where))
+            theme.name, token(target), len(group.parts), len(group.passages), where))
     return lines + [Md("")]
 
 
