@@ -9,7 +9,7 @@ For each size the script
 2. times the pipeline alone (``build_corpus``, in a fresh interpreter):
    ``pipeline_s``;
 3. builds the site with ``mkdocs build`` in a temporary project that uses this
-   repository's mkdocs.yml, hook, themes.yml and docs (everything but
+   repository's mkdocs.yml (kb plugin), themes.yml and docs (everything but
    ``seeds/`` is linked, so whatever the configuration holds — a custom
    search, overrides — is measured): ``build_s``, ``peak_mem_mb`` (peak RSS
    of the build process and its children, from ``wait4``), ``site_bytes``,
@@ -18,7 +18,7 @@ For each size the script
    builds filled (``pipeline_cached_s``; None if the code has no cache);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
-   hook: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
+   kb plugin: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
    (``cpu_ratio``: the same in CPU seconds, steadier when other work shares
    the machine);
 5. serves the site on 127.0.0.1 (``python -m http.server`` in a process
@@ -171,7 +171,7 @@ options = {}
 if len(sys.argv) > 3:  # (only then: older code has no cache to pass)
     from build_scripts.cache import AnalysisCache
     options["cache"] = AnalysisCache(Path(sys.argv[3]))
-try:  # as the hook calls it (older code analyses in this process only)
+try:  # as the plugin calls it (older code analyses in this process only)
     from build_scripts.pipeline import jobs_wanted
     options["jobs"] = jobs_wanted()
 except ImportError:

@@ -59,12 +59,12 @@ NAV_MAX_SPEECHES = 100
 
 
 def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
-        hand_written: Optional[set[str]] = None) -> list:
+        hand_written: Optional[set[str]] = None, pages: Optional[set[str]] = None) -> list:
     """The mkdocs ``nav``: home, speeches (each one while there are at most
     ``NAV_MAX_SPEECHES``), themes (with the pages of split themes),
-    about.  With ``hand_written`` (the site's own docs paths), entries for
-    hand-written pages that are missing are left out and the site's other
-    pages follow at the end."""
+    about.  With ``hand_written`` (the site's own docs paths) and ``pages``
+    (the generated ones), entries for pages that are missing are left out
+    and the site's other pages follow at the end."""
     site = Site(corpus, theme_page_limit)
     speeches = corpus.speeches if len(corpus.speeches) <= NAV_MAX_SPEECHES else []
     entries = [
@@ -75,8 +75,7 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
     ]
     if hand_written is None:
         return entries
-    present = hand_written | set(render_pages(corpus, theme_page_limit, hand_written))
-    entries = _prune(entries, present)
+    entries = _prune(entries, hand_written | (pages or set()))
     return entries + sorted(hand_written - nav_pages(entries))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from . import compilation, urls
-from .model import LEAF_KINDS, PART, Corpus, Speech, Theme, Unit
+from .model import PART, PASSAGE_KINDS, Corpus, Speech, Theme, Unit
 from .splitter import to_chinese_numeral
 
 KIND_LABEL = {"salutation": "称呼", "intro": "开场", "section": "部分", "subpoint": "要点",
@@ -42,16 +42,16 @@ FALLBACK_COLORS = ("#1565c0", "#c62828", "#2e7d32", "#ad1457", "#6a1b9a", "#ef6c
 
 
 class Group(NamedTuple):
-    """One speech's entries on a theme page: its parts tagged with the
-    theme, and its tagged leaf units."""
+    """One speech's entries on a theme page: its parts and its passages
+    tagged with the theme."""
 
     speech: Speech
     parts: list[Unit]
-    leaves: list[Unit]
+    passages: list[Unit]
 
     @property
     def entries(self) -> int:
-        return len(self.parts) + len(self.leaves)
+        return len(self.parts) + len(self.passages)
 
 
 @dataclass
@@ -87,8 +87,8 @@ class ThemeLayout:
 
 
 def counts(groups: list[Group]) -> tuple[int, int]:
-    """(tagged parts, tagged leaf units) over ``groups``."""
-    return sum(len(g.parts) for g in groups), sum(len(g.leaves) for g in groups)
+    """(tagged parts, tagged passages) over ``groups``."""
+    return sum(len(g.parts) for g in groups), sum(len(g.passages) for g in groups)
 
 
 def period_of(speech: Speech) -> tuple[str, str]:
@@ -101,10 +101,11 @@ def period_of(speech: Speech) -> tuple[str, str]:
 
 
 def tagged_units(speech: Speech, theme: Theme) -> Group:
-    """``speech``'s parts and leaf units tagged with ``theme``."""
+    """``speech``'s parts and passages tagged with ``theme`` (a note is
+    never tagged: see ``tagger.tag_units``)."""
     parts = [u for u in speech.units if u.kind == PART and theme.name in u.themes]
-    leaves = [u for u in speech.units if u.kind in LEAF_KINDS and theme.name in u.themes]
-    return Group(speech, parts, leaves)
+    passages = [u for u in speech.units if u.kind in PASSAGE_KINDS and theme.name in u.themes]
+    return Group(speech, parts, passages)
 
 
 def theme_layout(corpus: Corpus, theme: Theme, limit: Optional[int] = None) -> ThemeLayout:

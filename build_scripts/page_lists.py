@@ -66,12 +66,12 @@ def _theme_cards(site: Site, path: str) -> list[Md]:
     corpus = site.corpus
     lines = [Md('<div class="grid cards" markdown>'), Md("")]
     for theme in corpus.themes:
-        leaves = sum(len(tagged_units(s, theme).leaves) for s in corpus.speeches)
+        passages = sum(len(tagged_units(s, theme).passages) for s in corpus.speeches)
         speeches = sum(1 for s in corpus.speeches if theme.name in s.themes)
         lines += [Md('-   [**{}**]({}){{ .kb-card-title style="color:{}" }}').format(
                       theme.name, token(urls.relative(path, urls.theme_path(theme))), token(site.theme_color(theme))),
                   Md(""), Md("    {}").format(theme.description), Md(""),
-                  Md("    **{}** 个段落/要点 · **{}** 篇讲话").format(leaves, speeches), Md("")]
+                  Md("    **{}** 个段落/要点 · **{}** 篇讲话").format(passages, speeches), Md("")]
     return lines + [Md("</div>"), Md("")]
 
 

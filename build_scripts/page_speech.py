@@ -112,7 +112,7 @@ def _theme_summary(site: Site, speech: Speech) -> list[Md]:
         if not group.entries:
             continue
         target = urls.relative(path, site.theme_page_of(theme, speech), urls.theme_anchor(speech))
-        chips.append(Md("[{}（{} 段）]({})").format(theme.name, len(group.leaves), token(target)))
+        chips.append(Md("[{}（{} 段）]({})").format(theme.name, len(group.passages), token(target)))
     text = Md("本篇主题：") + Md(" · ").join(chips) if chips else Md("本篇讲话没有段落被标注主题。")
     return [text, Md("{: .kb-theme-summary #themes data-search-exclude }"), Md("")]
 

@@ -34,13 +34,13 @@ def render_theme(site: Site, theme: Theme) -> str:
     path = urls.theme_path(theme)
     layout = site.layouts[theme.name]
     groups = layout.groups
-    n_parts, n_leaves = counts(groups)
+    n_parts, n_passages = counts(groups)
     others = Md(" · ").join(Md("[{}]({})").format(t.name, token(urls.relative(path, urls.theme_path(t))))
                             for t in corpus.themes if t is not theme)
     lines = [Md(""), Md("# {}").format(theme.name), Md(""),
              escape(theme.description), Md("{: .kb-theme-description }"), Md(""),
              Md("共 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（全库 {} 篇）。{}").format(
-                 n_leaves, n_parts, len(groups), len(corpus.speeches), _READ_ME), Md(""),
+                 n_passages, n_parts, len(groups), len(corpus.speeches), _READ_ME), Md(""),
              Md("其他主题：{}").format(others), Md("{: .kb-other-themes data-search-exclude }"), Md("")]
     if groups:
         lines += _downloads(theme, path)
@@ -105,8 +105,8 @@ def _periods(layout: ThemeLayout) -> list[Md]:
         groups = [g for sub in subs for g in sub.groups]
         links = Md(" · ").join(Md("[{}]({})").format("查看" if len(subs) == 1 else f"第{sub.number}页",
                                                      token(urls.relative(path, sub.path))) for sub in subs)
-        n_parts, n_leaves = counts(groups)
-        lines.append(Md("| {} | {} | {} | {} | {} |").format(period, len(groups), n_leaves, n_parts, links))
+        n_parts, n_passages = counts(groups)
+        lines.append(Md("| {} | {} | {} | {} | {} |").format(period, len(groups), n_passages, n_parts, links))
     return lines + [Md("")]
 
 
@@ -115,7 +115,7 @@ def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> 
     as on an unsplit theme page, with links to the other pages."""
     theme = layout.theme
     title = f"{theme.name} · {sub.label}"
-    n_parts, n_leaves = counts(sub.groups)
+    n_parts, n_passages = counts(sub.groups)
     siblings = [s for s in layout.subpages if s.period == sub.period]
     nav_links = [Md("[← {}：全部时期]({})").format(theme.name, token(urls.relative(sub.path, urls.theme_path(theme))))]
     if len(siblings) > 1:
@@ -125,7 +125,7 @@ def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> 
     lines = [Md(""), Md("# {}").format(title), Md(""),
              Md(" · ").join(nav_links), Md("{: .kb-other-themes data-search-exclude }"), Md(""),
              Md("本页 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（本主题共 {} 篇）。{}").format(
-                 n_leaves, n_parts, len(sub.groups), len(layout.groups), _READ_ME), Md("")]
+                 n_passages, n_parts, len(sub.groups), len(layout.groups), _READ_ME), Md("")]
     for group in newest_first(sub.groups):
         lines += _theme_group(site, theme, group, sub.path)
     return page(front_matter(title), lines)
@@ -143,9 +143,9 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
     lines = [Md("## {} {{ #{} {} }}").format(speech.title, token(urls.theme_anchor(speech)), attrs), Md(""),
              html_block("p", Md("{} · {}").format(" · ".join(facts), link(urls.relative(path, speech_page), "阅读全文")),
                         "kb-speech-facts"), Md("")]
-    # Leaves are grouped under their part (or under 开场/结束语).
+    # Passages are grouped under their part (or under 开场/结束语).
     blocks: dict[str, list] = {}
-    for u in group.leaves:
+    for u in group.passages:
         blocks.setdefault(u.parent or u.kind, []).append(u)
     order = [u.id for u in speech.units if u.kind == PART]
     keys = [k for k in ("salutation", "intro") if k in blocks] + \

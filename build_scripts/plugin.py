@@ -208,7 +208,7 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         for path in sorted(docs & set(rendered)):
             log.info("kb: docs/%s is the site's own; the generated page is left out", path)
         if not self.user_nav:
-            config.nav = generated.nav(corpus, hand_written=docs)
+            config.nav = generated.nav(corpus, hand_written=docs, pages=set(rendered))
         # Pages left out of a large corpus's nav are reachable from the index
         # pages; NOT_IN_NAV keeps --strict from reporting them as omitted.
         listed = generated.nav_pages(config.nav or [])

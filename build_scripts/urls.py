@@ -23,6 +23,7 @@ Layout::
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import Callable, Optional
 from urllib.parse import quote
@@ -78,8 +79,14 @@ def relative(page: str, target: str, anchor: Optional[str] = None) -> str:
     """The link from docs path ``page`` to docs path ``target`` (plus
     ``#anchor``), as written in a Markdown link: ``../themes/x.md#a``.
     Not percent-encoded (see ``quoted``)."""
-    rel = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    rel = _relpath(target, posixpath.dirname(page) or ".")
     return rel + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _relpath(target: str, folder: str) -> str:
+    # Pages link to the same few folders thousands of times.
+    return posixpath.relpath(target, folder)
 
 
 def quoted(page: str, target: str) -> str:

@@ -22,14 +22,19 @@ SEED_STRUCTURE = {
     "004_cee338bc757c0ce3": [0, 3, 0],
 }
 
-#: Fixtures that build a site or serve one: a test using any is slow.
+#: Fixtures that build a site, run a command or serve a site: a test using
+#: any is slow.
 SLOW_FIXTURES = {"built_site", "base_url", "browser", "page", "corpus_json", "evil_site", "evil_url", "smoke",
-                 "served", "offline_site"}
+                 "lenient_build", "strict_build", "check_run"}
+#: Modules that are about builds, servers or browsers as a whole.
+SLOW_MODULES = {"test_serve", "test_reproducible", "test_bench", "test_browser", "test_search",
+                "test_injection_browser", "test_cli", "test_cache"}
 
 
 def pytest_collection_modifyitems(config, items):
     import pytest
 
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser")
+                or item.module.__name__ in SLOW_MODULES):
             item.add_marker(pytest.mark.slow)

@@ -154,6 +154,7 @@ def test_hidden_and_lock_files_are_ignored_not_counted(check_run):
     assert ".hidden" not in check_run.stdout and "~$" not in check_run.stdout
 
 
+@pytest.mark.slow
 def test_structure_survives_encodings_and_line_endings(zoo):
     corpus = build_corpus(zoo / "seeds", zoo / "themes.yml")
     by_id = {s.id: s for s in corpus.speeches}
@@ -178,6 +179,7 @@ def test_collisions_and_reserved_ids_are_reported(check_run):
     assert "id 'index' is used by the site itself" in check_run.stderr
 
 
+@pytest.mark.slow
 def test_strict_mkdocs_build_fails_before_writing(zoo, zoo_hashes, tmp_path):
     site = tmp_path / "site"
     result = mkdocs_build(zoo, site, strict=True)
@@ -334,6 +336,7 @@ def test_cleaner_accounting_rules():
     assert not unaccounted("\t \u3000", "")
 
 
+@pytest.mark.slow
 def test_broken_themes_yml_stops_make_site_and_keeps_the_old_site(tmp_path):
     project = make_project(tmp_path, {"a.txt": variant("a")})
     site = project / "site"

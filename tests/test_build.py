@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from build_scripts import export
 from conftest import ROOT, SEEDS, mkdocs_build
 from support.projects import make_project
@@ -68,6 +70,7 @@ def test_no_external_fonts_or_scripts(built_site):
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
 
 
+@pytest.mark.slow
 def test_untrusted_speech_text_is_shown_literally(tmp_path):
     evil = ("危险讲话\n同志们：\n"
             "<script>alert(1)</script>开场白[链接](javascript:alert(2))。\n"
@@ -93,6 +96,7 @@ def test_untrusted_speech_text_is_shown_literally(tmp_path):
     assert "不是标题" in html and "**加粗**" in html.replace("&#42;", "*")
 
 
+@pytest.mark.slow
 def test_same_input_same_corpus_json(tmp_path):
     project = make_project(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
@@ -104,6 +108,7 @@ def test_same_input_same_corpus_json(tmp_path):
         assert (a / page).read_bytes() == (b / page).read_bytes(), page
 
 
+@pytest.mark.slow
 def test_broken_themes_stop_the_build_before_writing(tmp_path):
     project = make_project(tmp_path)
     (project / "themes.yml").write_text("themes:\n  - name: x\n", encoding="utf-8")

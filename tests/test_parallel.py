@@ -27,6 +27,7 @@ def many(tmp_path_factory):
     return seeds
 
 
+@pytest.mark.slow
 def test_parallel_analysis_gives_the_same_corpus(many, tmp_path):
     serial = build_corpus(many, THEMES, jobs=1)
     cache = AnalysisCache(tmp_path / "cache")

@@ -1,5 +1,5 @@
 """Two builds of the same input give a byte-identical site, sitemap
-included, without the user setting anything (the hook fixes the date),
+included, without the user setting anything (the plugin fixes the date),
 whether or not work is shared out among processes."""
 
 from __future__ import annotations

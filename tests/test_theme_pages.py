@@ -110,7 +110,7 @@ def test_split_nav_lists_the_first_page_of_every_period(corpus):
         subpages = site.layouts[theme.name].subpages
         assert children[1:] == [{s.period: s.path} for s in subpages if s.number == 1]
         assert len({s.period for s in subpages}) == len(children) - 1
-    # Numbered pages are left out of the nav (the hook marks them so).
+    # Numbered pages are left out of the nav (the plugin marks them so).
     listed = generated.nav_pages(nav)
     assert [s.path for layout in site.layouts.values() for s in layout.subpages if s.path not in listed]
 
