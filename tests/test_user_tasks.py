@@ -454,3 +454,65 @@ def test_404_works_under_a_sub_path(browser, built_site, tmp_path, viewport):
     http_errors = [e for e in net.http_errors if "/no-such-speech/" not in e and not e.endswith("/404.html")]
     assert not http_errors, http_errors
     assert not [f for f in net.failed if "ERR_ABORTED" not in f]
+
+
+# --- keyboard ---------------------------------------------------------------------
+
+
+def test_keyboard_reaches_the_first_badge_and_passage_actions(browser, base_url):
+    """From the top of a speech page: the skip link, then the text's first
+    badge and the passage actions, without a mouse."""
+    with user(browser, "desktop") as page:
+        page.goto(f"{base_url}speeches/002_3520ac743f25e09c/")
+        presses, seen = 0, []
+        while presses < 80:
+            page.keyboard.press("Tab")
+            presses += 1
+            focused = page.evaluate("(() => { const e = document.activeElement;"
+                                    " return [e.className || '', e.textContent.trim().slice(0, 12)]; })()")
+            seen.append(focused)
+            if "kb-badge" in focused[0]:
+                break
+            if presses == 1:
+                # The first stop is material's skip link (跳转至): take it.
+                assert "md-skip" in focused[0], focused
+                page.keyboard.press("Enter")
+        badge = page.evaluate("document.activeElement.className")
+        assert "kb-badge" in badge, seen
+        page.keyboard.press("Enter")
+        expect(page.locator(".kb-evidence")).to_be_visible()
+        # The passage's other badges, then the evidence's link and the actions.
+        reached = []
+        for _ in range(8):
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate("document.activeElement.textContent"))
+            if reached[-1] == CITE:
+                break
+        assert "在主题页查看" in reached and reached[-1] == CITE, reached
+        # A focused action is shown (it is hidden until hover, focus or tap).
+        expect(page.locator(".kb-actions:focus-within")).to_have_css("opacity", "1")
+    log = ARTIFACTS / "tasks.json"
+    data = json.loads(log.read_text(encoding="utf-8")) if log.exists() else {}
+    data["keyboard-to-first-badge"] = {"tab_presses": presses, "with_skip_link": True}
+    log.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    assert presses <= 20
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_speech_text_starts_on_the_first_screen(browser, base_url, corpus, viewport):
+    """Reading first: the speech's first passage begins on the first screen
+    (it began 1.7 screens down on desktop and 3.1 on a phone, under the
+    metadata table)."""
+    ratios = {}
+    with user(browser, viewport) as page:
+        for speech in corpus.speeches:
+            page.goto(f"{base_url}speeches/{speech.id}/")
+            first = page.locator("[data-kb-loc]").first
+            top = first.evaluate("e => e.getBoundingClientRect().top + scrollY")
+            ratios[speech.id] = round(top / page.evaluate("innerHeight"), 2)
+            expect(page.locator("details.kb-details")).not_to_have_attribute("open", "")
+    log = ARTIFACTS / "tasks.json"
+    data = json.loads(log.read_text(encoding="utf-8")) if log.exists() else {}
+    data[f"text-start-screens-{viewport}"] = ratios
+    log.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    assert max(ratios.values()) < 1, ratios
