@@ -303,6 +303,7 @@ def test_task4_print_has_text_and_citations_only(browser, base_url, corpus):
         # A printed speech starts with its title and text.
         for hidden in (".kb-theme-summary", "details", ".kb-badges"):
             expect(page.locator(hidden).first).to_be_hidden()
+        assert page.locator("[data-kb-loc]").first.evaluate("e => getComputedStyle(e, '::after').content") == "none"
     log = ARTIFACTS / "tasks.json"
     data = json.loads(log.read_text(encoding="utf-8")) if log.exists() else {}
     data["4-print-pages"] = {"a4_pages": pages}
