@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 SPEECH = "002_3520ac743f25e09c"
 PAGES = {"home": "", "speech": f"speeches/{SPEECH}/", "theme": "themes/weiquan-bangfu/",
-         "list": "speeches/", "help": "about/", "search": None}
+         "list": "speeches/?period=十八大至十九大（2012–2017）", "help": "about/", "search": None,
+         "evidence": f"speeches/{SPEECH}/"}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 #: Impacts that fail the test (axe: minor < moderate < serious < critical).
 FAILING = ("serious", "critical")
@@ -46,6 +47,10 @@ def open_page(page, site_url: str, name: str) -> None:
     if PAGES[name] is not None:
         page.goto(site_url + PAGES[name])
         page.wait_for_load_state("load")
+        if name == "evidence":  # a badge's evidence open, a passage's actions shown
+            page.locator('[id="part-2-1"] a.kb-badge').first.click()
+            expect(page.locator(".kb-evidence")).to_be_visible()
+            page.locator('[id="part-2-1"] .kb-action').first.focus()
         return
     page.goto(site_url)
     toggle = page.locator('label.md-header__button[for="__search"]')
