@@ -126,8 +126,8 @@ def _badges(site: Site, speech: Speech, unit: Unit) -> Md:
     for tag in unit.tags:
         theme = site.corpus.theme(tag.theme)
         data = facets.badge(tag, unit.id if unit.kind == PART else None)
-        attrs = Html(' style="background:{}" title="{}"{}').format(
-            token(site.theme_color(theme)), "显示判定依据", Html("").join(
+        attrs = Html(' style="background:{}"{}').format(
+            token(site.theme_color(theme)), Html("").join(
                 Html(' {}="{}"').format(token(k), v) for k, v in data.items()))
         target = urls.relative(path, site.theme_page_of(theme, speech), urls.theme_anchor(speech, unit))
         badges.append(link(target, escape(theme.name), "kb-badge", attrs))

@@ -340,7 +340,6 @@
     root.querySelectorAll("a.kb-badge[data-kb-terms]").forEach(function (badge) {
       badge.setAttribute("aria-expanded", "false");
       badge.setAttribute("role", "button");
-      if (!badge.title) badge.title = "显示判定依据（证据词在文中高亮）";
     });
   }
 
