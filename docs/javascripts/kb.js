@@ -22,8 +22,9 @@
  *     data-kb-theme   theme name            data-kb-score  the score
  *     data-kb-terms   evidence terms, separated by "|"
  *     data-kb-for     (optional) id of the element whose text holds the
- *                     evidence (a part's wrapper, or a passage); default:
- *                     the nearest passage around the badge
+ *                     evidence: a part's heading (the part runs to the
+ *                     next heading of its level) or any element; default:
+ *                     the passage the badge is in
  *
  *   The speech list: a <table data-kb-list> whose body rows carry
  *     data-kb-period  the Party-congress period: 十八大至十九大（2012–2017）
