@@ -161,7 +161,7 @@ def test_override_is_materials_config_block_but_for_the_worker():
 
 def test_worker_and_index_agree_on_the_format():
     worker = (ROOT / "overrides/assets/javascripts/workers/kb-search.js").read_text(encoding="utf-8")
-    assert re.search(rf"const FORMAT = {si.VERSION}\b", worker)
+    assert re.search(rf"const FORMAT = {si.FORMAT}\b", worker)
     # The shim is vendored (the offline plugin would load it from unpkg.com).
     shim = ROOT / "overrides/assets/javascripts/vendor/iframe-worker/shim.js"
     assert "IFrameWorker" in shim.read_text(encoding="utf-8")
