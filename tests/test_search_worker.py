@@ -79,3 +79,17 @@ def test_fold_and_key_hash_agree_with_the_worker():
         assert folded == si.fold(text), f"fold({text!r}): worker {folded!r}, Python {si.fold(text)!r}"
         assert hashed == si.key_hash(text), f"key_hash({text!r}): worker {hashed}, Python {si.key_hash(text)}"
     assert len(got["fold"]) == len(texts)
+
+
+def test_worker_type_checks():
+    """``// @ts-check``: the worker's JSDoc types hold under ``tsc --strict``.
+    TypeScript is not a dependency of the site; set ``TSC`` to a tsc binary
+    (e.g. from ``npm install --prefix /tmp/tsc typescript``) to run this."""
+    import os
+
+    tsc = os.environ.get("TSC") or shutil.which("tsc")
+    if not tsc:
+        pytest.skip("tsc not found: set TSC=/path/to/tsc (npm install --prefix DIR typescript)")
+    result = subprocess.run([tsc, "--noEmit", "--allowJs", "--checkJs", "--strict", "--target", "es2022",
+                             "--lib", "es2022,dom", str(WORKER)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -44,6 +44,11 @@
  *
  * Everything shown is HTML-escaped here: material inserts the strings with
  * innerHTML, and speech text is untrusted.
+ *
+ * Tests: tests/js/ (node --test, run by tests/test_search_worker.py) and
+ * tests/test_search.py (the real site in Chromium).  Types are JSDoc,
+ * checked with `tsc --noEmit --allowJs --checkJs --strict --target es2022
+ * --lib es2022,dom` (TypeScript is not a dependency; nothing is compiled).
  */
 "use strict"
 
@@ -75,7 +80,8 @@ const SNIPPET = 120, LEAD = 24
 /* Characters that join the words of a phrase; dropped when a phrase is
    split into pieces (党的领导 → 党 领导) */
 const JOINERS = new Set([..."的和与及之了在对把被并或而是"])
-/* A term's pieces must lie within this many characters of each other */
+/** A term's pieces must lie within this many characters of each other
+ * @param {string[]} term */
 const WINDOW = term => Math.max(16, 3 * term.length)
 
 /**
@@ -191,6 +197,8 @@ async function load(names) {
   if (base.protocol === "file:" && typeof document !== "undefined") {
     await Promise.all(urls.map(addScript))
   } else if (base.protocol === "file:") {
+    /* A real worker on file:// (a browser that allows it): one by one */
+    const { importScripts } = /** @type {{importScripts: (url: string) => void}} */ (/** @type {unknown} */ (self))
     for (const url of urls)
       try {
         importScripts(url)
