@@ -262,5 +262,5 @@ def summary(outcomes: list[Outcome]) -> dict:
         "non_exact_links": sum(o.metrics["non_exact"] for o in outcomes if o.query.kind != "absent"),
         "absent_with_results": f"{sum(1 for o in absent if o.metrics['results'])}/{len(absent)}",
         "theme_page_in_top3": share("theme_rank", lambda v: v <= 3),
-        "median_seconds": sorted(o.seconds for o in outcomes)[len(outcomes) // 2] if outcomes else None,
+        "median_seconds": round(sorted(o.seconds for o in outcomes)[len(outcomes) // 2], 3) if outcomes else None,
     }
