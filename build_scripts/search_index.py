@@ -256,41 +256,40 @@ def speech_facts(speech: Speech) -> tuple[str, str]:
     """(line shown under the title, text indexed with the title) of a
     speech's metadata.
 
-    The line is place · occasion · date or period (with its named periods);
-    the indexed text adds congress, speaker, source, every year of the
-    period (up to ``_YEARS_LISTED`` years) and the named periods, so that
-    十八大, 2016, 昌平 or 代表大会 find the speech.  Example line:
-    ``昌平区 · 代表大会 · 2010–2012（十七大时期）``.
+    The line is place · occasion · date or period, with the named periods
+    of what it shows.  The indexed text is the metadata values, then per
+    year span (the date's, then the period estimate's) its named periods and
+    its years (each year, up to ``_YEARS_LISTED`` of them), so that 十八大,
+    2016, 昌平 or 代表大会 find the speech.  For speech 004 of the seeds:
+    line ``昌平区 · 代表大会 · 2010–2012（十七大时期）``, indexed
+    ``昌平区　第三次代表大会　代表大会　区委…领导　估计2010–2012年：2010、2011、2012　十七大时期``.
     """
     m = speech.meta
-    spans = []
-    when = ""
-    if m.date is not None:
-        when = m.date.value
-        span = _year_span(m.date.value)
-        if span:
-            spans.append(span)
-    if m.period_start is not None and m.period_end is not None:
-        spans.append((m.period_start, m.period_end))
-        if not when:
-            when = m.period.value if m.period is not None else f"{m.period_start}–{m.period_end}"
-    named: list[str] = []
-    years: list[int] = []
-    for first, last in spans:
-        named += [n for n in named_periods(first, last) if n not in named]
-        span_years = range(first, last + 1) if last - first < _YEARS_LISTED else (first, last)
-        years += [y for y in span_years if y not in years]
-    if spans and (shown := named_periods(*spans[0])):
-        # The line names the periods of what it shows (the date if there
-        # is one); the index holds those of the estimate too.
-        when = f"{when}（{'、'.join(shown)}时期）"
-    occasion = m.occasion or m.congress
-    line = " · ".join(v for v in (m.place and m.place.value, occasion and occasion.value, when) if v)
     indexed = list(dict.fromkeys(mv.value for mv in (m.place, m.congress, m.occasion, m.speaker, m.date, m.source)
                                  if mv is not None))
-    if years:
-        indexed.append("、".join(map(str, sorted(years))) + "年")
-    indexed += [f"{n}时期" for n in named]
+    spans: list[tuple[str, tuple[int, int]]] = []
+    when = m.date.value if m.date is not None else ""
+    if m.date is not None and (span := _year_span(m.date.value)):
+        spans.append(("", span))
+    if m.period_start is not None and m.period_end is not None:
+        spans.append(("估计", (m.period_start, m.period_end)))
+        if not when:
+            when = m.period.value if m.period is not None else f"{m.period_start}–{m.period_end}"
+    named_all: list[str] = []
+    for k, (label, (first, last)) in enumerate(spans):
+        named = named_periods(first, last)
+        if k == 0 and named:
+            when = f"{when}（{'、'.join(named)}时期）"
+        if label:
+            years = range(first, last + 1) if last - first < _YEARS_LISTED else ()
+            span_text = f"{first}年" if first == last else f"{first}–{last}年"
+            indexed.append(f"{label}{span_text}" + (f"：{'、'.join(map(str, years))}" if len(years) > 1 else ""))
+        elif last > first:
+            indexed.append("、".join(map(str, range(first, last + 1)[:_YEARS_LISTED])) + "年")
+        indexed += [f"{n}时期" for n in named if n not in named_all]
+        named_all += named
+    occasion = m.occasion or m.congress
+    line = " · ".join(v for v in (m.place and m.place.value, occasion and occasion.value, when) if v)
     return line, "　".join(indexed)
 
 

@@ -12,6 +12,7 @@ Skipped when ``node`` is not installed; a failing Node test fails here.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -45,7 +46,7 @@ process.stdout.write(JSON.stringify(out))
 
 def test_worker_node_tests_pass():
     result = subprocess.run([NODE, "--test", str(ROOT / "tests" / "js")], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300, env={"PATH": "/usr/bin:/bin", "PYTHON": sys.executable})
+                            text=True, timeout=300, env=dict(os.environ, PYTHON=sys.executable))
     assert result.returncode == 0, f"node --test failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
     assert "# fail 0" in result.stdout and "# pass 0" not in result.stdout
 
@@ -85,8 +86,6 @@ def test_worker_type_checks():
     """``// @ts-check``: the worker's JSDoc types hold under ``tsc --strict``.
     TypeScript is not a dependency of the site; set ``TSC`` to a tsc binary
     (e.g. from ``npm install --prefix /tmp/tsc typescript``) to run this."""
-    import os
-
     tsc = os.environ.get("TSC") or shutil.which("tsc")
     if not tsc:
         pytest.skip("tsc not found: set TSC=/path/to/tsc (npm install --prefix DIR typescript)")

@@ -107,8 +107,8 @@ let manifest = null
 let refused = ""
 /** @type {Set<number>} */
 let headings = new Set()
-/** @type {URL} */
-let base = new URL("../../../", self.location.href)
+/** The site root; set on SETUP (nothing is loaded before) */
+let base = new URL("http://localhost/")
 let latest = 0
 /** @type {Map<string, any>} shard name → its data */
 const shards = new Map()
