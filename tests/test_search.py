@@ -272,12 +272,18 @@ def _assert_broken_but_searching(pg, need_broken: str, fine: str) -> None:
     # 维权 needs speech 002's missing documents: the message, and the other
     # speeches' passages as usual.
     _type(pg, "维权")
+    # The list still shows the previous query's message until the answer
+    # arrives: wait for passages of three speeches.
+    pg.wait_for_function("""() => new Set([...document.querySelectorAll('a.md-search-result__link')]
+        .map(a => a.href).filter(h => h.includes('#') && h.includes('/speeches/'))
+        .map(h => h.split('/speeches/')[1].split(/[/.#]/)[0])).size >= 3""", timeout=15_000)
     expect(pg.locator(".md-search-result__meta")).to_have_text(BROKEN)
     expect(pg.locator(".md-search-result__list .kb-search-error")).to_contain_text(BROKEN)
     links = [pg.locator("a.md-search-result__link").nth(i).get_attribute("href")
              for i in range(pg.locator("a.md-search-result__link").count())]
     speeches = {_speech_of(h) for h in links if _speech_of(h) and "#" in h}
     assert len(speeches) >= 3, links
+    assert "002_3520ac743f25e09c" in {_speech_of(h) for h in links}, "speech 002 is listed by its title"
     pg.screenshot(path=str(ARTIFACTS / f"search-broken-{'offline' if pg.url.startswith('file:') else 'http'}.png"))
     # A query whose shards are intact is answered as usual.
     _type(pg, fine)
