@@ -92,11 +92,17 @@ class SearchIndexer:
                 _index(self._pages)
                 return _finish(_pack(pages), base_config, str(site_dir))
             self._started.result()
-            return self._pool.submit(_finish, _pack(pages), base_config, str(site_dir)).result()
+            result = self._pool.submit(_finish, _pack(pages), base_config, str(site_dir)).result()
+            # The worker is idle now: let it exit before the build goes on,
+            # so no pool thread is left writing to a pipe at exit.
+            self.stop(wait=True)
+            return result
         finally:
             self.stop()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
+        """Abandon the index (the worker is left to finish what it is doing
+        and exit, unless ``wait``)."""
         pool, self._pool, self._pages = self._pool, None, []
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
