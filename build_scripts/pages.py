@@ -582,7 +582,7 @@ def render_home(site: Site) -> str:
     lines = ["---", 'title: "首页"', "---", "", "# 工会讲话知识库", "",
              f"本知识库收录 **{len(corpus.speeches)}** 篇党政领导在工会代表大会和工作会议上的讲话，"
              f"切分为 **{n_parts}** 个部分、**{n_sub}** 个要点，共 **{n_leaves}** 个段落级单元；"
-             "每个部分和段落都标注了主题，并可按主题并排查阅。", "",
+             "每个部分和段落都标注了主题，并可按主题并排查阅；标签的含义见[主题标注规范](about/codebook.md)。", "",
              "用右上角的搜索框检索全文（任何字词都能找到，一字不差的段落排在前面），或从下面的主题进入。", "",
              "## 主题 { #themes }", ""]
     lines += _theme_cards(site, "themes/")
@@ -634,7 +634,7 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES) -> list:
         {"讲话": ["speeches/index.md"] + [{html_text(site.label(s)): site.speech_page(s)} for s in speeches]},
         {"主题": ["themes/index.md"] + [_theme_nav(site, t) for t in corpus.themes]},
         {"标签": "tags.md"},
-        {"关于": ["about/index.md", "about/data.md"]},
+        {"关于": ["about/index.md", "about/codebook.md", "about/data.md"]},
     ]
 
 
