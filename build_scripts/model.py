@@ -43,6 +43,9 @@ class ThemeTag:
     theme: str
     score: float
     evidence: list[Evidence] = field(default_factory=list)
+    #: The passage is mainly about this theme (its strongest, or close to
+    #: it); theme pages list these passages first (``tagger.order_key``).
+    main: bool = True
 
     @property
     def terms(self) -> list[str]:
