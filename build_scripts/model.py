@@ -200,6 +200,9 @@ class Theme:
     phrases: dict[str, float]
     heading_cues: list[str]
     color: str = ""
+    #: Sentence subjects (工会干部, 各级党委) that make a sentence about
+    #: this theme whatever else it names (build_scripts/tagger.py).
+    subjects: list[str] = field(default_factory=list)
 
 
 @dataclass

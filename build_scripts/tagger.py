@@ -47,8 +47,15 @@ from .themes import Lexicon
 SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 #: Clause boundaries inside a sentence (framing and list clauses, step 3).
 CLAUSE_RE = re.compile(r"[^，,：:]+[，,：:]*")
-#: An enumeration inside a clause: 、 between items, or a closing 等方面/等工作.
-LIST_RE = re.compile(r"、|等方面|等领域|等工作")
+#: The end of an enumeration of work areas (在…、…等方面).
+LIST_END_RE = re.compile(r"等(?:方面|领域|工作)")
+#: Separators between the items of an enumeration.
+ITEM_SEP_RE = re.compile(r"[、，,]")
+#: Sub-point markers and connectives before a sentence's subject.
+LEAD_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]?(?:是|要|要求)?|同时|此外|另外|并且|最后|首先|其次)[，,、]?")
+#: A sentence's own subject: the words before its first modal (要, 应…)
+#: in the first clause; empty when the sentence starts with the modal.
+SUBJECT_RE = re.compile(r"([^，,；;：:。]{0,14}?)(?:要|应当|应该|必须|务必|需要|将)")
 
 
 def sentences(text: str) -> list[str]:
@@ -59,6 +66,16 @@ def sentences(text: str) -> list[str]:
 def clauses(sentence: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the clauses of ``sentence``."""
     return [(m.start(), m.end()) for m in CLAUSE_RE.finditer(sentence)]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term found in a sentence: weight and character offsets."""
+
+    term: str
+    weight: float
+    start: int
+    end: int
 
 
 @dataclass
@@ -92,9 +109,8 @@ class Tagger:
     def is_ceremonial(self, sentence: str) -> bool:
         return any(c in sentence for c in self.settings.ceremonial)
 
-    def _matches(self, theme, sentence: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, float, int]]:
-        """Terms of ``theme`` in one sentence, one per expression, as
-        (term, weight, offset).
+    def _matches(self, theme, sentence: str, spans: list[tuple[str, int, int]]) -> list[Match]:
+        """Terms of ``theme`` in one sentence, one per expression.
 
         Keywords match whole tokens, phrases substrings.  Matches that
         overlap (党联系职工群众 / 联系职工群众的桥梁 / 桥梁和纽带 in one stock
@@ -115,42 +131,81 @@ class Tagger:
                 clusters[-1].append(f)
             else:
                 clusters.append([f])
-        best: dict[str, tuple[str, float, int]] = {}
+        best: dict[str, Match] = {}
         for cluster in clusters:
-            start, _, term, weight = max(cluster, key=lambda c: (c[3], c[1] - c[0]))
-            best.setdefault(term, (term, weight, start))  # a term repeated in a sentence counts once
+            start, end, term, weight = max(cluster, key=lambda c: (c[3], c[1] - c[0]))
+            best.setdefault(term, Match(term, weight, start, end))  # a term repeated in a sentence counts once
         return list(best.values())
 
-    def _passing(self, sentence: str, per_theme: list[list[tuple[str, float, int]]]) -> set[int]:
-        """Offsets of terms that are passing mentions (step 3)."""
-        frames = self.settings.frames
-        drop: set[int] = set()
-        for start, end in clauses(sentence):
-            clause = sentence[start:end].rstrip("，,：:")
-            inside = [(i, t) for i, terms in enumerate(per_theme) for t in terms if start <= t[2] < end]
-            if not inside:
-                continue
-            if any(clause.endswith(f) for f in frames):
-                drop |= {t[2] for _, t in inside}
-            elif LIST_RE.search(clause) and len({i for i, _ in inside}) >= self.settings.list_min_themes:
-                drop |= {t[2] for _, t in inside}
-        return drop
+    def _is_list(self, sentence: str, per_theme: list[list[Match]]) -> bool:
+        """Whether ``sentence`` enumerates work areas (step 3): a clause
+        with 、 naming several themes, or an ``在…等方面`` enumeration of
+        several themes or at least three items."""
+        need = self.settings.list_min_themes
 
-    def _sentence_terms(self, sentence: str, memo: dict | None) -> list[list[tuple[str, float]]]:
+        def themes_in(start: int, end: int) -> int:
+            return sum(1 for terms in per_theme if any(start <= m.start < end for m in terms))
+
+        for start, end in clauses(sentence):
+            if "、" in sentence[start:end] and themes_in(start, end) >= need:
+                return True
+        for m in LIST_END_RE.finditer(sentence):
+            begin = sentence.rfind("在", 0, m.start())
+            begin = 0 if begin < 0 else begin
+            region = sentence[begin:m.start()]
+            if themes_in(begin, m.start()) >= need or len(ITEM_SEP_RE.findall(region)) >= 2:
+                return True
+        return False
+
+    def _sentence_terms(self, sentence: str, memo: dict | None) -> list[list[Match]]:
         """Each theme's counted terms in ``sentence`` (lexicon order), after
-        dropping passing mentions; ``memo`` remembers sentences already
-        matched (a part's text repeats its sub-points' sentences, so each
-        is segmented once per speech)."""
+        dropping passing mentions (step 3); ``memo`` remembers sentences
+        already matched (a part's text repeats its sub-points' sentences,
+        so each is segmented once per speech)."""
         if memo is not None and sentence in memo:
             return memo[sentence]
         has_keyword = self._any_keyword is not None and self._any_keyword.search(sentence)
         spans = self.segmenter.spans(sentence) if has_keyword else []
         per_theme = [self._matches(theme, sentence, spans) for theme in self.lexicon.themes]
-        drop = self._passing(sentence, per_theme) if any(per_theme) else set()
-        terms = [[(term, weight) for term, weight, start in found if start not in drop] for found in per_theme]
+        if any(per_theme):
+            per_theme = self._passing(sentence, per_theme)
         if memo is not None:
-            memo[sentence] = terms
-        return terms
+            memo[sentence] = per_theme
+        return per_theme
+
+    def _passing(self, sentence: str, per_theme: list[list[Match]]) -> list[list[Match]]:
+        s = self.settings
+        body = LEAD_RE.sub("", sentence)
+        if any(body.startswith(d) for d in s.definitions) or self._is_list(sentence, per_theme):
+            return [[] for _ in per_theme]
+        # A term inside a longer term of another theme is part of that
+        # term (维权 in 维权能力, 支持工会 in 支持工会干部).
+        spans = [(m.start, m.end, i) for i, terms in enumerate(per_theme) for m in terms]
+        frames = [(start, end) for start, end in clauses(sentence)
+                  if any(sentence[start:end].rstrip("，,：:").endswith(f) for f in s.frames)]
+        out = []
+        for i, terms in enumerate(per_theme):
+            kept = []
+            for m in terms:
+                if any(j != i and a <= m.start and m.end <= b and b - a > m.end - m.start for a, b, j in spans):
+                    continue
+                if any(a <= m.start < b for a, b in frames):
+                    continue
+                kept.append(m)
+            out.append(kept)
+        return out
+
+    def _subject(self, sentence: str) -> tuple[bool, int | None]:
+        """(whether ``sentence`` names its own subject, the theme index of
+        that subject or None); a sentence that starts with 要 names none."""
+        m = SUBJECT_RE.match(LEAD_RE.sub("", sentence))
+        if not m or not m.group(1):
+            return False, None
+        who = m.group(1)
+        for i, theme in enumerate(self.lexicon.themes):
+            if any(sub in who for sub in theme.subjects):
+                return True, i
+        return True, None
 
     def scores(self, text: str, heading: str | None = None, memo: dict | None = None) -> list[Score]:
         """Score every theme on ``text``; ``heading`` is checked for cues.
@@ -159,26 +214,35 @@ class Tagger:
         owned by the caller) caches per-sentence matches across calls.
         """
         s = self.settings
-        content = [x for x in sentences(text) if not self.is_ceremonial(x)]
-        matched = [(x, self._sentence_terms(x, memo)) for x in content]
         n = len(self.lexicon.themes)
         totals = [0.0] * n
         bests = [0.0] * n
         found: list[dict[str, Evidence]] = [{} for _ in range(n)]
-        for sentence, per_theme in matched:
-            capped = [min(s.sentence_cap, sum(w for _, w in terms)) for terms in per_theme]
-            top = max(capped, default=0.0)
+        subject: int | None = None
+        for sentence in sentences(text):
+            if self.is_ceremonial(sentence):
+                continue
+            per_theme = self._sentence_terms(sentence, memo)
+            named, who = self._subject(sentence)
+            if named:
+                subject = who
+            if subject is not None:
+                # 工会干部要…, 各级党委要…: the sentence is about its subject.
+                per_theme = [terms if i == subject else [] for i, terms in enumerate(per_theme)]
+            raw = [sum(m.weight for m in terms) for terms in per_theme]
+            top = max(raw, default=0.0)
             for i, terms in enumerate(per_theme):
                 if not terms:
                     continue
-                totals[i] += capped[i]
-                if capped[i] >= s.dominance * top:
-                    bests[i] = max(bests[i], capped[i])
-                for term, weight in terms:
-                    if term in found[i]:
-                        found[i][term].count += 1
+                capped = min(s.sentence_cap, raw[i])
+                totals[i] += capped
+                if raw[i] >= s.dominance * top:
+                    bests[i] = max(bests[i], capped)
+                for m in terms:
+                    if m.term in found[i]:
+                        found[i][m.term].count += 1
                     else:
-                        found[i][term] = Evidence(term=term, weight=weight, sentence=sentence)
+                        found[i][m.term] = Evidence(term=m.term, weight=m.weight, sentence=sentence)
         out = []
         for i, theme in enumerate(self.lexicon.themes):
             evidence = sorted(found[i].values(), key=lambda e: -e.weight)

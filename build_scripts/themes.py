@@ -42,6 +42,7 @@ class TaggingSettings:
     heading_bonus: float
     list_min_themes: int
     frames: list[str]
+    definitions: list[str]
     ceremonial: list[str]
 
     @classmethod
@@ -93,7 +94,8 @@ def _lexicon(doc: config_schema.Document, path: str) -> Lexicon:
                     keywords={k: float(v) for k, v in (item.get("keywords") or {}).items()},
                     phrases={k: float(v) for k, v in (item.get("phrases") or {}).items()},
                     heading_cues=list(item.get("heading_cues") or []),
-                    color=item.get("color", ""))
+                    color=item.get("color", ""),
+                    subjects=list(item.get("subjects") or []))
               for item in doc.data["themes"]]
     return Lexicon(themes=themes, settings=TaggingSettings.from_config(doc.data.get("tagging")), path=path)
 
