@@ -49,8 +49,8 @@ SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 CLAUSE_RE = re.compile(r"[^，,：:]+[，,：:]*")
 #: The end of an enumeration of work areas (在…、…等方面).
 LIST_END_RE = re.compile(r"等(?:方面|领域|工作)")
-#: Separators between the items of an enumeration.
-ITEM_SEP_RE = re.compile(r"[、，,]")
+#: A document title (《关于…的意见》): a reference, not content.
+TITLE_RE = re.compile(r"《[^》]*》")
 #: Sub-point markers and connectives before a sentence's subject.
 LEAD_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]?(?:是|要|要求)?|同时|此外|另外|并且|最后|首先|其次)[，,、]?")
 #: A sentence's own subject: the words before its first modal (要, 应…)
@@ -84,12 +84,14 @@ class Score:
 
     ``score`` is the sum of the sentence scores plus a heading bonus;
     ``best`` the best single sentence's score among the sentences mainly
-    about the theme (0 when none is), plus the heading bonus.
+    about the theme (0 when none is), plus the heading bonus; ``main`` the
+    sum over those sentences, plus the heading bonus.
     """
 
     theme: str
     score: float
     best: float
+    main: float
     cue: bool
     evidence: list[Evidence]
 
@@ -146,14 +148,17 @@ class Tagger:
         def themes_in(start: int, end: int) -> int:
             return sum(1 for terms in per_theme if any(start <= m.start < end for m in terms))
 
+        if themes_in(0, len(sentence)) >= need + 1:
+            return True  # 在服务大局中…，在维权帮扶上…，在队伍建设上…
         for start, end in clauses(sentence):
-            if "、" in sentence[start:end] and themes_in(start, end) >= need:
+            if sentence.count("、", start, end) >= 2 and themes_in(start, end) >= need:
                 return True
         for m in LIST_END_RE.finditer(sentence):
             begin = sentence.rfind("在", 0, m.start())
             begin = 0 if begin < 0 else begin
-            region = sentence[begin:m.start()]
-            if themes_in(begin, m.start()) >= need or len(ITEM_SEP_RE.findall(region)) >= 2:
+            # 在A、B、C等方面 naming several themes, or 在做A，做B，做C等方面
+            # (verb phrases whose themes the lexicon may not all know).
+            if themes_in(begin, m.start()) >= need or sentence.count("，", begin, m.start()) >= 2:
                 return True
         return False
 
@@ -183,6 +188,7 @@ class Tagger:
         spans = [(m.start, m.end, i) for i, terms in enumerate(per_theme) for m in terms]
         frames = [(start, end) for start, end in clauses(sentence)
                   if any(sentence[start:end].rstrip("，,：:").endswith(f) for f in s.frames)]
+        frames += [m.span() for m in TITLE_RE.finditer(sentence)]
         out = []
         for i, terms in enumerate(per_theme):
             kept = []
@@ -198,9 +204,17 @@ class Tagger:
     def _subject(self, sentence: str) -> tuple[bool, int | None]:
         """(whether ``sentence`` names its own subject, the theme index of
         that subject or None); a sentence that starts with 要 names none."""
-        m = SUBJECT_RE.match(LEAD_RE.sub("", sentence))
-        if not m or not m.group(1):
+        body = LEAD_RE.sub("", sentence)
+        for number, (start, end) in enumerate(clauses(body)):
+            m = SUBJECT_RE.match(body, start, end)
+            if m:
+                break
+        else:
             return False, None
+        if not m.group(1):
+            # 要…: the subject of the sentence before, if this is its
+            # first clause.
+            return (False, None) if number == 0 else (True, None)
         who = m.group(1)
         for i, theme in enumerate(self.lexicon.themes):
             if any(sub in who for sub in theme.subjects):
@@ -217,6 +231,7 @@ class Tagger:
         n = len(self.lexicon.themes)
         totals = [0.0] * n
         bests = [0.0] * n
+        mains = [0.0] * n
         found: list[dict[str, Evidence]] = [{} for _ in range(n)]
         subject: int | None = None
         for sentence in sentences(text):
@@ -238,6 +253,7 @@ class Tagger:
                 totals[i] += capped
                 if raw[i] >= s.dominance * top:
                     bests[i] = max(bests[i], capped)
+                    mains[i] += capped
                 for m in terms:
                     if m.term in found[i]:
                         found[i][m.term].count += 1
@@ -249,18 +265,19 @@ class Tagger:
             # A heading cue only confirms content evidence; on its own it
             # is a word in a title, not a theme.
             cue = next((c for c in theme.heading_cues if c in heading), None) if heading and evidence else None
-            total, best = totals[i], bests[i]
+            total, best, main = totals[i], bests[i], mains[i]
             if cue:
                 total += s.heading_bonus
+                main += s.heading_bonus if main else 0.0
                 best = best + s.heading_bonus if best else 0.0
                 evidence.insert(0, Evidence(term=cue, weight=s.heading_bonus, sentence=heading, cue=True))
-            out.append(Score(theme.name, round(total, 2), round(best, 2), bool(cue), evidence))
+            out.append(Score(theme.name, round(total, 2), round(best, 2), round(main, 2), bool(cue), evidence))
         return out
 
     def carries(self, sc: Score) -> bool:
         """The assignment rule (module docstring, step 6)."""
         s = self.settings
-        return sc.best >= s.sentence_min or sc.score >= s.passage_min
+        return sc.best >= s.sentence_min or sc.main >= s.passage_min
 
     def assign(self, scores: list[Score]) -> list[ThemeTag]:
         """The themes ``scores`` carry, strongest first, with ``main`` set."""
