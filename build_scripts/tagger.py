@@ -139,28 +139,30 @@ class Tagger:
             best.setdefault(term, Match(term, weight, start, end))  # a term repeated in a sentence counts once
         return list(best.values())
 
-    def _is_list(self, sentence: str, per_theme: list[list[Match]]) -> bool:
-        """Whether ``sentence`` enumerates work areas (step 3): a clause
-        with 、 naming several themes, or an ``在…等方面`` enumeration of
-        several themes or at least three items."""
+    def _lists(self, sentence: str, per_theme: list[list[Match]]) -> list[tuple[int, int]]:
+        """Spans of ``sentence`` that enumerate work areas (step 3).
+
+        The whole sentence when it names three or more themes and no one
+        dominates (在服务大局中…，在维权帮扶上…，在队伍建设上…) or has an ``在…等方面`` enumeration of
+        several themes or of several verb phrases; otherwise each clause
+        with at least three 、-separated items of several themes.
+        """
         need = self.settings.list_min_themes
 
         def themes_in(start: int, end: int) -> int:
             return sum(1 for terms in per_theme if any(start <= m.start < end for m in terms))
 
-        if themes_in(0, len(sentence)) >= need + 1:
-            return True  # 在服务大局中…，在维权帮扶上…，在队伍建设上…
-        for start, end in clauses(sentence):
-            if sentence.count("、", start, end) >= 2 and themes_in(start, end) >= need:
-                return True
+        whole = [(0, len(sentence))]
+        raw = sorted((sum(m.weight for m in terms) for terms in per_theme), reverse=True)
+        if themes_in(0, len(sentence)) >= need + 1 and raw[1] >= self.settings.dominance * raw[0]:
+            return whole
         for m in LIST_END_RE.finditer(sentence):
             begin = sentence.rfind("在", 0, m.start())
             begin = 0 if begin < 0 else begin
-            # 在A、B、C等方面 naming several themes, or 在做A，做B，做C等方面
-            # (verb phrases whose themes the lexicon may not all know).
             if themes_in(begin, m.start()) >= need or sentence.count("，", begin, m.start()) >= 2:
-                return True
-        return False
+                return whole
+        return [(start, end) for start, end in clauses(sentence)
+                if sentence.count("、", start, end) >= 2 and themes_in(start, end) >= need]
 
     def _sentence_terms(self, sentence: str, memo: dict | None) -> list[list[Match]]:
         """Each theme's counted terms in ``sentence`` (lexicon order), after
@@ -181,7 +183,7 @@ class Tagger:
     def _passing(self, sentence: str, per_theme: list[list[Match]]) -> list[list[Match]]:
         s = self.settings
         body = LEAD_RE.sub("", sentence)
-        if any(body.startswith(d) for d in s.definitions) or self._is_list(sentence, per_theme):
+        if any(body.startswith(d) for d in s.definitions):
             return [[] for _ in per_theme]
         # A term inside a longer term of another theme is part of that
         # term (维权 in 维权能力, 支持工会 in 支持工会干部).
@@ -189,6 +191,7 @@ class Tagger:
         frames = [(start, end) for start, end in clauses(sentence)
                   if any(sentence[start:end].rstrip("，,：:").endswith(f) for f in s.frames)]
         frames += [m.span() for m in TITLE_RE.finditer(sentence)]
+        frames += self._lists(sentence, per_theme)
         out = []
         for i, terms in enumerate(per_theme):
             kept = []
