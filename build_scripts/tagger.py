@@ -94,6 +94,9 @@ class Score:
     main: float
     cue: bool
     evidence: list[Evidence]
+    #: The title's score for the theme when the title is mainly about it
+    #: and the passage has content besides (0 otherwise).
+    title: float = 0.0
 
 
 class Tagger:
@@ -204,6 +207,15 @@ class Tagger:
             out.append(kept)
         return out
 
+    def _is_title(self, sentence: str, heading: str | None) -> bool:
+        """Whether ``sentence`` is the passage's short heading (一是加大依法
+        维权力度。): a title is evidence only together with content, so
+        it is a cue (step 5), not a sentence of the content."""
+        if not heading:
+            return False
+        bare = sentence.rstrip("。！？；!?;：:")
+        return bare == heading.rstrip("。！？；!?;：:") and len(bare) <= self.settings.title_max
+
     def _subject(self, sentence: str) -> tuple[bool, int | None]:
         """(whether ``sentence`` names its own subject, the theme index of
         that subject or None); a sentence that starts with 要 names none."""
@@ -237,9 +249,16 @@ class Tagger:
         mains = [0.0] * n
         found: list[dict[str, Evidence]] = [{} for _ in range(n)]
         subject: int | None = None
+        title = [0.0] * n
+        content = 0
         for sentence in sentences(text):
             if self.is_ceremonial(sentence):
                 continue
+            if self._is_title(sentence, heading):
+                raw = [sum(m.weight for m in terms) for terms in self._sentence_terms(sentence, memo)]
+                title = [r if r >= s.dominance * max(raw) else 0.0 for r in raw]
+                continue
+            content += 1
             per_theme = self._sentence_terms(sentence, memo)
             named, who = self._subject(sentence)
             if named:
@@ -274,7 +293,8 @@ class Tagger:
                 main += s.heading_bonus if main else 0.0
                 best = best + s.heading_bonus if best else 0.0
                 evidence.insert(0, Evidence(term=cue, weight=s.heading_bonus, sentence=heading, cue=True))
-            out.append(Score(theme.name, round(total, 2), round(best, 2), round(main, 2), bool(cue), evidence))
+            out.append(Score(theme.name, round(total, 2), round(best, 2), round(main, 2), bool(cue), evidence,
+                             round(min(s.sentence_cap, title[i]), 2) if content else 0.0))
         return out
 
     def carries(self, sc: Score) -> bool:
@@ -285,6 +305,9 @@ class Tagger:
     def assign(self, scores: list[Score]) -> list[ThemeTag]:
         """The themes ``scores`` carry, strongest first, with ``main`` set."""
         kept = [sc for sc in scores if self.carries(sc)]
+        if not kept:
+            # Content that says no theme clearly: its title decides (codebook 五).
+            kept = [sc for sc in scores if sc.title >= self.settings.sentence_min]
         top = max((sc.score for sc in kept), default=0.0)
         tags = [ThemeTag(theme=sc.theme, score=sc.score, evidence=sc.evidence,
                          main=sc.score >= self.settings.dominance * top) for sc in kept]

@@ -40,6 +40,7 @@ class TaggingSettings:
     passage_min: float
     sentence_cap: float
     heading_bonus: float
+    title_max: int
     list_min_themes: int
     frames: list[str]
     definitions: list[str]
