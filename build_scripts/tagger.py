@@ -159,13 +159,16 @@ class Tagger:
         raw = sorted((sum(m.weight for m in terms) for terms in per_theme), reverse=True)
         if themes_in(0, len(sentence)) >= need + 1 and raw[1] >= self.settings.dominance * raw[0]:
             return whole
+        spans = []
         for m in LIST_END_RE.finditer(sentence):
             begin = sentence.rfind("在", 0, m.start())
             begin = 0 if begin < 0 else begin
             if themes_in(begin, m.start()) >= need or sentence.count("，", begin, m.start()) >= 2:
                 return whole
-        return [(start, end) for start, end in clauses(sentence)
-                if sentence.count("、", start, end) >= 2 and themes_in(start, end) >= need]
+            if sentence.count("、", begin, m.start()) >= 2:
+                spans.append((begin, m.end()))  # 在A、B、C等方面: the enumeration only
+        return spans + [(start, end) for start, end in clauses(sentence)
+                        if sentence.count("、", start, end) >= 2 and themes_in(start, end) >= need]
 
     def _sentence_terms(self, sentence: str, memo: dict | None) -> list[list[Match]]:
         """Each theme's counted terms in ``sentence`` (lexicon order), after
