@@ -6,27 +6,38 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
 
 1. Split the passage into sentences (。！？；and line breaks) and each
    sentence into clauses (，：).  Ceremonial and procedural sentences
-   (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 重要意义…) carry no
-   theme (codebook 四).
+   (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 重要意义, 主要任务是…)
+   and definitions of the union (``tagging.definitions``: 工会是…) carry no
+   theme (codebook 四, 七).  A sub-point's first sentence of at most
+   ``title_max`` characters is its title: a cue (step 6), not content.
 2. Segment each sentence with the domain dictionary; a keyword matches a
-   whole token, a phrase matches a substring.  Overlapping matches are one
-   expression and count once (the largest weight).
+   whole token, a phrase matches a substring.  Overlapping matches of a
+   theme are one expression and count once (the largest weight); a term
+   inside a longer term of another theme belongs to that term (维权 in
+   维权能力).
 3. Terms that do not say what a sentence is about are dropped:
    * a framing clause, one that ends in ``tagging.frames`` (以…为指导,
-     在…坚强领导下): background, not the point (codebook 二 党的领导, 六);
-   * a list clause, one that enumerates (、, 等方面) terms of at least
-     ``list_min_themes`` themes: a passing mention of each (codebook 三).
-4. A sentence's score for a theme is the sum of its remaining terms'
+     在…坚强领导下), and a document title in 《》: background, not the point
+     (codebook 二 党的领导, 六);
+   * a list (codebook 三): the whole sentence when it names three themes
+     with none dominating, or enumerates 在…等方面 several themes or verb
+     phrases; a clause of three or more 、-separated items of
+     ``list_min_themes`` themes.
+4. A sentence whose subject is one of a theme's ``subjects`` (工会干部要…,
+   各级党委要…) is about that theme only; a following sentence that starts
+   with 要 keeps the subject (codebook 二: 主干是党委 → 党的领导).
+5. A sentence's score for a theme is the sum of its remaining terms'
    weights, capped at ``sentence_cap``.  The sentence is *mainly about* the
-   theme when that score is ≥ ``sentence_min`` and ≥ ``dominance`` × the
-   sentence's best theme score.
-5. A heading cue (part heading, or a sub-point's first sentence) adds
+   theme when that score is ≥ ``sentence_min`` and the uncapped sum is ≥
+   ``dominance`` × the sentence's best theme sum.
+6. A heading cue (part heading, or a sub-point's first sentence) adds
    ``heading_bonus`` to a theme that has content evidence (codebook 五: a
-   heading is evidence only together with content).
-6. A passage carries the theme when one of its sentences is mainly about
-   it (its best sentence score plus the heading bonus reaches
-   ``sentence_min``), or when its sentences' scores for the theme add up
-   to ``passage_min`` (several weaker sentences on the same theme).
+   heading is evidence only together with content).  When the content
+   carries no theme, a title mainly about one decides.
+7. A passage carries the theme when one of its sentences is mainly about
+   it (its best such sentence plus the heading bonus reaches
+   ``sentence_min``), or when the sentences mainly about it add up to
+   ``passage_min``.
 
 A part (一、二、三…) carries the themes of its passages (codebook 一);
 its score and evidence are computed on its whole text.  ``ThemeTag.main``
