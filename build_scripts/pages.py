@@ -30,6 +30,7 @@ from urllib.parse import quote
 from .cleaner import PLACEHOLDER
 from .model import LEAF_KINDS, Corpus, Speech, Theme, Unit
 from .splitter import to_chinese_numeral
+from .tagger import order_key
 
 #: ASCII punctuation that Markdown or its extensions (attr_list, tables,
 #: pymdownx inline syntaxes, Jinja-like macros) give meaning to.  Each is
@@ -521,7 +522,8 @@ def _theme_group(site: Site, theme: Theme, speech: Speech, secs: list[Unit], lea
                                      "kb-section-note", search=False), ""]
         else:
             lines += [f"### {KIND_LABEL.get(key, key)} {{ #{site.theme_anchor(speech)}-{key} }}", ""]
-        for u in blocks.get(key, []):
+        # Passages mainly about the theme first (tagger.order_key).
+        for u in sorted(blocks.get(key, []), key=lambda unit: order_key(unit, theme.name)):
             tag = u.tag(theme.name)
             lines += _paragraph_blocks(_unit_body(u, tag.terms), "kb-passage", site.theme_anchor(speech, u))
             lines += [html_block("p", f"{link(f'{page}#{u.id}', f'{_location(speech, u)} ↩')} · "

@@ -48,7 +48,7 @@ marks the themes a passage is mainly about (the strongest, and any within
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Evidence, ThemeTag, Unit
 from .segmenter import Segmenter
@@ -108,6 +108,7 @@ class Score:
     #: The title's score for the theme when the title is mainly about it
     #: and the passage has content besides (0 otherwise).
     title: float = 0.0
+    title_evidence: list[Evidence] = field(default_factory=list)
 
 
 class Tagger:
@@ -264,13 +265,17 @@ class Tagger:
         found: list[dict[str, Evidence]] = [{} for _ in range(n)]
         subject: int | None = None
         title = [0.0] * n
+        title_evidence: list[list[Evidence]] = [[] for _ in range(n)]
         content = 0
         for sentence in sentences(text):
             if self.is_ceremonial(sentence):
                 continue
             if self._is_title(sentence, heading):
-                raw = [sum(m.weight for m in terms) for terms in self._sentence_terms(sentence, memo)]
+                in_title = self._sentence_terms(sentence, memo)
+                raw = [sum(m.weight for m in terms) for terms in in_title]
                 title = [r if r >= s.dominance * max(raw) else 0.0 for r in raw]
+                title_evidence = [[Evidence(term=m.term, weight=m.weight, sentence=sentence, cue=True) for m in terms]
+                                  for terms in in_title]
                 continue
             content += 1
             per_theme = self._sentence_terms(sentence, memo)
@@ -308,7 +313,7 @@ class Tagger:
                 best = best + s.heading_bonus if best else 0.0
                 evidence.insert(0, Evidence(term=cue, weight=s.heading_bonus, sentence=heading, cue=True))
             out.append(Score(theme.name, round(total, 2), round(best, 2), round(main, 2), bool(cue), evidence,
-                             round(min(s.sentence_cap, title[i]), 2) if content else 0.0))
+                             round(min(s.sentence_cap, title[i]), 2) if content else 0.0, title_evidence[i]))
         return out
 
     def carries(self, sc: Score) -> bool:
@@ -321,7 +326,8 @@ class Tagger:
         kept = [sc for sc in scores if self.carries(sc)]
         if not kept:
             # Content that says no theme clearly: its title decides (codebook 五).
-            kept = [sc for sc in scores if sc.title >= self.settings.sentence_min]
+            kept = [Score(sc.theme, sc.title, sc.title, sc.title, True, sc.title_evidence)
+                    for sc in scores if sc.title >= self.settings.sentence_min]
         top = max((sc.score for sc in kept), default=0.0)
         tags = [ThemeTag(theme=sc.theme, score=sc.score, evidence=sc.evidence,
                          main=sc.score >= self.settings.dominance * top) for sc in kept]
