@@ -165,10 +165,18 @@ class Tagger:
         need = self.settings.list_min_themes
 
         def themes_in(start: int, end: int) -> int:
-            return sum(1 for terms in per_theme if any(start <= m.start < end for m in terms))
+            # A theme whose words here are all words of another theme (a
+            # sub-theme 劳动竞赛 beside 服务大局) is not another work area.
+            found = sorted(({(m.start, m.end) for m in terms if start <= m.start < end} for terms in per_theme),
+                           key=len, reverse=True)
+            counted: list[set] = []
+            for spans in found:
+                if spans and not any(spans <= other for other in counted):
+                    counted.append(spans)
+            return len(counted)
 
         whole = [(0, len(sentence))]
-        raw = sorted((sum(m.weight for m in terms) for terms in per_theme), reverse=True)
+        raw = sorted((sum(m.weight for m in terms) for terms in per_theme), reverse=True) + [0.0]
         if themes_in(0, len(sentence)) >= need + 1 and raw[1] >= self.settings.dominance * raw[0]:
             return whole
         spans = []
@@ -286,10 +294,14 @@ class Tagger:
                 # 工会干部要…, 各级党委要…: the sentence is about its subject.
                 per_theme = [terms if i == subject else [] for i, terms in enumerate(per_theme)]
             raw = [sum(m.weight for m in terms) for terms in per_theme]
-            top = max(raw, default=0.0)
             for i, terms in enumerate(per_theme):
                 if not terms:
                     continue
+                # A theme that shares a word with this one here is about the
+                # same thing, not a rival (a sub-theme 劳动竞赛 beside 服务大局).
+                own = {(m.start, m.end) for m in terms}
+                top = max([raw[i]] + [raw[j] for j, other in enumerate(per_theme)
+                                      if j != i and not own & {(m.start, m.end) for m in other}])
                 capped = min(s.sentence_cap, raw[i])
                 totals[i] += capped
                 if raw[i] >= s.dominance * top:
