@@ -379,12 +379,12 @@ class Tagger:
             if not kids:
                 unit.tags = self.assign(scores)
                 continue
-            union = {t.theme for k in kids for t in k.tags}
-            by_name = {sc.theme: sc for sc in scores}
-            top = max((by_name[t].score for t in union), default=0.0)
-            unit.tags = sorted((ThemeTag(theme=t, score=by_name[t].score, evidence=by_name[t].evidence,
-                                         main=by_name[t].score >= self.settings.dominance * top)
-                                for t in union), key=lambda t: -t.score)
+            carried = {t.theme for k in kids for t in k.tags}
+            union = [sc for sc in scores if sc.theme in carried]  # lexicon order, so ties sort the same in every run
+            top = max((sc.score for sc in union), default=0.0)
+            unit.tags = sorted((ThemeTag(theme=sc.theme, score=sc.score, evidence=sc.evidence,
+                                         main=sc.score >= self.settings.dominance * top)
+                                for sc in union), key=lambda t: -t.score)
 
 
 def order_key(unit: Unit, theme: str) -> tuple:
