@@ -52,7 +52,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import downloads, export, generated, search_index, source_date, urls
@@ -307,6 +307,11 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             self.indexer.stop()
             self.indexer = None
 
+    # After material's search plugin (priority 0), which writes the index
+    # this replaces, and before material's offline plugin (-100), which
+    # turns the replaced index into a script — wherever kb stands in the
+    # plugins list.
+    @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return

@@ -14,6 +14,7 @@ this process (one CPU).  The index is the same either way.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,21 +23,27 @@ from typing import Optional
 
 from .search_index import IndexBuilder, SearchDoc, SearchPage
 
-#: A ``SearchPage`` as plain tuples: (location, title, kind, [(anchor,
-#: title, text, kind), …]); tuples pickle several times faster.
-PageTuple = tuple[str, str, str, list[tuple[str, str, str, str]]]
+#: A ``SearchPage`` as plain tuples: its fields in order, ``docs`` as a
+#: list of ``SearchDoc`` field tuples; tuples pickle several times faster.
+PageTuple = tuple
 
 #: The worker's builder, between ``_index`` and ``_finish`` (one worker
 #: process per pool, so both calls reach the same one).
 _builder: Optional[IndexBuilder] = None
 
+_PAGE_FIELDS = [f.name for f in dataclasses.fields(SearchPage)]
+_DOC_FIELDS = [f.name for f in dataclasses.fields(SearchDoc)]
+
 
 def _pack(pages: list[SearchPage]) -> list[PageTuple]:
-    return [(p.location, p.title, p.kind, [(d.anchor, d.title, d.text, d.kind) for d in p.docs]) for p in pages]
+    # Not dataclasses.astuple: it deep-copies every string.
+    return [tuple([tuple(getattr(d, f) for f in _DOC_FIELDS) for d in p.docs] if name == "docs" else getattr(p, name)
+                  for name in _PAGE_FIELDS) for p in pages]
 
 
 def _unpack(pages: list[PageTuple]) -> list[SearchPage]:
-    return [SearchPage(loc, title, kind, [SearchDoc(*d) for d in docs]) for loc, title, kind, docs in pages]
+    return [SearchPage(**{name: [SearchDoc(*d) for d in value] if name == "docs" else value
+                          for name, value in zip(_PAGE_FIELDS, p)}) for p in pages]
 
 
 def _index(pages: list[PageTuple]) -> int:
@@ -85,11 +92,17 @@ class SearchIndexer:
                 _index(self._pages)
                 return _finish(_pack(pages), base_config, str(site_dir))
             self._started.result()
-            return self._pool.submit(_finish, _pack(pages), base_config, str(site_dir)).result()
+            result = self._pool.submit(_finish, _pack(pages), base_config, str(site_dir)).result()
+            # The worker is idle now: let it exit before the build goes on,
+            # so no pool thread is left writing to a pipe at exit.
+            self.stop(wait=True)
+            return result
         finally:
             self.stop()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
+        """Abandon the index (the worker is left to finish what it is doing
+        and exit, unless ``wait``)."""
         pool, self._pool, self._pages = self._pool, None, []
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)

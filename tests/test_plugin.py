@@ -235,3 +235,24 @@ def test_no_temporary_files_after_success_failure_or_a_signal(tmp_path):
         time.sleep(1)
         assert _leftovers(tmp) == [], sig
         assert not [p for p in (project / ".cache").rglob("*.part")], sig
+
+
+@pytest.mark.slow
+def test_kb_may_stand_anywhere_in_the_plugins_list(tmp_path):
+    """on_post_build runs after material's search and before its offline
+    plugin whatever the order in mkdocs.yml."""
+    import yaml
+
+    project = make_project(tmp_path)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    kb = [p for p in config["plugins"] if isinstance(p, dict) and "kb" in p]
+    others = [{"offline": {"enabled": True}} if isinstance(p, dict) and "offline" in p else p
+              for p in config["plugins"] if p not in kb]
+    config["plugins"] = kb + others
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    script = (site / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert '"kb"' in script and (site / "search" / "kb").is_dir()
+    assert (site / "speeches" / "002_3520ac743f25e09c.html").is_file()
