@@ -28,12 +28,23 @@ EXIT_SKIPPED = 1
 EXIT_CONFIG = 3
 
 
+#: How ``check`` names each line reconstruction decision (model.Speech.repairs).
+_REPAIR_WORDS = (("rejoin", "re-joined {} lines"), ("runin", "split {} run-in headings"),
+                 ("markup", "removed markup on {} lines"))
+
+
+def _repairs(speech) -> str:
+    counts = [(fmt, sum(1 for _, a in speech.repairs if a == action)) for action, fmt in _REPAIR_WORDS]
+    return ", ".join(fmt.format(n) for fmt, n in counts if n) or "-"
+
+
 def _summary(corpus: Corpus) -> str:
-    rows = ["id\tparts\tsub-points\tpassages\tthemes\tread as"]
+    rows = ["id\tparts\tsub-points\tpassages\tthemes\tread as\tlines"]
     for s in corpus.speeches:
         subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in s.sections]
         leaves = sum(1 for u in s.units if u.kind in LEAF_KINDS)
-        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
+        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{s.encoding}"
+                    f"\t{_repairs(s)}")
     rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
     return "\n".join(rows)
