@@ -177,6 +177,9 @@ class CleanText:
     indented: frozenset = frozenset()
     #: Source lines whose Markdown/HTML leftovers were removed.
     markup: list[int] = field(default_factory=list)
+    #: Every cleaned piece, lines and notes, in source order (a note can be
+    #: one of several pieces of a source line).
+    pieces: list[tuple[int, str]] = field(default_factory=list)
 
 
 def normalize_placeholders(text: str) -> str:
@@ -282,7 +285,7 @@ def clean(text: str) -> CleanText:
         else:
             kept.append((number, line))
     return CleanText(lines=kept, notes=notes, placeholders=placeholders, indented=frozenset(indented),
-                     markup=markup)
+                     markup=markup, pieces=list(lines))
 
 
 # --- web-editor leftovers --------------------------------------------------------
@@ -367,8 +370,10 @@ def check_source(text: str, result: CleanText) -> Optional[str]:
     """None if every source line of ``text`` is accounted for by its
     cleaned line (see ``unaccounted``); else the first line that is not,
     described for an error message."""
+    if sorted(result.pieces) != sorted(result.lines + result.notes):
+        return "the cleaned lines and notes are not the cleaned pieces of the source"
     cleaned: dict[int, str] = {}
-    for number, line in sorted(result.lines + result.notes, key=lambda nl: nl[0]):
+    for number, line in result.pieces:
         cleaned[number] = cleaned.get(number, "") + line
     for number, raw in enumerate(split_lines(text), start=1):
         if unaccounted("".join(strip_markup(raw)), cleaned.get(number, "")):

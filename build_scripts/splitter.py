@@ -568,15 +568,22 @@ def check_lossless(lines: list[tuple[int, str]], notes: list[tuple[int, str]],
                    title: Optional[str], title_line: Optional[int], units: list[Unit]) -> Optional[str]:
     """None if every non-space character of the cleaned text is in exactly
     one leaf unit or the title, in source order; else where it differs.
+
+    The cleaner's notes (disclaimers) must be the ``note-N`` units, in
+    order; every other character — title, front matter, a first line a
+    sidecar title replaced, the speech — must be in the other leaf units.
     """
     def squeeze(text: str) -> str:
         return re.sub(r"\s", "", text)
 
+    if [squeeze(t) for _, t in notes] != [squeeze(u.text) for u in units if u.kind == "note" and u.id.startswith("note-")]:
+        return "the disclaimer notes are not the note units"
     # Pieces of one source line (web-editor paragraphs) keep their order.
-    expected = "".join(squeeze(t) for _, t in sorted(list(lines) + list(notes), key=lambda nl: nl[0]))
+    expected = "".join(squeeze(t) for _, t in sorted(lines, key=lambda nl: nl[0]))
     # Several units can start on one line (inline sub-points): sort by line,
     # then by position in ``units``, which is document order within a line.
-    pieces = [(u.line, i, u.text) for i, u in enumerate(units) if u.kind in LEAF_KINDS]
+    pieces = [(u.line, i, u.text) for i, u in enumerate(units)
+              if u.kind in LEAF_KINDS and not (u.kind == "note" and u.id.startswith("note-"))]
     # A section's own text is its heading line; the rest is in its children.
     pieces += [(u.line, i, u.heading or "") for i, u in enumerate(units) if u.kind == "section"]
     if title is not None:
