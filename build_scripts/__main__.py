@@ -39,12 +39,12 @@ def _repairs(speech) -> str:
 
 
 def _summary(corpus: Corpus) -> str:
-    rows = ["id\tparts\tsub-points\tpassages\tthemes\tread as\tlines"]
+    rows = ["id\tparts\tsub-points\tpassages\tthemes\tlines\tread as"]
     for s in corpus.speeches:
         subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in s.sections]
         leaves = sum(1 for u in s.units if u.kind in LEAF_KINDS)
-        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{s.encoding}"
-                    f"\t{_repairs(s)}")
+        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{_repairs(s)}"
+                    f"\t{s.encoding}")
     rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
     return "\n".join(rows)

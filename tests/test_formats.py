@@ -79,7 +79,7 @@ def test_check_prints_the_same_structure_plus_what_reconstruction_did(tmp_path):
     rows = {r.split("\t")[0]: r.split("\t") for r in out.stdout.splitlines()[1:-1]}
     for stem, subs in SEED_STRUCTURE.items():
         assert rows[stem][1] == str(len(subs)) and rows[stem][2] == str(subs)
-        assert re.match(r"re-joined \d+ lines", rows[stem][6])
+        assert re.match(r"re-joined \d+ lines", rows[stem][5])
 
 
 # --- marker families ---------------------------------------------------------------
