@@ -297,7 +297,7 @@ _ATTR = r"""(?:\s+(?:style|class|align|dir|lang)\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^
 #: and shown literally.
 _BLOCK_TAG_RE = re.compile(rf"</?(?:p|div|section|br|li|h[1-6])(?:{_ATTR})\s*/?>", re.I)
 _INLINE_TAG_RE = re.compile(rf"</?(?:strong|b|em|i|u|span|font)(?:{_ATTR})\s*>", re.I)
-_WEB_LINE_RE = re.compile(f"^[{SPACE}]*(?:{_BLOCK_TAG_RE.pattern}|{_INLINE_TAG_RE.pattern})", re.I)
+_WEB_LINE_RE = re.compile(f"^[{SPACE}{INVISIBLE}]*(?:{_BLOCK_TAG_RE.pattern}|{_INLINE_TAG_RE.pattern})", re.I)
 _NBSP_ENTITY_RE = re.compile(r"&nbsp;?", re.I)
 #: Markdown emphasis around text: **加强党的领导**, __三个到位__ (not
 #: ``2**10``, not a lone ** standing for a name, not ***…*** which is
@@ -305,7 +305,20 @@ _NBSP_ENTITY_RE = re.compile(r"&nbsp;?", re.I)
 _EMPHASIS_RE = re.compile(r"(?<![*_A-Za-z0-9])(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_A-Za-z0-9])")
 #: A line that opens with a bold span and goes on: the span is a heading
 #: run into its paragraph (**一、增强大局意识**服务大局……).
-_BOLD_LEAD_RE = re.compile(rf"^[{SPACE}]*(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?=.)")
+_BOLD_LEAD_RE = re.compile(rf"^[{SPACE}{INVISIBLE}]*(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_])(?=.)")
+
+
+def _strip_piece(piece: str) -> list[str]:
+    """``strip_markup`` of one piece; every recursion removes markup, so it
+    ends."""
+    if _WEB_LINE_RE.match(piece):
+        parts = [_INLINE_TAG_RE.sub("", _NBSP_ENTITY_RE.sub(" ", p)) for p in _BLOCK_TAG_RE.split(piece)]
+        if parts != [piece]:
+            return [x for part in parts for x in _strip_piece(part)]
+    lead = _BOLD_LEAD_RE.match(piece)
+    if lead:
+        return _strip_piece(lead.group(2)) + _strip_piece(piece[lead.end():])
+    return [_EMPHASIS_RE.sub(r"\2", piece)]
 
 
 def strip_markup(raw: str) -> list[str]:
@@ -318,17 +331,7 @@ def strip_markup(raw: str) -> list[str]:
     by more text is a piece of its own (a heading).  A line without markup
     is returned as ``[raw]``.  Removes only markup characters: the text in
     between is kept, in order."""
-    pieces = [raw]
-    if _WEB_LINE_RE.match(raw):
-        pieces = [_INLINE_TAG_RE.sub("", _NBSP_ENTITY_RE.sub(" ", p)) for p in _BLOCK_TAG_RE.split(raw)]
-    out: list[str] = []
-    for piece in pieces:
-        lead = _BOLD_LEAD_RE.match(piece)
-        if lead:
-            out.append(lead.group(2))
-            piece = piece[lead.end():]
-        out.append(_EMPHASIS_RE.sub(r"\2", piece))
-    out = [p for p in out if p.strip(SPACE + INVISIBLE)] or [""]
+    out = [p for p in _strip_piece(raw) if p.strip(SPACE + INVISIBLE)] or [""]
     return out if out != [raw.strip(SPACE + INVISIBLE)] or raw == out[0] else [raw]
 
 

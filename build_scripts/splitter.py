@@ -467,7 +467,7 @@ def _take_front(rest: list[tuple[int, str]]) -> list[tuple[str, int, str]]:
 
 def analyse(lines: list[tuple[int, str]], notes: list[tuple[int, str]] = (),
             indented: frozenset = frozenset(), sidecar_title: Optional[str] = None,
-            repairs: list[Repair] = ()) -> Structure:
+            repairs: list[Repair] = (), rejoin: bool = True) -> Structure:
     """Reconstruct and split cleaned lines into units.
 
     ``lines`` are (source line number, cleaned text) pairs as returned by
@@ -476,7 +476,8 @@ def analyse(lines: list[tuple[int, str]], notes: list[tuple[int, str]] = (),
     made by the cleaner (kept first in the result).  ``sidecar_title``:
     the title a sidecar sets — the first line is then the title only if it
     is that same text; a different title-like first line is kept as a note
-    (``source-title``), so no line vanishes.  Never raises."""
+    (``source-title``), so no line vanishes.  ``rejoin=False`` takes the
+    lines as already reconstructed.  Never raises."""
     units: list[Unit] = [Unit(id=f"note-{i}", kind="note", text=t, line=n)
                          for i, (n, t) in enumerate(notes, start=1)]
     rest = list(lines)
@@ -490,7 +491,7 @@ def analyse(lines: list[tuple[int, str]], notes: list[tuple[int, str]] = (),
             units.append(Unit(id="source-title", kind="note", text=t, line=n))
     front = _take_front(rest)
     units += [Unit(id=f"byline-{i}", kind="note", text=t, line=n) for i, (_, n, t) in enumerate(front, start=1)]
-    rest, joined = reconstruct(rest, indented)
+    rest, joined = reconstruct(rest, indented) if rejoin else (rest, [])
     all_repairs = list(repairs) + joined
     structure = Structure(title, title_line, units, all_repairs, front, list(rest))
 
