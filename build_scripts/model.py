@@ -91,7 +91,8 @@ class MetaValue:
 
     ``source`` is the sentence or phrase that justifies ``value``;
     ``origin`` says how the value was obtained: ``text`` (found in the
-    speech), ``title``, ``inferred`` (derived, e.g. 第九次…以来 → 第十次),
+    speech), ``title``, ``byline`` (front matter under the title: byline,
+    date line), ``inferred`` (derived, e.g. 第九次…以来 → 第十次),
     ``sidecar`` (given in seeds/<id>.yml) or ``default``.
     """
 

@@ -338,7 +338,8 @@ def render_speech(site: Site, speech: Speech) -> str:
     rows = [("地点", m.place), ("会议", m.congress), ("场合", m.occasion), ("讲话人", m.speaker),
             (date_label, m.date), ("出处", m.source), ("估计时期", m.period)]
     lines += ['!!! info "基本信息"', "", "    | 项目 | 内容 | 依据 |", "    | --- | --- | --- |"]
-    origin_label = {"text": "正文", "title": "标题", "inferred": "推断", "sidecar": "元数据文件", "default": "默认"}
+    origin_label = {"text": "正文", "title": "标题", "byline": "署名", "inferred": "推断", "sidecar": "元数据文件",
+                    "default": "默认"}
     for label, mv in rows:
         if mv is not None:
             lines.append(f"    | {label} | {escape(mv.value)} | {origin_label[mv.origin]}：{escape(mv.source)} |")
@@ -403,8 +404,15 @@ def _speech_theme_summary(site: Site, speech: Speech) -> list[str]:
     return lines + [""]
 
 
+#: What a note unit is, by its id (splitter.analyse): front matter under the
+#: title, a first line a sidecar title replaced; other notes are source
+#: disclaimers.
+_NOTE_LABEL = {"byline": "署名与日期", "source": "原文标题"}
+
+
 def _notes(speech: Speech) -> list[str]:
-    items = [html_block("p", f"来源声明（不属于讲话正文）：{escape(u.text)}", "kb-unit kb-note", u.id) + "\n"
+    items = [html_block("p", f"{_NOTE_LABEL.get(u.id.split('-')[0], '来源声明')}（不属于讲话正文）：{escape(u.text)}",
+                        "kb-unit kb-note", u.id) + "\n"
              for u in speech.units if u.kind == "note"]
     if speech.placeholders:
         forms = "、".join(sorted({f"<code>{escape(p.original)}</code>" for p in speech.placeholders}))

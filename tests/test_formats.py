@@ -237,3 +237,32 @@ def test_a_sidecar_title_never_makes_a_line_vanish(analyzer):
     assert [u.text for u in speech.units if u.id == "source-title"] == ["工会讲话致辞"]
     same = analyzer.analyse("s", "s.txt", text, {"title": "工会讲话致辞"})
     assert same.title_line == 1 and not [u for u in same.units if u.id == "source-title"]
+
+
+# --- the site -----------------------------------------------------------------------
+
+def test_site_shows_front_matter_as_metadata_and_keeps_a_replaced_title(tmp_path):
+    import json
+
+    import jsonschema
+
+    from conftest import mkdocs_build
+    from test_build import make_project
+
+    seed = (SEEDS / "002_3520ac743f25e09c.txt").read_text(encoding="utf-8")
+    wrapped = build(seed, "wrapped at 28")[1].decode("utf-8")
+    project = make_project(tmp_path, {"wrapped.txt": wrapped, "renamed.txt": "工会讲话致辞\n同志们：\n今天开会。\n"})
+    (project / "seeds" / "renamed.yml").write_text("title: 在某区工会第三次代表大会上的讲话\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "speeches" / "wrapped" / "index.html").read_text(encoding="utf-8")
+    assert "署名与日期（不属于讲话正文）：区委副书记张某某" in page
+    assert "署名：区委副书记　张某某" in page or "署名：区委副书记张某某" in page
+    renamed = (site / "speeches" / "renamed" / "index.html").read_text(encoding="utf-8")
+    assert "原文标题（不属于讲话正文）：工会讲话致辞" in renamed
+    data = json.loads((site / "data" / "corpus.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "build_scripts" / "data" / "corpus.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    speech = next(s for s in data["speeches"] if s["id"] == "wrapped")
+    assert speech["meta"]["date"]["origin"] == "byline"
