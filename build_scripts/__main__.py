@@ -30,7 +30,7 @@ EXIT_CONFIG = 3
 
 #: How ``check`` names each line reconstruction decision (model.Speech.repairs).
 _REPAIR_WORDS = (("rejoin", "re-joined {} lines"), ("runin", "split {} run-in headings"),
-                 ("markup", "removed markup on {} lines"))
+                 ("title", "split the title from the greeting"), ("markup", "removed markup on {} lines"))
 
 
 def _repairs(speech) -> str:

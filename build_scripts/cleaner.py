@@ -318,7 +318,9 @@ def _strip_piece(piece: str) -> list[str]:
     lead = _BOLD_LEAD_RE.match(piece)
     if lead:
         return _strip_piece(lead.group(2)) + _strip_piece(piece[lead.end():])
-    return [_EMPHASIS_RE.sub(r"\2", piece)]
+    plain = _EMPHASIS_RE.sub(r"\2", piece)
+    # Removing emphasis can bring a tag to the start of the piece.
+    return _strip_piece(plain) if plain != piece else [plain]
 
 
 def strip_markup(raw: str) -> list[str]:

@@ -163,8 +163,9 @@ class Speech:
     #: How the file was read: "UTF-8", "GB18030", "UTF-16 (BOM)", "docx" …
     encoding: str = "UTF-8"
     #: Line reconstruction decisions, (source line, action): "rejoin" (a
-    #: hard-wrapped line joined to the next), "runin" (a heading split from
-    #: its paragraph), "markup" (web-editor leftovers removed).
+    #: hard-wrapped line joined to the next), "runin" (a heading or greeting
+    #: split from its paragraph), "title" (the title split from the greeting
+    #: after it), "markup" (web-editor leftovers removed).
     repairs: list[tuple[int, str]] = field(default_factory=list)
 
     def unit(self, unit_id: str) -> Unit:

@@ -142,6 +142,13 @@ SALUTATION_RE = re.compile(
     r"^(?:(?:尊敬的|各位|同志们|女士们|亲爱的|全体)[^。]{0,28}[：:！!]"
     r"|(?:(?:尊敬的|亲爱的|各位|全体)?[^，。、：！]{0,8}(?:代表|同志|来宾|委员|朋友|女士|先生|领导|嘉宾|职工|会员)们?[，、,]?){1,5}[：:！!]?)$"
 )
+#: A first line holding the title and the greeting after it
+#: (在××大会上的讲话同志们：“……”): split after the title word.
+TITLE_RUNIN_RE = re.compile(r"^(?P<title>[^。！？：:]{4,50}?(?:讲话|致辞|发言|开幕词|闭幕词|报告|主持词|讲稿))"
+                            r"(?P<rest>(?:尊敬的|各位|同志们|亲爱的|女士们|朋友们).+)$")
+#: A greeting run into the first paragraph (同志们：今天……): split after
+#: its colon.
+SALUTATION_RUNIN_RE = re.compile(r"^(?P<salutation>(?:尊敬的|各位|同志们|女士们|亲爱的|全体)[^。：:！!]{0,28}[：:])(?P<rest>.+)$")
 #: A closing paragraph after the last part: addresses the audience again,
 #: or rallies (让我们…), or wishes the meeting success (预祝…).
 CLOSING_RE = re.compile(r"^(?:各位代表|各位同志|同志们|最后|朋友们)|让我们|预祝")
@@ -193,7 +200,8 @@ def front_kind(line: str, next_lines: tuple[str, ...] = ()) -> Optional[str]:
 class Repair:
     """One decision of line reconstruction: ``action`` is "rejoin" (line
     ``line`` was a hard wrap and continues on the next line), "runin" (a
-    heading was split from the paragraph run into it on line ``line``) or
+    heading or greeting was split from the paragraph run into it on line
+    ``line``), "title" (the title was split from the greeting after it) or
     "markup" (Markdown/HTML leftovers removed, see ``cleaner.strip_markup``)."""
 
     line: int
@@ -483,6 +491,11 @@ def analyse(lines: list[tuple[int, str]], notes: list[tuple[int, str]] = (),
     rest = list(lines)
     title: Optional[str] = None
     title_line: Optional[int] = None
+    early: list[Repair] = []
+    m = TITLE_RUNIN_RE.match(rest[0][1]) if rest else None
+    if m:
+        rest[0:1] = [(rest[0][0], m.group("title")), (rest[0][0], m.group("rest"))]
+        early.append(Repair(rest[0][0], "title"))
     if rest and is_title(rest[0][1]):
         if sidecar_title is None or rest[0][1] == sidecar_title:
             title_line, title = rest.pop(0)
@@ -492,7 +505,11 @@ def analyse(lines: list[tuple[int, str]], notes: list[tuple[int, str]] = (),
     front = _take_front(rest)
     units += [Unit(id=f"byline-{i}", kind="note", text=t, line=n) for i, (_, n, t) in enumerate(front, start=1)]
     rest, joined = reconstruct(rest, indented) if rejoin else (rest, [])
-    all_repairs = list(repairs) + joined
+    all_repairs = list(repairs) + early + joined
+    m = SALUTATION_RUNIN_RE.match(rest[0][1]) if rest and not SALUTATION_RE.match(rest[0][1]) else None
+    if m:
+        rest[0:1] = [(rest[0][0], m.group("salutation")), (rest[0][0], m.group("rest"))]
+        all_repairs.append(Repair(rest[0][0], "runin"))
     structure = Structure(title, title_line, units, all_repairs, front, list(rest))
 
     if rest and SALUTATION_RE.match(rest[0][1]):

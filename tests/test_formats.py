@@ -128,9 +128,16 @@ def test_a_top_level_yi_yao_chain_gives_parts():
     assert [u.heading for u in s.units if u.kind == "section"] == ["一要提高认识。", "二要突出重点。", "三要狠抓落实。"]
 
 
-def test_a_title_holding_the_greeting_is_split_from_it():
+def test_a_greeting_without_colon_is_not_a_title():
     s = _speech(["各位代表，同志们", "今天开会。"])
     assert s.title is None and s.units[0].kind == "salutation"
+
+
+def test_a_title_holding_the_greeting_and_a_quote_is_split_from_them():
+    s = _speech(["在全市工会工作会议上的讲话同志们：“劳动创造幸福”。今天我们召开会议。", "谢谢大家。"])
+    assert s.title == "在全市工会工作会议上的讲话"
+    assert [(u.kind, u.text) for u in s.units[:2]] == [("salutation", "同志们："), ("paragraph", "“劳动创造幸福”。今天我们召开会议。")]
+    assert sorted(r.action for r in s.repairs) == ["runin", "title"]
 
 
 # --- front matter --------------------------------------------------------------
