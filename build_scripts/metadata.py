@@ -370,6 +370,8 @@ def extract(title: str, text: str, front: Sequence[tuple[str, int, str]] = ()) -
                  None)
     if dated is None:
         dated = next(((s, "text") for s in sentences(text)[:OPENING_SENTENCES] if DATE_RE.search(s)), None)
+    if dated is None and DATE_RE.search(title):
+        dated = (title, "title")
     if dated and parse_date(dated[0]):
         meta.date = MetaValue(parse_date(dated[0]), dated[0], dated[1])
     year = YEAR_RE.search(title)
@@ -377,7 +379,7 @@ def extract(title: str, text: str, front: Sequence[tuple[str, int, str]] = ()) -
         y = int(year.group(1))
         if meta.date is None:
             meta.date = MetaValue(str(y), title, "title")
-        elif meta.date.value[:4] != str(y):
+        elif meta.date.value[:4] != str(y) and meta.date.origin != "title":
             meta.warnings.append(f"标题中的年份 {y} 与{'署名' if meta.date.origin == 'byline' else '正文'}中的日期"
                                  f"（“{meta.date.source}”）不符，以后者为准。")
         if period and not (period[0] - 1 <= y <= period[1] + 1):

@@ -157,6 +157,11 @@ def test_front_matter_is_metadata_never_a_passage(front, date, speaker):
     assert (m.speaker.value if m.speaker and m.speaker.origin == "byline" else None) == speaker
 
 
+def test_a_full_date_in_the_title_is_read():
+    m = metadata.extract("在庆祝五一劳动节大会上的演说（一九五○年四月二十九日）", "同志们：我们现在庆祝五一劳动节。")
+    assert (m.date.value, m.date.origin) == ("1950-04-29", "title")
+
+
 def test_a_title_year_that_contradicts_the_byline_date_is_a_warning():
     m = metadata.extract("2023年工会代表大会讲话", "同志们，今天开会。", [("date", 2, "（2016年5月20日）")])
     assert m.date.value == "2016-05-20"
