@@ -117,6 +117,8 @@ def _stands_for_a_name(text: str, m: re.Match) -> bool:
         return False
     if _NAME_RE.match(rest):
         return True
+    if form[0] == "*" and text.count(form) >= 2:
+        return False  # a pair of * runs is emphasis as typed (***加粗斜体***), not a name
     return bool(_HAN_SIDE_RE.match(before) and _HAN_SIDE_RE.match(after))
 
 

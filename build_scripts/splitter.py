@@ -22,17 +22,21 @@ Every such decision is kept as a ``Repair``.
 **Which markers number the parts** is decided per speech, from the marker
 families in ``FAMILIES`` ranked from the highest level down: 第一部分 >
 一、 > 第一，/第一、/第一个 > （一） > 1./1、 > 一是/一要.  A family is a
-chain when lines *starting* with its marker are numbered 1, 2, 3 … (at least
-two, each the next number; an out-of-sequence one is ordinary text); it
-spans the body when its first member starts in the first 60 % of the body's
-characters and its members spread over at least 20 % of them.  The parts
-are the highest-ranked family that is a chain spanning the body.
+chain when lines *starting* with its marker are numbered 1, 2, 3 … (each
+the next number; an out-of-sequence one is ordinary text).  第一部分 and 一、
+number nothing but parts, so any chain of them gives the parts (a single
+一、 too, when its line is a heading).  The other families also number
+lists, so their chain must have two members or more and span the body: its
+first member starts in the first 60 % of the body's characters and its
+members spread over at least 20 % of them.  The parts are the
+highest-ranked family that qualifies.
 
 **Sub-points** of a part use the highest-ranked family *below* the parts'
 family that forms a chain of at least two inside that part — （一）, 一是/
 一要/一是要, 1./1、, 首先…其次…(再次)…最后 — at a line start or right after a
-sentence end (。！？；：).  第一，/第二， counts as a sub-point only at a
-line start: inside a paragraph it is an enumeration of arguments, ambiguous,
+sentence end (。！？；：).  第一，/第二， inside a paragraph counts only
+when a colon introduces it (……的能力和水平：第一，…；第二，…); otherwise
+(我讲两点。第一，…；第二，…) it is an enumeration of arguments, ambiguous,
 and stays paragraph text.  So does any marker that does not continue its
 chain.
 
@@ -87,7 +91,7 @@ def to_chinese_numeral(n: int) -> str:
 SENTENCE_END = "。！？；：!?;:"
 #: Marks after which a run-in part heading ends (the heading is the
 #: numbered clause up to the first of them).
-HEADING_END = "。！？：!?:"
+HEADING_END = "。！？："
 #: What a line ends with when its sentence is complete: SENTENCE_END,
 #: …… and a closing quote or bracket after one of them.
 _COMPLETE_RE = re.compile(f"(?:[{SENTENCE_END}…]|[{SENTENCE_END}][”’」』）)]+)$")
@@ -114,7 +118,7 @@ _ORDINAL_WORDS = {"首先": 1, "其次": 2, "再次": 3, "第三": 3}
 FAMILIES = (
     Family("第一部分", re.compile(f"第{_N}部分")),
     Family("一、", re.compile(f"{_N}、")),
-    Family("第一，", re.compile(f"第{_N}(?:[，、,：:]|个(?=[{NUMERAL}]?[^\\s{NUMERAL}]))"), inline=False),
+    Family("第一，", re.compile(f"第{_N}(?:[，、,：:]|个(?=[{NUMERAL}]?[^\\s{NUMERAL}]))")),
     Family("（一）", re.compile(f"[（(]{_N}[）)]")),
     Family("1.", re.compile(r"(?P<n>[1-9]\d?)(?:[.．、](?!\d)|[）)])"), number=lambda m: int(m.group("n"))),
     Family("一是", re.compile(f"{_N}(?:是要|是|要)")),
@@ -370,6 +374,8 @@ def _chain(texts: list[str], family: Family, inline: bool) -> list[_Marker]:
     expected = 1
     for li, text in enumerate(texts):
         for m in pattern.finditer(text):
+            if (family.name == "第一，" and expected == 1 and m.start() > 0 and text[m.start() - 1] not in "：:"):
+                continue  # 第一， inside a paragraph opens a list only after a colon
             if family.name == "首先" and m.group("last"):
                 if expected >= 3:
                     chain.append(_Marker(li, m.start(), expected, m.end()))
@@ -389,6 +395,12 @@ def _part_chain(lines: list[tuple[int, str]]) -> tuple[Optional[Family], list[_M
     offsets = [sum(sizes[:i]) for i in range(len(sizes))]
     for family in PART_FAMILIES:
         chain = _chain(texts, family, inline=False)
+        if family in PART_FAMILIES[:2]:
+            # 第一部分 and 一、 number nothing but parts: any chain will do,
+            # even one part when its line is a heading.
+            if len(chain) >= 2 or (chain and _heading_like(texts[chain[0].line_index])):
+                return family, chain
+            continue
         if len(chain) < 2:
             continue
         first, last = offsets[chain[0].line_index], offsets[chain[-1].line_index]

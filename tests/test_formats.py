@@ -214,6 +214,8 @@ def test_real_openings_from_other_sources():
     ("姓名_____", "姓名_____"),
     ("二○○八年", "二○○八年"),
     ("以_为核心", f"以{PLACEHOLDER}为核心"),
+    ("***加粗斜体***和", "***加粗斜体***和"),
+    ("在“_”目标和“_”规划中", f"在“{PLACEHOLDER}”目标和“{PLACEHOLDER}”规划中"),
 ])
 def test_placeholders_only_where_they_stand_for_a_name(raw, cleaned):
     result = clean(raw)
