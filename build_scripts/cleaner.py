@@ -182,6 +182,9 @@ class CleanText:
     #: Every cleaned piece, lines and notes, in source order (a note can be
     #: one of several pieces of a source line).
     pieces: list[tuple[int, str]] = field(default_factory=list)
+    #: Characters of each non-blank source line as typed (spaces at its
+    #: ends not counted): where it was wrapped, before cleaning shortened it.
+    widths: dict[int, int] = field(default_factory=dict)
 
 
 def normalize_placeholders(text: str) -> str:
@@ -265,7 +268,10 @@ def clean(text: str) -> CleanText:
     placeholders: list[tuple[int, str]] = []
     indented: set[int] = set()
     markup: list[int] = []
+    widths: dict[int, int] = {}
     for number, raw in enumerate(raw_lines, start=1):
+        if raw.strip(SPACE):
+            widths[number] = len(raw.strip(SPACE))
         pieces = strip_markup(raw)
         if pieces != [raw]:
             markup.append(number)
@@ -287,7 +293,7 @@ def clean(text: str) -> CleanText:
         else:
             kept.append((number, line))
     return CleanText(lines=kept, notes=notes, placeholders=placeholders, indented=frozenset(indented),
-                     markup=markup, pieces=list(lines))
+                     markup=markup, pieces=list(lines), widths=widths)
 
 
 # --- web-editor leftovers --------------------------------------------------------

@@ -57,7 +57,7 @@ class Analyzer:
         overrides = overrides or {}
         sidecar_title = cleaner.clean_line(overrides["title"]) if overrides.get("title") else None
         structure = splitter.analyse(clean.lines, clean.notes, clean.indented, sidecar_title,
-                                     [splitter.Repair(n, "markup") for n in clean.markup])
+                                     [splitter.Repair(n, "markup") for n in clean.markup], widths=clean.widths)
         title, title_line, units = structure.title, structure.title_line, structure.units
         if not any(u.kind != "note" for u in units):
             raise SpeechError(Problem(source, f"has only a title ({(title or '')[:30]!r}) and no speech text",

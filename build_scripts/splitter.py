@@ -11,9 +11,11 @@ first reconstructed (``reconstruct``):
 
 * a hard-wrapped line is re-joined with the next line when it ends without
   sentence-final punctuation and the next line continues the sentence (it
-  does not start with a marker, a salutation or front matter, and no blank
+  does not start with a marker or a salutation, and no blank
   line or paragraph indent separates them).  When most lines share one
-  length (the wrap width), a line shorter than that ends its paragraph;
+  length (the wrap width), a line of that length continues into the next
+  (even after a full stop: far likelier a sentence ending at the margin than
+  a paragraph ending there) and a shorter line ends its paragraph;
 * a part heading run into its first paragraph (一、增强大局意识，……主力军。
   服务大局……) is split after its first 。/：/！/？ (``_split_part_line``).
 
@@ -290,9 +292,9 @@ WRAP_MIN_SHARE = 0.25
 UNWRAPPED_MIN_CHARS = 20
 
 
-def _wrap_width(lines: list[tuple[int, str]]) -> Optional[int]:
+def _wrap_width(lines: list[tuple[int, str]], length: Callable[[int, str], int]) -> Optional[int]:
     """The length most lines were hard-wrapped at, or None."""
-    lengths = [len(t) for _, t in lines if len(t) >= 10]
+    lengths = [length(n, t) for n, t in lines if length(n, t) >= 10]
     if not lengths:
         return None
     counts: dict[int, int] = {}
@@ -306,21 +308,28 @@ def _wrap_width(lines: list[tuple[int, str]]) -> Optional[int]:
 
 def _starts_block(text: str) -> bool:
     """A line that cannot continue the previous line's sentence."""
-    return bool(_marker_at_start(text) or SALUTATION_RE.match(text) or front_kind(text))
+    return bool(_marker_at_start(text) or SALUTATION_RE.match(text))
 
 
-def reconstruct(lines: list[tuple[int, str]], indented: frozenset = frozenset()
-                ) -> tuple[list[tuple[int, str]], list[Repair]]:
+def reconstruct(lines: list[tuple[int, str]], indented: frozenset = frozenset(),
+                widths: Optional[dict[int, int]] = None) -> tuple[list[tuple[int, str]], list[Repair]]:
     """Re-join hard-wrapped lines (see the module docstring).
 
     ``lines`` are (source line number, cleaned text); ``indented`` the
-    source line numbers that began with whitespace.  Returns the logical
+    source line numbers that began with whitespace; ``widths`` the length
+    of each source line as typed (``cleaner.CleanText.widths``; cleaning
+    shortens a wrapped line that held spaces or ``times;``), else the
+    cleaned length is used.  Returns the logical
     lines — each numbered by its first source line, its text the
     concatenation of the joined lines, so no character is lost — and a
     "rejoin" ``Repair`` for every line joined to the next."""
     if len(lines) < 2:
         return list(lines), []
-    width = _wrap_width(lines)
+
+    def length(n: int, t: str) -> int:
+        return widths.get(n, len(t)) if widths else len(t)
+
+    width = _wrap_width(lines, length)
     pairs = list(zip(lines, lines[1:]))
     # Blank lines mean "new paragraph" unless they stand between almost all
     # lines (then they carry no information); the same for indentation.
@@ -333,19 +342,20 @@ def reconstruct(lines: list[tuple[int, str]], indented: frozenset = frozenset()
         (pn, pt), (cn, ct) = prev, cur
         if (gaps_tell and cn - pn > 1) or (indent_tells and cn in indented) or _starts_block(ct):
             return False
-        if SALUTATION_RE.match(pt) or front_kind(pt):
+        if SALUTATION_RE.match(pt):
             return False
         if width is not None:
-            if len(pt) < width - 2:
+            if length(pn, pt) < width - 2:
                 return False
-            if _COMPLETE_RE.search(pt):
-                # A full stop at the wrap width: a new paragraph, unless the
-                # file indents its paragraphs and this line is not indented.
-                return indent_tells
+            # A full stop at the wrap width is far more often a sentence
+            # that happened to end at the margin (about one wrap in twenty)
+            # than a paragraph as long as a whole number of lines, so the
+            # paragraph goes on (indents and blank lines, checked above, say
+            # otherwise).
             if _heading_like(pt):
                 # A heading as long as the wrap width continues only into a
                 # short last line (its own tail), not into a paragraph.
-                return len(ct) < width - 2 and not _COMPLETE_RE.search(ct)
+                return length(cn, ct) < width - 2 and not _COMPLETE_RE.search(ct)
             return True
         return not _COMPLETE_RE.search(pt) and not _heading_like(pt) and len(pt) >= UNWRAPPED_MIN_CHARS
 
@@ -487,12 +497,14 @@ def _take_front(rest: list[tuple[int, str]]) -> list[tuple[str, int, str]]:
 
 def analyse(lines: list[tuple[int, str]], notes: list[tuple[int, str]] = (),
             indented: frozenset = frozenset(), sidecar_title: Optional[str] = None,
-            repairs: list[Repair] = (), rejoin: bool = True) -> Structure:
+            repairs: list[Repair] = (), rejoin: bool = True,
+            widths: Optional[dict[int, int]] = None) -> Structure:
     """Reconstruct and split cleaned lines into units.
 
     ``lines`` are (source line number, cleaned text) pairs as returned by
     ``cleaner.clean``; ``notes`` the disclaimer lines; ``indented`` the
-    source lines that began with whitespace; ``repairs`` decisions already
+    source lines that began with whitespace; ``widths`` their lengths as
+    typed (see ``reconstruct``); ``repairs`` decisions already
     made by the cleaner (kept first in the result).  ``sidecar_title``:
     the title a sidecar sets — the first line is then the title only if it
     is that same text; a different title-like first line is kept as a note
@@ -516,7 +528,7 @@ def analyse(lines: list[tuple[int, str]], notes: list[tuple[int, str]] = (),
             units.append(Unit(id="source-title", kind="note", text=t, line=n))
     front = _take_front(rest)
     units += [Unit(id=f"byline-{i}", kind="note", text=t, line=n) for i, (_, n, t) in enumerate(front, start=1)]
-    rest, joined = reconstruct(rest, indented) if rejoin else (rest, [])
+    rest, joined = reconstruct(rest, indented, widths) if rejoin else (rest, [])
     all_repairs = list(repairs) + early + joined
     m = SALUTATION_RUNIN_RE.match(rest[0][1]) if rest and not SALUTATION_RE.match(rest[0][1]) else None
     if m:
