@@ -140,11 +140,12 @@ def measure(root: Path) -> list[tuple[str, str, tuple]]:
                 if s is None:
                     rows.append((stem, layout, ("skipped",)))
                     continue
-                subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"])
-                        for sec in s.sections]
+                # ``parts`` (older code: ``sections``), so any version can be measured.
+                parts = s.parts if hasattr(s, "parts") else s.sections
+                subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in parts]
                 date = s.meta.date.value if s.meta.date else None
                 speaker = s.meta.speaker.value if s.meta.speaker else None
-                rows.append((stem, layout, (len(s.sections), subs, date == DATE, speaker == SPEAKER)))
+                rows.append((stem, layout, (len(parts), subs, date == DATE, speaker == SPEAKER)))
     return rows
 
 

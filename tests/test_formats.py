@@ -37,7 +37,7 @@ def test_every_layout_gives_the_seeds_structure(analyzer, tmp_path, stem, layout
     seed = (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
     suffix, data = build(seed, layout)
     speech = _analyse(analyzer, tmp_path, stem, suffix, data)  # raises if a character is lost
-    subs = [len([u for u in speech.units if u.parent == s.id and u.kind == "subpoint"]) for s in speech.sections]
+    subs = [len([u for u in speech.units if u.parent == s.id and u.kind == "subpoint"]) for s in speech.parts]
     assert subs == SEED_STRUCTURE[stem]
     assert speech.meta.date.value == DATE and speech.meta.date.origin == "byline"
     assert speech.meta.speaker.value == SPEAKER and speech.meta.speaker.origin == "byline"
@@ -278,7 +278,7 @@ def test_site_shows_front_matter_as_metadata_and_keeps_a_replaced_title(tmp_path
     import jsonschema
 
     from conftest import mkdocs_build
-    from test_build import make_project
+    from support.projects import make_project
 
     seed = (SEEDS / "002_3520ac743f25e09c.txt").read_text(encoding="utf-8")
     wrapped = build(seed, "wrapped at 28")[1].decode("utf-8")
