@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from . import cleaner, ids, metadata, reader, splitter
+from . import cleaner, ids, insight, metadata, reader, splitter
 from .cache import AnalysisCache, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
@@ -106,8 +106,10 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     (spawned: the caller's main module must be import-safe, as for any
     ``multiprocessing`` use; the CLI and the mkdocs hook pass
     ``jobs_wanted()``); the corpus is the same for any ``jobs``.
-    Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
-    listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
+    A full build (``files`` None) also computes the corpus-wide views
+    (``Corpus.insight``) with ``insight.yml`` beside ``themes_path``.
+    Raises ``ConfigError`` (themes.yml, insight.yml or sidecars invalid:
+    every problem listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
     lexicon = analyzer.lexicon if analyzer is not None else load_lexicon(themes_path)
     paths = list(files) if files is not None else reader.discover(seeds_dir)
@@ -118,6 +120,12 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         values, errs = reader.read_sidecar(path)
         sidecars[path] = values
         problems += errs
+    insight_config = None
+    if files is None:
+        try:
+            insight_config = insight.load_config(Path(themes_path).parent)
+        except ConfigError as exc:
+            problems += exc.problems
     if problems:
         raise ConfigError(problems)
 
@@ -176,7 +184,10 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         log.info("analysed %d speech(es), %d unchanged from the cache", cache.misses, cache.hits)
         if files is None:
             cache.retain(used)
-    return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+    corpus = Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+    if insight_config is not None:
+        corpus.insight = insight.analyse(corpus, insight_config)
+    return corpus
 
 
 @dataclass

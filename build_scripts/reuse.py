@@ -1,0 +1,132 @@
+"""Reused passages: near-duplicate passages across speeches.
+
+A speech often copies or adapts a paragraph of an earlier one: a place name
+changed, a clause added or dropped, sentences reordered.  Each passage (a
+leaf unit but notes, at least ``MIN_CHARS`` characters of text) becomes the
+set of its character ``SHINGLE``-grams (punctuation and spaces removed, so
+punctuation edits do not count).  datasketch's MinHash LSH proposes
+candidate pairs whose estimated Jaccard similarity is near
+``LSH_THRESHOLD`` or above; every candidate pair from two different
+speeches is then verified exactly: the Jaccard similarity of the two
+shingle sets must be at least ``MIN_SIMILARITY``.
+
+Why these figures: a borrower's edits change whole runs of characters, so
+with 3-grams a passage with 30 % of its characters altered keeps about
+half its shingles (Jaccard ≈ 0.45–0.7), while two unrelated passages that
+share one stock sentence stay below 0.2.  ``benchmarks/synth.py`` plants
+edited copies and ``benchmarks/bench.py`` reports precision and recall.
+
+Nothing here knows about mkdocs.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from datasketch import MinHash, MinHashLSH
+
+from .model import LEAF_KINDS, Corpus, Speech
+
+#: Characters per shingle.
+SHINGLE = 3
+#: Passages shorter than this (characters without punctuation) are not
+#: compared: salutations and one-line closings are the same everywhere.
+MIN_CHARS = 40
+#: Exact Jaccard similarity of the shingle sets for a pair to count.
+MIN_SIMILARITY = 0.35
+#: MinHash permutations and the LSH threshold (below ``MIN_SIMILARITY`` so
+#: that pairs just above it are still proposed; datasketch picks the bands).
+NUM_PERM = 128
+LSH_THRESHOLD = 0.25
+#: Not compared: punctuation, spaces, digits' separators.
+_DROP = re.compile(r"[\s，。！？；：、,.!?;:“”\"'‘’（）()《》〈〉【】\[\]…—\-·]+")
+
+
+@dataclass(frozen=True)
+class ReusePair:
+    """Two passages of different speeches that share most of their text.
+
+    ``a``/``b`` are (speech id, unit id); ``a`` is the earlier speech when
+    both are dated (by the middle of the estimated period), else the one
+    first in the corpus.  ``similarity`` is the Jaccard similarity of the
+    shingle sets, 0–1, rounded to 3 places."""
+
+    a: tuple[str, str]
+    b: tuple[str, str]
+    similarity: float
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[str]:
+    """The set of character ``k``-grams of ``text`` without punctuation."""
+    t = _DROP.sub("", text)
+    return {t[i:i + k] for i in range(len(t) - k + 1)}
+
+
+def _hash(data: bytes) -> int:
+    # Deterministic and fast (the default sha1 is ~3x slower); 32 bits is
+    # what datasketch's permutations expect.
+    return zlib.crc32(data)
+
+
+def _when(speech: Speech) -> float:
+    m = speech.meta
+    if m is None or m.period_start is None or m.period_end is None:
+        return float("inf")
+    return (m.period_start + m.period_end) / 2
+
+
+def find(corpus: Corpus, min_similarity: float = MIN_SIMILARITY) -> list[ReusePair]:
+    """Every pair of passages from different speeches with similarity ≥
+    ``min_similarity``, most similar first (then by ids).  Deterministic:
+    the MinHash seed and hash are fixed and every candidate is verified."""
+    keys: list[tuple[int, str]] = []
+    sets: list[set[str]] = []
+    for si, speech in enumerate(corpus.speeches):
+        for u in speech.units:
+            if u.kind in LEAF_KINDS and u.kind != "note" and len(_DROP.sub("", u.text)) >= MIN_CHARS:
+                keys.append((si, u.id))
+                sets.append(shingles(u.text))
+    if len(keys) < 2:
+        return []
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    hashes = MinHash.bulk([[s.encode("utf-8") for s in sorted(shs)] for shs in sets],
+                          num_perm=NUM_PERM, hashfunc=_hash)
+    with lsh.insertion_session() as session:
+        for i, m in enumerate(hashes):
+            session.insert(i, m, check_duplication=False)
+    pairs: list[ReusePair] = []
+    for i, m in enumerate(hashes):
+        for j in lsh.query(m):
+            if j <= i or keys[i][0] == keys[j][0]:
+                continue
+            inter = len(sets[i] & sets[j])
+            sim = inter / (len(sets[i]) + len(sets[j]) - inter)
+            if sim < min_similarity:
+                continue
+            x, y = keys[i], keys[j]
+            sx, sy = corpus.speeches[x[0]], corpus.speeches[y[0]]
+            if (_when(sy), y[0]) < (_when(sx), x[0]):
+                x, y, sx, sy = y, x, sy, sx
+            pairs.append(ReusePair((sx.id, x[1]), (sy.id, y[1]), round(sim, 3)))
+    pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
+    return pairs
+
+
+def by_unit(pairs: list[ReusePair]) -> dict[tuple[str, str], list[tuple[ReusePair, tuple[str, str]]]]:
+    """(speech id, unit id) → [(pair, the other passage)], most similar
+    first: what a speech page marks."""
+    out: dict[tuple[str, str], list[tuple[ReusePair, tuple[str, str]]]] = {}
+    for p in pairs:
+        out.setdefault(p.a, []).append((p, p.b))
+        out.setdefault(p.b, []).append((p, p.a))
+    return out
+
+
+def speech_pairs(pairs: list[ReusePair]) -> list[tuple[str, str, list[ReusePair]]]:
+    """Pairs of speeches with the passages they share: [(earlier speech id,
+    later speech id, pairs)], most shared passages first."""
+    groups: dict[tuple[str, str], list[ReusePair]] = {}
+    for p in pairs:
+        groups.setdefault((p.a[0], p.b[0]), []).append(p)
+    return [(a, b, ps) for (a, b), ps in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
