@@ -7,8 +7,11 @@ Method (character n-grams; no hand list):
    cut into clauses at punctuation (``CLAUSE_BREAK``; the enumeration comma
    、 stays inside, so 上级靠得住、企业离不开、职工信得过 is one candidate).
 2. Candidates are the substrings of ``MIN_CHARS``–``MAX_CHARS`` characters
-   inside a clause whose every character 4-gram occurs in at least two
-   speeches (a cheap necessary condition that keeps the count linear).
+   inside a clause that occur in at least two speeches, grown level by
+   level: an n-gram is looked at only where both its (n−1)-grams occur in
+   two speeches (apriori), so unique text costs one pass.  A corpus of
+   more than ``MINE_MAX_SPEECHES`` speeches is mined on that many, spread
+   evenly; occurrences are counted in all of it.
 3. A candidate is kept when it occurs in at least ``MIN_SPEECHES`` speeches
    and both its boundaries are stable: the branching entropy of the
    character before it and of the character after it (over all occurrences;
@@ -37,7 +40,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from .model import LEAF_KINDS, Corpus
 from .segmenter import Segmenter
@@ -61,16 +64,24 @@ MIN_ENTROPY = 0.9
 #: conjunctions, prepositions, the copula; 、 itself).
 EDGE_STOP_START = set("的了和与及或而并也都就又之其、在对为把被将从向以于中上下是要")
 EDGE_STOP_END = set("的了和与及或而并也都就又之其、在对为把被将从向以于是要")
+#: Speeches mined at most (spread evenly over a larger corpus; occurrences
+#: are counted in all): a stock formulation recurs, so it shows in a
+#: sample, and mining cost stays bounded.
+MINE_MAX_SPEECHES = 100
+#: Formulations listed at most (most speeches first; pinned ones always):
+#: a large corpus has thousands of repeated phrases, and the index is for
+#: the stock ones.
+FORMULATIONS_MAX = 500
 #: Distinct clauses segmented per candidate for the word-boundary test.
 BOUNDARY_SAMPLE = 5
 #: Characters of context shown on each side of a KWIC line.
 KWIC_CONTEXT = 18
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """One occurrence: ``speech`` id, ``unit`` id, ``start`` character
-    offset of the phrase in the unit's text (for a section, its heading)."""
+    offset of the phrase in the unit's text (for a section, its heading).
+    A named tuple: a large corpus has hundreds of thousands."""
 
     speech: str
     unit: str
@@ -107,7 +118,7 @@ def unit_texts(corpus: Corpus) -> Iterable[tuple[int, str, str]]:
                 yield i, u.id, u.text
 
 
-def _entropy(neighbours: Counter, boundaries: int) -> float:
+def _entropy(neighbours: dict[str, int], boundaries: int) -> float:
     """Branching entropy in bits; each boundary is a distinct neighbour."""
     total = sum(neighbours.values()) + boundaries
     if total == 0:
@@ -118,74 +129,92 @@ def _entropy(neighbours: Counter, boundaries: int) -> float:
     return h
 
 
-def mine(corpus: Corpus, pin: Iterable[str] = (), ban: Iterable[str] = (),
-         segmenter: Optional[Segmenter] = None) -> list[Formulation]:
-    """The formulations of ``corpus``, most speeches first (then most
-    occurrences, then text).  ``pin`` are always included (if they occur at
-    all), ``ban`` never.  ``segmenter`` is loaded if not given (~1 s) and
-    only if some candidate survives the entropy test.  Deterministic.  Cost
-    is linear in the text (the distinct clauses are mined once however
-    often they repeat)."""
-    # Distinct clauses: text → [(speech index, unit id, offset in unit)].
+def _clauses(texts: Iterable[tuple[int, str, str]]) -> dict[str, list[tuple[int, str, int]]]:
+    """Distinct clauses: text → [(speech index, unit id, offset in unit)]."""
     clauses: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    for si, unit_id, text in unit_texts(corpus):
+    for si, unit_id, text in texts:
         pos = 0
         for m in CLAUSE_BREAK.finditer(text + "。"):
             if m.start() - pos >= MIN_CHARS:
                 clauses[text[pos:m.start()]].append((si, unit_id, pos))
             pos = m.end()
-    clause_list = list(clauses.items())
+    return clauses
+
+
+def _sample(n: int) -> set[int]:
+    """Speech indices mined: all, or ``MINE_MAX_SPEECHES`` spread evenly."""
+    if n <= MINE_MAX_SPEECHES:
+        return set(range(n))
+    return {k * n // MINE_MAX_SPEECHES for k in range(MINE_MAX_SPEECHES)}
+
+
+def mine(corpus: Corpus, pin: Iterable[str] = (), ban: Iterable[str] = (),
+         segmenter: Optional[Segmenter] = None) -> list[Formulation]:
+    """The formulations of ``corpus``, most speeches first (then most
+    occurrences, then text).  ``pin`` are always included (if they occur at
+    all), ``ban`` never.  ``segmenter`` is loaded if not given (~1 s) and
+    only if some candidate survives the entropy test.  Deterministic.
+
+    Cost: candidates are grown level by level (an n-gram is only counted
+    where both its (n−1)-grams occur in two speeches), over the distinct
+    clauses of at most ``MINE_MAX_SPEECHES`` speeches spread evenly over the
+    corpus; occurrences are then counted in the whole corpus."""
+    sample = _sample(len(corpus.speeches))
+    texts = list(unit_texts(corpus))
+    all_clauses = _clauses(texts)
+    clause_list = list(all_clauses.items()) if len(sample) == len(corpus.speeches) else [
+        (c, kept_occ) for c, occ in all_clauses.items() if (kept_occ := [o for o in occ if o[0] in sample])]
+    strings = [c for c, _ in clause_list]
     speech_sets = [frozenset(si for si, _, _ in occ) for _, occ in clause_list]
+    weights = [len(occ) for _, occ in clause_list]
 
-    # 4-grams seen in two speeches or more (owner -1), else their one speech.
-    owner: dict[str, int] = {}
-    for (text, _), speeches in zip(clause_list, speech_sets):
-        multi = len(speeches) > 1
-        first = next(iter(speeches))
-        for k in range(len(text) - 3):
-            g = text[k:k + 4]
-            o = owner.get(g)
-            if multi:
-                owner[g] = -1
-            elif o is None:
-                owner[g] = first
-            elif o != first:
-                owner[g] = -1
-
-    # Candidate statistics: occurrences, neighbours, the clauses holding it.
     count: Counter = Counter()
-    left: dict[str, Counter] = defaultdict(Counter)
-    right: dict[str, Counter] = defaultdict(Counter)
+    # Plain dicts: a Counter per candidate costs more than the counting.
+    left: dict[str, dict[str, int]] = defaultdict(dict)
+    right: dict[str, dict[str, int]] = defaultdict(dict)
     left_edge: Counter = Counter()
     right_edge: Counter = Counter()
     holders: dict[str, list[int]] = defaultdict(list)
-    for ci, ((text, occ), speeches) in enumerate(zip(clause_list, speech_sets)):
-        n = len(text)
-        weight = len(occ)
-        # Maximal windows whose every 4-gram is repeated across speeches.
-        k = 0
-        while k <= n - 4:
-            if owner.get(text[k:k + 4]) != -1:
-                k += 1
+    positions = [(ci, i) for ci, c in enumerate(strings) for i in range(len(c) - MIN_CHARS + 1)]
+    k = MIN_CHARS
+    while positions and k <= MAX_CHARS:
+        # owner: the one speech an n-gram was seen in, or -1 for several.
+        owner: dict[str, int] = {}
+        for ci, i in positions:
+            g = strings[ci][i:i + k]
+            o = owner.get(g)
+            if o == -1:
                 continue
-            end = k
-            while end <= n - 4 and owner.get(text[end:end + 4]) == -1:
-                end += 1
-            a, b = k, end + 3  # characters [a, b) are covered
-            for i in range(a, b - MIN_CHARS + 1):
-                for j in range(i + MIN_CHARS, min(b, i + MAX_CHARS) + 1):
-                    s = text[i:j]
-                    count[s] += weight
-                    holders[s].append(ci)
-                    if i == 0:
-                        left_edge[s] += weight
-                    else:
-                        left[s][text[i - 1]] += weight
-                    if j == n:
-                        right_edge[s] += weight
-                    else:
-                        right[s][text[j]] += weight
-            k = end + 1
+            speeches = speech_sets[ci]
+            if len(speeches) > 1:
+                owner[g] = -1
+            else:
+                first = next(iter(speeches))
+                if o is None:
+                    owner[g] = first
+                elif o != first:
+                    owner[g] = -1
+        alive = [(ci, i) for ci, i in positions if owner[strings[ci][i:i + k]] == -1]
+        for ci, i in alive:
+            text = strings[ci]
+            g = text[i:i + k]
+            w = weights[ci]
+            count[g] += w
+            if len(holders[g]) < BOUNDARY_SAMPLE:
+                holders[g].append(ci)
+            if i == 0:
+                left_edge[g] += w
+            else:
+                d = left[g]
+                d[text[i - 1]] = d.get(text[i - 1], 0) + w
+            if i + k == len(text):
+                right_edge[g] += w
+            else:
+                d = right[g]
+                d[text[i + k]] = d.get(text[i + k], 0) + w
+        alive_set = set(alive)
+        positions = [(ci, i) for ci, i in alive if (ci, i + 1) in alive_set]
+        k += 1
 
     banned = set(ban)
     kept: dict[str, Formulation] = {}
@@ -198,36 +227,43 @@ def mine(corpus: Corpus, pin: Iterable[str] = (), ban: Iterable[str] = (),
         hr = _entropy(right[s], right_edge[s])
         if hr < MIN_ENTROPY:
             continue
-        speeches = frozenset().union(*(speech_sets[ci] for ci in holders[s]))
-        if len(speeches) < MIN_SPEECHES:
-            continue
         kept[s] = Formulation(s, [], c, left_entropy=round(hl, 3), right_entropy=round(hr, 3))
+
+    # The most frequent candidates only (by occurrences in the mined speeches).
+    ranked = sorted(kept, key=lambda s: (-count[s], s))
+    kept = {s: kept[s] for s in ranked[:3 * FORMULATIONS_MAX // 2]}
 
     # Word boundaries (jieba) at both ends, in most of a sample of clauses.
     cuts: dict[int, set[int]] = {}
     for s in list(kept):
-        sample = holders[s][:0] + sorted(set(holders[s]))[:BOUNDARY_SAMPLE]
+        sample_clauses = holders[s]
         agree = 0
-        for ci in sample:
+        for ci in sample_clauses:
             if ci not in cuts:
                 if segmenter is None:
                     segmenter = Segmenter()
-                cuts[ci] = {e for _, _, e in segmenter.spans(clause_list[ci][0])} | {0}
-            text = clause_list[ci][0]
-            i = text.find(s)
+                cuts[ci] = {e for _, _, e in segmenter.spans(strings[ci])} | {0}
+            i = strings[ci].find(s)
             if i in cuts[ci] and i + len(s) in cuts[ci]:
                 agree += 1
-        if 2 * agree < len(sample):
+        if 2 * agree < len(sample_clauses):
             del kept[s]
 
-    # Occurrences, from the clauses (each distinct clause scanned once).
-    order = {(si, u.id): k for si, sp in enumerate(corpus.speeches) for k, u in enumerate(sp.units)}
+    # Occurrences in the whole corpus, from its distinct clauses: a lookup
+    # of the 4-character prefix first, then of each kept length.
+    order: dict = {(si, u.id): k for si, sp in enumerate(corpus.speeches) for k, u in enumerate(sp.units)}
+    order["ids"] = [sp.id for sp in corpus.speeches]
     lengths = sorted({len(s) for s in kept})
+    prefixes = {s[:MIN_CHARS] for s in kept}
     found: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    for text, occ in clause_list:
-        for length in lengths:
-            for i in range(len(text) - length + 1):
+    for text, occ in all_clauses.items():
+        for i in range(len(text) - MIN_CHARS + 1):
+            if text[i:i + MIN_CHARS] not in prefixes:
+                continue
+            for length in lengths:
                 s = text[i:i + length]
+                if len(s) < length:
+                    break
                 if s in kept:
                     found[s] += [(si, uid, off + i) for si, uid, off in occ]
     for s, occ in found.items():
@@ -237,23 +273,46 @@ def mine(corpus: Corpus, pin: Iterable[str] = (), ban: Iterable[str] = (),
     for s in dict.fromkeys(pin):
         if s in banned or not s:
             continue
-        occ = [(si, uid, m.start()) for si, uid, text in unit_texts(corpus)
-               for m in re.finditer(re.escape(s), text)]
+        occ = [(si, uid, m.start()) for si, uid, text in texts for m in re.finditer(re.escape(s), text)]
         if not occ:
             continue
         f = kept.get(s) or Formulation(s, [], len(occ))
         f.pinned = True
-        f.count = len(occ)
         _fill(corpus, order, f, occ)
         kept[s] = f
-    return sorted(kept.values(), key=lambda f: (-len(f.speeches), -f.count, f.text))
+    result = sorted((f for f in kept.values() if f.speeches), key=lambda f: (-len(f.speeches), -f.count, f.text))
+    return [f for f in result[:FORMULATIONS_MAX]] + [f for f in result[FORMULATIONS_MAX:] if f.pinned]
 
 
 def _fill(corpus: Corpus, order: dict[tuple[int, str], int], f: Formulation,
           occ: list[tuple[int, str, int]]) -> None:
     """Set ``f``'s occurrences (in corpus, unit and text order) and speeches;
-    ``order`` maps (speech index, unit id) to the unit's place in its speech."""
+    ``order`` maps (speech index, unit id) to the unit's place in its speech
+    and ``"ids"`` to the speech ids."""
     occ = sorted(set(occ), key=lambda o: (o[0], order[(o[0], o[1])], o[2]))
-    f.occurrences = [Occurrence(corpus.speeches[si].id, uid, start) for si, uid, start in occ]
-    f.speeches = list(dict.fromkeys(corpus.speeches[si].id for si, _, _ in occ))
+    ids = order["ids"]
+    f.occurrences = [Occurrence(ids[si], uid, start) for si, uid, start in occ]
+    f.speeches = list(dict.fromkeys(ids[si] for si, _, _ in occ))
     f.count = len(occ)
+
+
+def kwic(text: str, start: int, length: int, context: int = KWIC_CONTEXT) -> tuple[str, str, str]:
+    """A KWIC concordance line: (left context, phrase, right context) of the
+    phrase ``text[start:start + length]``, with up to ``context``
+    characters on each side, within the unit's text (line breaks become
+    spaces)."""
+    flat = text.replace("\n", " ")
+    return (flat[max(0, start - context):start], flat[start:start + length],
+            flat[start + length:start + length + context])
+
+
+def occurrence_text(corpus_units: dict[tuple[str, str], str], occ: Occurrence) -> str:
+    """The text an occurrence's offset refers to: ``corpus_units`` maps
+    (speech id, unit id) to the unit's text, or for a part its heading (see
+    ``unit_texts``)."""
+    return corpus_units[(occ.speech, occ.unit)]
+
+
+def texts_by_unit(corpus: Corpus) -> dict[tuple[str, str], str]:
+    """(speech id, unit id) → the text offsets refer to (``unit_texts``)."""
+    return {(corpus.speeches[si].id, uid): text for si, uid, text in unit_texts(corpus)}
