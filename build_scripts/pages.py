@@ -351,6 +351,7 @@ def render_speech(site: Site, speech: Speech) -> str:
         lines += ['!!! warning "元数据提示"', "", f"    {escape(w)}", ""]
 
     lines += _speech_theme_summary(site, speech)
+    lines += insight_pages.speech_profile(site, speech)
 
     lines += ["## 讲话正文 { #text }", ""]
     prefix = "../"
@@ -365,6 +366,7 @@ def render_speech(site: Site, speech: Speech) -> str:
         if badges:
             lines.append(badges)
         lines += _paragraph_blocks(_unit_body(unit), f"kb-unit kb-{unit.kind}", unit.id)
+        lines += insight_pages.reuse_marks(site, speech, unit)
 
     lines += _notes(speech)
     name = speech.source.rsplit("/", 1)[-1]
@@ -612,6 +614,7 @@ def render_pages(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES)
         layout = site.layouts[theme.name]
         for sub in layout.subpages:
             pages[sub.path] = render_theme_subpage(site, layout, sub)
+    pages.update(insight_pages.render_pages(site))
     return pages
 
 
@@ -633,6 +636,7 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES) -> list:
         {"首页": "index.md"},
         {"讲话": ["speeches/index.md"] + [{html_text(site.label(s)): site.speech_page(s)} for s in speeches]},
         {"主题": ["themes/index.md"] + [_theme_nav(site, t) for t in corpus.themes]},
+        *insight_pages.nav(site),
         {"标签": "tags.md"},
         {"关于": ["about/index.md", "about/data.md"]},
     ]
@@ -661,3 +665,6 @@ def nav_pages(entries: list) -> set[str]:
             else:
                 found.add(value)
     return found
+
+
+from . import insight_pages  # noqa: E402  (it imports this module's helpers)

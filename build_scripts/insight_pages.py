@@ -1,0 +1,325 @@
+"""Pages of the corpus-wide views (提法, 复用, 引用, 趋势), rendered from the
+corpus model's ``insight`` (build_scripts/insight.py) as Markdown, like
+``pages``.  Speech text is untrusted: it goes through ``pages.escape``.
+
+Pages:
+    formulations/index.md       the 提法 index: by number of speeches, with
+                                first and last period and co-occurring themes
+    formulations/<slug>.md      one formulation (the first
+                                ``FORMULATION_PAGES``): use over time (chart
+                                and table) and its KWIC concordance, each
+                                line linking to the passage with ``?h=``
+    reuse/index.md              the 复用 report: pairs of speeches by shared
+                                passages, the likely source first
+    citations/index.md          cited documents, meetings and programmes,
+                                each with links to its mentions
+    trends/index.md             theme shares by period and by year (charts
+                                and tables)
+
+A speech page gets its reuse marks (``reuse_marks``) and its theme profile
+(``speech_profile``) from here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+from urllib.parse import quote
+
+from . import charts, citations, trends
+from .formulations import Formulation, kwic, texts_by_unit
+from .insight import Insight
+from .model import Speech, Unit
+from .reuse import by_unit
+from .pages import Site, _location, _yaml_str, escape, html_block, html_text, link, theme_color
+
+#: Formulations with a page of their own (most speeches first); the rest are
+#: listed in the index and in corpus.json.  Each page costs build time (~25
+#: ms at mkdocs' pace), so the index stays the place to browse.
+FORMULATION_PAGES = 120
+#: KWIC lines on a formulation page (earliest speeches first); a page of
+#: 300 lines is ~200 KB.
+KWIC_MAX_LINES = 300
+#: Mentions linked per citation entry.
+CITATION_MAX_MENTIONS = 40
+#: Pairs of speeches listed on the reuse report.
+REUSE_MAX_SPEECH_PAIRS = 300
+
+
+def _views(site: Site) -> Optional[Insight]:
+    return site.corpus.insight  # type: ignore[return-value]
+
+
+def _cached(site: Site, key: str, make):
+    """A value computed once per ``Site`` (one build)."""
+    store = site.__dict__.setdefault("_insight_cache", {})
+    if key not in store:
+        store[key] = make()
+    return store[key]
+
+
+def _speeches(site: Site) -> dict[str, Speech]:
+    return _cached(site, "speeches", lambda: {s.id: s for s in site.corpus.speeches})
+
+
+def formulation_slug(text: str) -> str:
+    """URL-safe file name of a formulation's page: its text with every run
+    of punctuation made ``-`` (Chinese characters kept, as speech ids do)."""
+    return re.sub(r"[\W_]+", "-", text).strip("-") or "f"
+
+
+def formulation_pages(views: Insight) -> dict[str, str]:
+    """formulation text → its page path, for the formulations with a page."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for f in views.formulations[:FORMULATION_PAGES]:
+        slug = formulation_slug(f.text)
+        base, n = slug, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        out[f.text] = f"formulations/{slug}.md"
+    return out
+
+
+def _period_range(views: Insight, f: Formulation) -> tuple[str, str]:
+    periods = [p for p in views.formulation_periods(f) if p != trends.UNDATED[0]]
+    if not periods:
+        return "—", "—"
+    short = {slug: label.split("（")[0] for slug, label, _ in trends.PERIODS}
+    return short[periods[0]], short[periods[-1]]
+
+
+def _themes_of(site: Site, f: Formulation) -> list[tuple[str, int]]:
+    """Themes of the passages holding ``f``, most first."""
+    counts: Counter = Counter()
+    speeches = _speeches(site)
+    for o in f.occurrences:
+        for t in speeches[o.speech].unit(o.unit).themes:
+            counts[t] += 1
+    order = [t.name for t in site.corpus.themes]
+    return sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+
+
+def render_formulation_index(site: Site) -> str:
+    views = _views(site)
+    pages = formulation_pages(views)
+    lines = ["---", 'title: "提法"', "---", "", "# 提法索引", "",
+             "在两篇以上讲话中反复出现的固定表述（提法），从全部讲话的文字中自动发现：取在不同讲话中重复出现、"
+             "前后搭配多变（边界稳定）且与分词边界一致的字串，偏向完整的短语而不是它的片段。"
+             "按使用它的讲话数排序；点击提法查看每一处用例（KWIC 索引）。"
+             "在 `insight.yml` 中可以固定（pin）或排除（ban）某个表述。", "",
+             f"共 {len(views.formulations)} 个提法。时期由讲话正文中的时代线索估计。", "",
+             '<div class="kb-sortable" markdown>', "",
+             "| 提法 | 讲话数 | 次数 | 最早时期 | 最晚时期 | 共现主题 |", "| --- | --- | --- | --- | --- | --- |"]
+    for f in views.formulations:
+        first, last = _period_range(views, f)
+        themes = "、".join(f"{escape(t)}（{n}）" for t, n in _themes_of(site, f)[:3]) or "—"
+        name = f"[{escape(f.text)}]({pages[f.text].removeprefix('formulations/')})" if f.text in pages \
+            else escape(f.text)
+        pin = "（固定）" if f.pinned else ""
+        lines.append(f"| {name}{pin} | {len(f.speeches)} | {f.count} | {first} | {last} | {themes} |")
+    lines += ["", "</div>", ""]
+    if len(views.formulations) > FORMULATION_PAGES:
+        lines += [f"前 {FORMULATION_PAGES} 个提法各有用例页；其余的用例可用全文检索查找，"
+                  "或见 [data/corpus.json](../data/corpus.json) 的 `formulations`。", ""]
+    return "\n".join(lines)
+
+
+def _speech_date(speech: Speech) -> str:
+    m = speech.meta
+    if m.date is not None:
+        return m.date.value
+    if m.period_start is not None:
+        return f"{m.period_start}–{m.period_end}" if m.period_end != m.period_start else str(m.period_start)
+    return "—"
+
+
+def _date_key(speech: Speech) -> tuple:
+    m = speech.meta
+    if m.date is not None:
+        return (0, m.date.value)
+    if m.period_start is not None:
+        return (0, f"{(m.period_start + m.period_end) / 2:07.1f}")
+    return (1, "")
+
+
+def render_formulation(site: Site, f: Formulation, path: str) -> str:
+    views = _views(site)
+    speeches = _speeches(site)
+    texts = _cached(site, "texts", lambda: texts_by_unit(site.corpus))
+    years = views.formulation_years(f)
+    lines = ["---", f"title: {_yaml_str(html_text('提法：' + f.text))}", "---", "",
+             f"# {escape(f.text)}", "",
+             f"[← 提法索引](index.md) · 出现在 **{len(f.speeches)}** 篇讲话中，共 **{f.count}** 处"
+             + ("（在 `insight.yml` 中固定）" if f.pinned else "") + "。", ""]
+    if years:
+        cats = [str(y) for y in years]
+        lines += ["## 使用情况 { #use }", "",
+                  charts.bars("use", f"“{f.text}”逐年使用的讲话数", cats,
+                              [charts.Series("讲话数", "#c62828", [float(n) for n in years.values()])],
+                              percent=False, caption="年份为讲话日期，无日期的按估计时期的中点。"), ""]
+    occ = sorted(f.occurrences, key=lambda o: (_date_key(speeches[o.speech]), o.speech))
+    shown = occ[:KWIC_MAX_LINES]
+    lines += ["## 用例（KWIC） { #kwic }", "",
+              "左侧上下文 | 提法 | 右侧上下文；点击提法打开讲话原处并高亮。点击表头可按该列排序（默认按日期）。", ""]
+    if len(occ) > len(shown):
+        lines += [f"共 {len(occ)} 处，列出最早的 {len(shown)} 处；全部见 "
+                  "[data/corpus.json](../data/corpus.json)。", ""]
+    lines += ['<div class="kb-sortable kb-kwic" markdown>', "",
+              "| 日期 | 讲话 | 左侧 | 提法 | 右侧 |", "| --- | --- | ---: | :---: | --- |"]
+    h = quote(f.text)
+    for o in shown:
+        speech = speeches[o.speech]
+        left, phrase, right = kwic(texts[(o.speech, o.unit)], o.start, len(f.text))
+        target = f"../{site.speech_page(speech)}?h={h}#{o.unit}"
+        unit = speech.unit(o.unit)
+        lines.append(f"| {escape(_speech_date(speech))} | [{escape(speech.title)}](../{site.speech_page(speech)}) · "
+                     f"{escape(_location(speech, unit))} | {escape(left)} | [**{escape(phrase)}**]({target}) | "
+                     f"{escape(right)} |")
+    lines += ["", "</div>", ""]
+    return "\n".join(lines)
+
+
+def render_reuse(site: Site) -> str:
+    views = _views(site)
+    speeches = _speeches(site)
+    groups: dict[tuple[str, str], list] = {}
+    for p in views.reuse:
+        groups.setdefault((p.a[0], p.b[0]), []).append(p)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), _date_key(speeches[kv[0][0]]), kv[0]))
+    lines = ["---", 'title: "复用"', "---", "", "# 复用报告", "",
+             "不同讲话中文字大体相同的段落（改了地名、增删分句、调整语序的也算）：先用 MinHash LSH 找出候选，"
+             "再逐对核对字符三元组的 Jaccard 相似度（至少 45%）。每对讲话中较早的一篇（按日期或估计时期）"
+             "列在前面，它更可能是出处。", "",
+             f"共 {len(views.reuse)} 对相似段落，涉及 {len(groups)} 对讲话。", ""]
+    if not groups:
+        return "\n".join(lines + ["目前没有发现复用的段落。", ""])
+    for (a, b), pairs in ordered[:REUSE_MAX_SPEECH_PAIRS]:
+        sa, sb = speeches[a], speeches[b]
+        lines += [f"## {escape(sa.title)} ↔ {escape(sb.title)}", "",
+                  f"{escape(_speech_date(sa))} → {escape(_speech_date(sb))} · {len(pairs)} 段相似", "",
+                  "| 较早的讲话 | 较晚的讲话 | 相似度 |", "| --- | --- | --- |"]
+        for p in pairs:
+            ua, ub = sa.unit(p.a[1]), sb.unit(p.b[1])
+            lines.append(f"| [{escape(_location(sa, ua))}](../{site.speech_page(sa)}#{ua.id}) | "
+                         f"[{escape(_location(sb, ub))}](../{site.speech_page(sb)}#{ub.id}) | "
+                         f"{round(p.similarity * 100)}% |")
+        lines.append("")
+    if len(ordered) > REUSE_MAX_SPEECH_PAIRS:
+        lines += [f"另有 {len(ordered) - REUSE_MAX_SPEECH_PAIRS} 对讲话，见 [data/corpus.json](../data/corpus.json) "
+                  "的 `reuse`。", ""]
+    return "\n".join(lines)
+
+
+def reuse_marks(site: Site, speech: Speech, unit: Unit, prefix: str = "../") -> list[str]:
+    """The lines marking ``unit`` as reused: "与《…》第二部分相似 87%",
+    linking to the other passage (which links back)."""
+    views = _views(site)
+    if views is None:
+        return []
+    marks = _marks(site).get((speech.id, unit.id))
+    if not marks:
+        return []
+    speeches = _speeches(site)
+    items = []
+    for p, (sid, uid) in marks:
+        other = speeches[sid]
+        where = _location(other, other.unit(uid))
+        items.append(link(f"{prefix}{site.speech_page(other)}#{uid}",
+                          f"与《{escape(other.title)}》{escape(where)}相似 {round(p.similarity * 100)}%",
+                          "kb-reuse-link"))
+    return [html_block("p", "↔ " + "；".join(items), "kb-reuse", search=False) + "\n"]
+
+
+def _marks(site: Site) -> dict:
+    return _cached(site, "marks", lambda: by_unit(_views(site).reuse))
+
+
+def speech_profile(site: Site, speech: Speech) -> list[str]:
+    """The speech's theme profile: share of its passages per theme."""
+    b = trends.profile(site.corpus, speech)
+    if not b.passages:
+        return []
+    themes = site.corpus.themes
+    chart = charts.bars("profile", "本篇讲话各主题段落所占比例", [t.name for t in themes],
+                        [charts.Series("段落占比", "#c62828", [b.share(t.name) for t in themes])],
+                        caption=f"共 {b.passages} 个段落/要点；一个段落可有多个主题。")
+    return [chart, ""]
+
+
+def render_citations(site: Site) -> str:
+    views = _views(site)
+    speeches = _speeches(site)
+    lines = ["---", 'title: "引用"', "---", "", "# 引用的文件、会议与工作品牌", "",
+             "讲话中引用的《》文件与法规、会议精神（如党的十八大、十八届三中全会、中国工会十六大）"
+             "和工作品牌与制度（如送温暖、金秋助学、职工书屋）。会议与品牌的词表在 "
+             "`build_scripts/data/citations.yml`，可在 `insight.yml` 中补充。", ""]
+    for kind in citations.KINDS:
+        entries = [c for c in views.citations if c.kind == kind]
+        lines += [f"## {citations.KIND_LABEL[kind]} {{ #{kind} }}", ""]
+        if not entries:
+            lines += ["（无）", ""]
+            continue
+        lines += ["| 名称 | 讲话数 | 次数 | 出处 |", "| --- | --- | --- | --- |"]
+        for c in entries:
+            mentions = []
+            for o in c.occurrences[:CITATION_MAX_MENTIONS]:
+                s = speeches[o.speech]
+                mentions.append(f"[{escape(s.title[:16])}·{escape(_location(s, s.unit(o.unit)))}]"
+                                f"(../{site.speech_page(s)}?h={quote(c.name.strip('《》'))}#{o.unit})")
+            more = f" 等 {len(c.occurrences)} 处" if len(c.occurrences) > CITATION_MAX_MENTIONS else ""
+            lines.append(f"| {escape(c.name)} | {len(c.speeches)} | {len(c.occurrences)} | "
+                         f"{'；'.join(mentions)}{more} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_trends(site: Site) -> str:
+    views = _views(site)
+    t = views.trends
+    themes = site.corpus.themes
+    lines = ["---", 'title: "趋势"', "---", "", "# 主题趋势", "",
+             "各主题段落占全部段落的比例（一个段落可有多个主题，故各主题之和可超过 100%）。"
+             "时期按党代会划分，由正文中的时代线索估计；年份为讲话日期，无日期的按估计时期的中点。"
+             "每个图下的表格列出同样的数字。", ""]
+
+    def series(buckets: list) -> list[charts.Series]:
+        return [charts.Series(th.name, theme_color(site.corpus, th), [b.share(th.name) for b in buckets])
+                for th in themes]
+
+    lines += ["## 按时期 { #by-period }", ""]
+    if t.by_period:
+        lines += [charts.bars("by-period", "各时期主题段落占比", [b.label.split("（")[0] for b in t.by_period],
+                              series(t.by_period),
+                              caption="讲话数：" + "，".join(f"{b.label} {b.speeches} 篇" for b in t.by_period)), ""]
+    lines += ["## 按年份 { #by-year }", ""]
+    if t.by_year:
+        lines += [charts.bars("by-year", "各年份主题段落占比", [b.key for b in t.by_year], series(t.by_year),
+                              caption="讲话数：" + "，".join(f"{b.key} 年 {b.speeches} 篇" for b in t.by_year)), ""]
+    if t.undated:
+        lines += [f"另有 {t.undated} 篇讲话无法确定时期，未计入。", ""]
+    return "\n".join(lines)
+
+
+def render_pages(site: Site) -> dict[str, str]:
+    """Every page of the views: docs-relative path → Markdown."""
+    views = _views(site)
+    if views is None:
+        return {}
+    out = {"formulations/index.md": render_formulation_index(site), "reuse/index.md": render_reuse(site),
+           "citations/index.md": render_citations(site), "trends/index.md": render_trends(site)}
+    pages = formulation_pages(views)
+    by_text = {f.text: f for f in views.formulations}
+    for text, path in pages.items():
+        out[path] = render_formulation(site, by_text[text], path)
+    return out
+
+
+def nav(site: Site) -> list:
+    """The 洞察 section of the nav (empty without views)."""
+    if _views(site) is None:
+        return []
+    return [{"洞察": [{"提法": "formulations/index.md"}, {"复用": "reuse/index.md"},
+                      {"引用": "citations/index.md"}, {"趋势": "trends/index.md"}]}]
