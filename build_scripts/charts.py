@@ -83,7 +83,8 @@ def bars(chart_id: str, title: str, categories: list[str], series: list[Series],
                              for s in series) + "</tr>"
                    for ci, cat in enumerate(categories))
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    table = (f'<table class="kb-chart-table" id="{chart_id}-table"><caption>{esc(title)}</caption>'
+    # No class on the table: material styles class-less tables.
+    table = (f'<table id="{chart_id}-table"><caption>{esc(title)}</caption>'
              f"<thead><tr><th scope=\"col\">　</th>{head}</tr></thead><tbody>{rows}</tbody></table>")
     return (f'<figure class="kb-chart" id="{chart_id}">{"".join(parts)}{cap}'
             f'<div class="kb-chart-data">{table}</div></figure>')

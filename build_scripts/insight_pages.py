@@ -3,6 +3,7 @@ corpus model's ``insight`` (build_scripts/insight.py) as Markdown, like
 ``pages``.  Speech text is untrusted: it goes through ``pages.escape``.
 
 Pages:
+    insight/index.md            what the four views are
     formulations/index.md       the 提法 index: by number of speeches, with
                                 first and last period and co-occurring themes
     formulations/<slug>.md      one formulation (the first
@@ -303,12 +304,26 @@ def render_trends(site: Site) -> str:
     return "\n".join(lines)
 
 
+def render_overview(site: Site) -> str:
+    views = _views(site)
+    corpus = site.corpus
+    return "\n".join([
+        "---", 'title: "洞察"', "---", "", "# 洞察", "",
+        "从全部讲话中统计出的四种视图，均由构建时的语料模型生成，离线可用：", "",
+        f"- [提法](../formulations/index.md)：{len(views.formulations)} 个在多篇讲话中反复出现的固定表述，"
+        "每个都有用例索引（KWIC）。",
+        f"- [复用](../reuse/index.md)：{len(views.reuse)} 对文字大体相同的段落（可能的出处在前）。",
+        f"- [引用](../citations/index.md)：{len(views.citations)} 个被引用的文件、会议精神和工作品牌。",
+        f"- [趋势](../trends/index.md)：各主题段落占比按时期、按年份的变化（{len(corpus.speeches)} 篇讲话）。",
+        "", "全部数字也在 [data/corpus.json](../data/corpus.json) 中（格式见[数据格式](../about/data.md)）。", ""])
+
+
 def render_pages(site: Site) -> dict[str, str]:
     """Every page of the views: docs-relative path → Markdown."""
     views = _views(site)
     if views is None:
         return {}
-    out = {"formulations/index.md": render_formulation_index(site), "reuse/index.md": render_reuse(site),
+    out = {"insight/index.md": render_overview(site), "formulations/index.md": render_formulation_index(site), "reuse/index.md": render_reuse(site),
            "citations/index.md": render_citations(site), "trends/index.md": render_trends(site)}
     pages = formulation_pages(views)
     by_text = {f.text: f for f in views.formulations}
@@ -321,5 +336,5 @@ def nav(site: Site) -> list:
     """The 洞察 section of the nav (empty without views)."""
     if _views(site) is None:
         return []
-    return [{"洞察": [{"提法": "formulations/index.md"}, {"复用": "reuse/index.md"},
+    return [{"洞察": ["insight/index.md", {"提法": "formulations/index.md"}, {"复用": "reuse/index.md"},
                       {"引用": "citations/index.md"}, {"趋势": "trends/index.md"}]}]

@@ -9,12 +9,12 @@
   function key(cell) {
     var text = cell.textContent.trim();
     var number = Number(text.replace(/[,%]/g, ""));
-    return text !== "" && !isNaN(number) ? [0, number, ""] : [1, 0, text];
+    return { text: text, number: text !== "" && !isNaN(number) ? number : null };
   }
+  // Two numbers compare as numbers, anything else as text (code points).
   function compare(a, b) {
-    if (a[0] !== b[0]) return a[0] - b[0];
-    if (a[1] !== b[1]) return a[1] - b[1];
-    return a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0;
+    if (a.number !== null && b.number !== null) return a.number - b.number;
+    return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
   }
   function setup(table) {
     var headers = table.querySelectorAll("thead th");
