@@ -64,6 +64,12 @@ def _speeches(site: Site) -> dict[str, Speech]:
     return _cached(site, "speeches", lambda: {s.id: s for s in site.corpus.speeches})
 
 
+def _unit(site: Site, speech_id: str, unit_id: str) -> Unit:
+    """A unit by ids (``Speech.unit`` scans the speech's units)."""
+    units = _cached(site, "units", lambda: {(s.id, u.id): u for s in site.corpus.speeches for u in s.units})
+    return units[(speech_id, unit_id)]
+
+
 def formulation_slug(text: str) -> str:
     """URL-safe file name of a formulation's page: its text with every run
     of punctuation made ``-`` (Chinese characters kept, as speech ids do)."""
@@ -97,7 +103,7 @@ def _themes_of(site: Site, f: Formulation) -> list[tuple[str, int]]:
     counts: Counter = Counter()
     speeches = _speeches(site)
     for o in f.occurrences:
-        for t in speeches[o.speech].unit(o.unit).themes:
+        for t in _unit(site, o.speech, o.unit).themes:
             counts[t] += 1
     order = [t.name for t in site.corpus.themes]
     return sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
@@ -175,7 +181,7 @@ def render_formulation(site: Site, f: Formulation, path: str) -> str:
         speech = speeches[o.speech]
         left, phrase, right = kwic(texts[(o.speech, o.unit)], o.start, len(f.text))
         target = f"../{site.speech_page(speech)}?h={h}#{o.unit}"
-        unit = speech.unit(o.unit)
+        unit = _unit(site, o.speech, o.unit)
         lines.append(f"| {escape(_speech_date(speech))} | [{escape(speech.title)}](../{site.speech_page(speech)}) · "
                      f"{escape(_location(speech, unit))} | {escape(left)} | [**{escape(phrase)}**]({target}) | "
                      f"{escape(right)} |")
@@ -203,7 +209,7 @@ def render_reuse(site: Site) -> str:
                   f"{escape(_speech_date(sa))} → {escape(_speech_date(sb))} · {len(pairs)} 段相似", "",
                   "| 较早的讲话 | 较晚的讲话 | 相似度 |", "| --- | --- | --- |"]
         for p in pairs:
-            ua, ub = sa.unit(p.a[1]), sb.unit(p.b[1])
+            ua, ub = _unit(site, a, p.a[1]), _unit(site, b, p.b[1])
             lines.append(f"| [{escape(_location(sa, ua))}](../{site.speech_page(sa)}#{ua.id}) | "
                          f"[{escape(_location(sb, ub))}](../{site.speech_page(sb)}#{ub.id}) | "
                          f"{round(p.similarity * 100)}% |")
@@ -227,7 +233,7 @@ def reuse_marks(site: Site, speech: Speech, unit: Unit, prefix: str = "../") -> 
     items = []
     for p, (sid, uid) in marks:
         other = speeches[sid]
-        where = _location(other, other.unit(uid))
+        where = _location(other, _unit(site, sid, uid))
         items.append(link(f"{prefix}{site.speech_page(other)}#{uid}",
                           f"与《{escape(other.title)}》{escape(where)}相似 {round(p.similarity * 100)}%",
                           "kb-reuse-link"))
@@ -268,7 +274,7 @@ def render_citations(site: Site) -> str:
             mentions = []
             for o in c.occurrences[:CITATION_MAX_MENTIONS]:
                 s = speeches[o.speech]
-                mentions.append(f"[{escape(s.title[:16])}·{escape(_location(s, s.unit(o.unit)))}]"
+                mentions.append(f"[{escape(s.title[:16])}·{escape(_location(s, _unit(site, o.speech, o.unit)))}]"
                                 f"(../{site.speech_page(s)}?h={quote(c.name.strip('《》'))}#{o.unit})")
             more = f" 等 {len(c.occurrences)} 处" if len(c.occurrences) > CITATION_MAX_MENTIONS else ""
             lines.append(f"| {escape(c.name)} | {len(c.speeches)} | {len(c.occurrences)} | "

@@ -186,8 +186,23 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
             cache.retain(used)
     corpus = Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
     if insight_config is not None:
-        corpus.insight = insight.analyse(corpus, insight_config)
+        # Unchanged speeches and config (a `mkdocs serve` rebuild after
+        # editing docs/): the views of the previous build.
+        key = "\n".join([repr(insight_config)] + [k for _, k, _ in entries if k in used]) if cache is not None \
+            else None
+        corpus.insight = _INSIGHT.get(key) if key is not None else None
+        if corpus.insight is None:
+            corpus.insight = insight.analyse(corpus, insight_config)
+            if key is not None:
+                _INSIGHT.clear()
+                _INSIGHT[key] = corpus.insight
     return corpus
+
+
+#: The corpus-wide views of the last build with a cache, by what they were
+#: computed from: the config and the analysis-cache keys of its speeches
+#: (which cover the code, the lexicon, each text and sidecar).
+_INSIGHT: dict[str, object] = {}
 
 
 @dataclass
