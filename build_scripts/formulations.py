@@ -312,13 +312,6 @@ def kwic(text: str, start: int, length: int, context: int = KWIC_CONTEXT) -> tup
             flat[start + length:start + length + context])
 
 
-def occurrence_text(corpus_units: dict[tuple[str, str], str], occ: Occurrence) -> str:
-    """The text an occurrence's offset refers to: ``corpus_units`` maps
-    (speech id, unit id) to the unit's text, or for a part its heading (see
-    ``unit_texts``)."""
-    return corpus_units[(occ.speech, occ.unit)]
-
-
 def texts_by_unit(corpus: Corpus) -> dict[tuple[str, str], str]:
     """(speech id, unit id) → the text offsets refer to (``unit_texts``)."""
     return {(corpus.speeches[si].id, uid): text for si, uid, text in unit_texts(corpus)}

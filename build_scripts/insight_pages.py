@@ -101,7 +101,6 @@ def _period_range(views: Insight, f: Formulation) -> tuple[str, str]:
 def _themes_of(site: Site, f: Formulation) -> list[tuple[str, int]]:
     """Themes of the passages holding ``f``, most first."""
     counts: Counter = Counter()
-    speeches = _speeches(site)
     for o in f.occurrences:
         for t in _unit(site, o.speech, o.unit).themes:
             counts[t] += 1
@@ -152,7 +151,7 @@ def _date_key(speech: Speech) -> tuple:
     return (1, "")
 
 
-def render_formulation(site: Site, f: Formulation, path: str) -> str:
+def render_formulation(site: Site, f: Formulation) -> str:
     views = _views(site)
     speeches = _speeches(site)
     texts = _cached(site, "texts", lambda: texts_by_unit(site.corpus))
@@ -334,7 +333,7 @@ def render_pages(site: Site) -> dict[str, str]:
     pages = formulation_pages(views)
     by_text = {f.text: f for f in views.formulations}
     for text, path in pages.items():
-        out[path] = render_formulation(site, by_text[text], path)
+        out[path] = render_formulation(site, by_text[text])
     return out
 
 

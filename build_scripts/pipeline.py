@@ -192,7 +192,7 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
             else None
         corpus.insight = _INSIGHT.get(key) if key is not None else None
         if corpus.insight is None:
-            corpus.insight = insight.analyse(corpus, insight_config)
+            corpus.insight = insight.analyse(corpus, insight_config, jobs)
             if key is not None:
                 _INSIGHT.clear()
                 _INSIGHT[key] = corpus.insight

@@ -89,19 +89,39 @@ def _when(speech: Speech) -> float:
     return (m.period_start + m.period_end) / 2
 
 
+@dataclass(frozen=True)
+class Passage:
+    """What the detector reads of a passage: its speech's id, place in the
+    corpus and date (``when``: middle of the estimated period, inf if
+    unknown), its unit id and text.  Small, so a worker process can be sent
+    the passages instead of the corpus."""
+
+    speech: str
+    order: int
+    when: float
+    unit: str
+    text: str
+
+
+def passages(corpus: Corpus) -> list[Passage]:
+    """The passages compared: leaf units but notes, ≥ ``MIN_CHARS``."""
+    return [Passage(speech.id, si, _when(speech), u.id, u.text)
+            for si, speech in enumerate(corpus.speeches) for u in speech.units
+            if u.kind in LEAF_KINDS and u.kind != "note" and len(_DROP.sub("", u.text)) >= MIN_CHARS]
+
+
 def find(corpus: Corpus, min_similarity: float = MIN_SIMILARITY) -> list[ReusePair]:
     """Every pair of passages from different speeches with similarity ≥
     ``min_similarity``, most similar first (then by ids).  Deterministic:
     the MinHash seed and hash are fixed and every candidate is verified."""
-    keys: list[tuple[int, str]] = []
-    sets: list[set[str]] = []
-    for si, speech in enumerate(corpus.speeches):
-        for u in speech.units:
-            if u.kind in LEAF_KINDS and u.kind != "note" and len(_DROP.sub("", u.text)) >= MIN_CHARS:
-                keys.append((si, u.id))
-                sets.append(shingles(u.text))
-    if len(keys) < 2:
+    return find_in(passages(corpus), min_similarity)
+
+
+def find_in(items: list[Passage], min_similarity: float = MIN_SIMILARITY) -> list[ReusePair]:
+    """``find`` over ``passages(corpus)``."""
+    if len(items) < 2:
         return []
+    sets = [shingles(p.text) for p in items]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     hashes = MinHash.bulk([sorted(shs) for shs in sets], num_perm=NUM_PERM, hashfunc=_hash)
     with lsh.insertion_session() as session:
@@ -110,7 +130,7 @@ def find(corpus: Corpus, min_similarity: float = MIN_SIMILARITY) -> list[ReusePa
     pairs: list[ReusePair] = []
     for i, m in enumerate(hashes):
         for j in lsh.query(m):
-            if j <= i or keys[i][0] == keys[j][0]:
+            if j <= i or items[i].order == items[j].order:
                 continue
             inter = len(sets[i] & sets[j])
             if inter < MIN_SHARED:
@@ -118,11 +138,10 @@ def find(corpus: Corpus, min_similarity: float = MIN_SIMILARITY) -> list[ReusePa
             sim = inter / (len(sets[i]) + len(sets[j]) - inter)
             if sim < min_similarity:
                 continue
-            x, y = keys[i], keys[j]
-            sx, sy = corpus.speeches[x[0]], corpus.speeches[y[0]]
-            if (_when(sy), y[0]) < (_when(sx), x[0]):
-                x, y, sx, sy = y, x, sy, sx
-            pairs.append(ReusePair((sx.id, x[1]), (sy.id, y[1]), round(sim, 3)))
+            x, y = items[i], items[j]
+            if (y.when, y.order) < (x.when, x.order):
+                x, y = y, x
+            pairs.append(ReusePair((x.speech, x.unit), (y.speech, y.unit), round(sim, 3)))
     pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
     return pairs
 

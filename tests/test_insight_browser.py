@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, SEEDS, mkdocs_build
+from conftest import SEEDS, mkdocs_build
 from test_browser import (  # noqa: F401 - fixtures
     ARTIFACTS, browser, net, page, serve_site,
 )
