@@ -33,9 +33,10 @@ For each size the script
    the bytes are what a plain static server sends;
 6. times jieba alone on the same text (``jieba_chars_per_s``): the floor of
    any build that segments the text for search;
-7. times the corpus-wide views on the analysed corpus, each alone in a
-   fresh interpreter (``insight_s``: 提法 miner + reuse + citations + trends;
-   ``reuse_s``: the reuse detector), and scores the reused passages found
+7. times the corpus-wide views on the analysed corpus in a fresh
+   interpreter (``insight_s``: all four as the build computes them, with
+   reuse in a worker process beside the 提法 miner; then each alone:
+   ``formulations_s``, ``reuse_s``), and scores the reused passages found
    against the pairs ``synth.py`` planted: ``reuse_precision``,
    ``reuse_recall`` (``reuse_planted`` pairs, ``reuse_found`` found).
    ``--insight-only`` runs just this step (no mkdocs, no browser).
@@ -209,20 +210,19 @@ INSIGHT_SCRIPT = """\
 import json, sys, time
 from pathlib import Path
 from build_scripts.pipeline import build_corpus, jobs_wanted
-from build_scripts import citations, formulations, insight, reuse, trends
+from build_scripts import formulations, insight, reuse
 corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), jobs=jobs_wanted())
 config = insight.load_config(Path(sys.argv[2]).parent)
 times = {}
+start = time.perf_counter()
+insight.analyse(corpus, config, jobs_wanted())
+times["insight_s"] = time.perf_counter() - start
 start = time.perf_counter()
 found = formulations.mine(corpus, config.pin, config.ban)
 times["formulations_s"] = time.perf_counter() - start
 start = time.perf_counter()
 pairs = reuse.find(corpus)
 times["reuse_s"] = time.perf_counter() - start
-start = time.perf_counter()
-citations.find(corpus, config.meetings, config.programmes)
-trends.compute(corpus)
-times["citations_trends_s"] = time.perf_counter() - start
 units = {s.id: {u.id: u.text.replace("\\n", "") for u in s.units} for s in corpus.speeches}
 print(json.dumps({**times, "formulations": len(found),
                   "pairs": [[p.a[0], units[p.a[0]][p.a[1]], p.b[0], units[p.b[0]][p.b[1]]] for p in pairs]},
@@ -240,7 +240,7 @@ def measure_insight(project: Path, speeches: list[synth.Synthetic]) -> dict[str,
     truth = {frozenset([(p.lender[:-4], p.original), (p.borrower[:-4], p.copy)]) for p in synth.planted_pairs(speeches)}
     found = {frozenset([(a, ta), (b, tb)]) for a, ta, b, tb in data["pairs"]}
     hits = len(truth & found)
-    return {"insight_s": round(data["formulations_s"] + data["reuse_s"] + data["citations_trends_s"], 2),
+    return {"insight_s": round(data["insight_s"], 2), "formulations_s": round(data["formulations_s"], 2),
             "reuse_s": round(data["reuse_s"], 2), "formulations": data["formulations"],
             "reuse_planted": len(truth), "reuse_found": len(found),
             "reuse_precision": round(hits / len(found), 3) if found else None,

@@ -37,11 +37,12 @@ from .pages import Site, _location, _yaml_str, escape, html_block, html_text, li
 
 #: Formulations with a page of their own (most speeches first); the rest are
 #: listed in the index and in corpus.json.  Each page costs build time (~25
-#: ms at mkdocs' pace), so the index stays the place to browse.
-FORMULATION_PAGES = 120
+#: ms of mkdocs' theme rendering whatever its size; at 50 speeches 120 pages
+#: were half the build), so the index stays the place to browse.
+FORMULATION_PAGES = 60
 #: KWIC lines on a formulation page (earliest speeches first); a page of
-#: 300 lines is ~200 KB.
-KWIC_MAX_LINES = 300
+#: 200 lines is ~140 KB.
+KWIC_MAX_LINES = 200
 #: Mentions linked per citation entry.
 CITATION_MAX_MENTIONS = 40
 #: Pairs of speeches listed on the reuse report.
@@ -68,6 +69,22 @@ def _unit(site: Site, speech_id: str, unit_id: str) -> Unit:
     """A unit by ids (``Speech.unit`` scans the speech's units)."""
     units = _cached(site, "units", lambda: {(s.id, u.id): u for s in site.corpus.speeches for u in s.units})
     return units[(speech_id, unit_id)]
+
+
+def _table(head: list[str], rows: list[list[str]], wrapper: str = "", right: tuple[int, ...] = ()) -> str:
+    """An HTML table as one HTML block line (Python-Markdown stores it as it
+    is: a 300-row Markdown table costs mkdocs ~0.3 s to parse).  Cells are
+    HTML (escaped text, ``link``s, which the hook resolves).  The table has
+    no class, so material styles it; it is wrapped in a ``<div
+    class="kb-table …">`` with the ``wrapper`` classes (``kb-sortable``:
+    sortable by any column), a block ``rawhtml`` passes through unparsed.  Columns in
+    ``right`` are right-aligned."""
+    def cell(tag: str, k: int, value: str) -> str:
+        return f'<{tag} style="text-align:right">{value}</{tag}>' if k in right else f"<{tag}>{value}</{tag}>"
+    thead = "<tr>" + "".join(cell("th", k, h) for k, h in enumerate(head)) + "</tr>"
+    body = "".join("<tr>" + "".join(cell("td", k, c) for k, c in enumerate(row)) + "</tr>" for row in rows)
+    table = f"<table><thead>{thead}</thead><tbody>{body}</tbody></table>"
+    return f'<div class="{("kb-table " + wrapper).strip()}">{table}</div>'
 
 
 def formulation_slug(text: str) -> str:
@@ -116,17 +133,16 @@ def render_formulation_index(site: Site) -> str:
              "前后搭配多变（边界稳定）且与分词边界一致的字串，偏向完整的短语而不是它的片段。"
              "按使用它的讲话数排序；点击提法查看每一处用例（KWIC 索引）。"
              "在 `insight.yml` 中可以固定（pin）或排除（ban）某个表述。", "",
-             f"共 {len(views.formulations)} 个提法。时期由讲话正文中的时代线索估计。", "",
-             '<div class="kb-sortable" markdown>', "",
-             "| 提法 | 讲话数 | 次数 | 最早时期 | 最晚时期 | 共现主题 |", "| --- | --- | --- | --- | --- | --- |"]
+             f"共 {len(views.formulations)} 个提法。时期由讲话正文中的时代线索估计。", ""]
+    rows = []
     for f in views.formulations:
         first, last = _period_range(views, f)
         themes = "、".join(f"{escape(t)}（{n}）" for t, n in _themes_of(site, f)[:3]) or "—"
-        name = f"[{escape(f.text)}]({pages[f.text].removeprefix('formulations/')})" if f.text in pages \
+        name = link(pages[f.text].removeprefix("formulations/"), escape(f.text)) if f.text in pages \
             else escape(f.text)
         pin = "（固定）" if f.pinned else ""
-        lines.append(f"| {name}{pin} | {len(f.speeches)} | {f.count} | {first} | {last} | {themes} |")
-    lines += ["", "</div>", ""]
+        rows.append([name + pin, str(len(f.speeches)), str(f.count), first, last, themes])
+    lines += [_table(["提法", "讲话数", "次数", "最早时期", "最晚时期", "共现主题"], rows, "kb-sortable", (1, 2)), ""]
     if len(views.formulations) > FORMULATION_PAGES:
         lines += [f"前 {FORMULATION_PAGES} 个提法各有用例页；其余的用例可用全文检索查找，"
                   "或见 [data/corpus.json](../data/corpus.json) 的 `formulations`。", ""]
@@ -173,18 +189,18 @@ def render_formulation(site: Site, f: Formulation) -> str:
     if len(occ) > len(shown):
         lines += [f"共 {len(occ)} 处，列出最早的 {len(shown)} 处；全部见 "
                   "[data/corpus.json](../data/corpus.json)。", ""]
-    lines += ['<div class="kb-sortable kb-kwic" markdown>', "",
-              "| 日期 | 讲话 | 左侧 | 提法 | 右侧 |", "| --- | --- | ---: | :---: | --- |"]
     h = quote(f.text)
+    rows = []
     for o in shown:
         speech = speeches[o.speech]
         left, phrase, right = kwic(texts[(o.speech, o.unit)], o.start, len(f.text))
-        target = f"../{site.speech_page(speech)}?h={h}#{o.unit}"
+        page = f"../{site.speech_page(speech)}"
         unit = _unit(site, o.speech, o.unit)
-        lines.append(f"| {escape(_speech_date(speech))} | [{escape(speech.title)}](../{site.speech_page(speech)}) · "
-                     f"{escape(_location(speech, unit))} | {escape(left)} | [**{escape(phrase)}**]({target}) | "
-                     f"{escape(right)} |")
-    lines += ["", "</div>", ""]
+        rows.append([escape(_speech_date(speech)),
+                     f"{link(page, escape(speech.title))} · {escape(_location(speech, unit))}",
+                     escape(left), link(f"{page}?h={h}#{o.unit}", f"<strong>{escape(phrase)}</strong>"),
+                     escape(right)])
+    lines += [_table(["日期", "讲话", "左侧", "提法", "右侧"], rows, "kb-sortable kb-kwic", (2,)), ""]
     return "\n".join(lines)
 
 
@@ -206,13 +222,14 @@ def render_reuse(site: Site) -> str:
         sa, sb = speeches[a], speeches[b]
         lines += [f"## {escape(sa.title)} ↔ {escape(sb.title)}", "",
                   f"{escape(_speech_date(sa))} → {escape(_speech_date(sb))} · {len(pairs)} 段相似", "",
-                  "| 较早的讲话 | 较晚的讲话 | 相似度 |", "| --- | --- | --- |"]
+                  ]
+        rows = []
         for p in pairs:
             ua, ub = _unit(site, a, p.a[1]), _unit(site, b, p.b[1])
-            lines.append(f"| [{escape(_location(sa, ua))}](../{site.speech_page(sa)}#{ua.id}) | "
-                         f"[{escape(_location(sb, ub))}](../{site.speech_page(sb)}#{ub.id}) | "
-                         f"{round(p.similarity * 100)}% |")
-        lines.append("")
+            rows.append([link(f"../{site.speech_page(sa)}#{ua.id}", escape(_location(sa, ua))),
+                         link(f"../{site.speech_page(sb)}#{ub.id}", escape(_location(sb, ub))),
+                         f"{round(p.similarity * 100)}%"])
+        lines += [_table(["较早的讲话", "较晚的讲话", "相似度"], rows, right=(2,)), ""]
     if len(ordered) > REUSE_MAX_SPEECH_PAIRS:
         lines += [f"另有 {len(ordered) - REUSE_MAX_SPEECH_PAIRS} 对讲话，见 [data/corpus.json](../data/corpus.json) "
                   "的 `reuse`。", ""]
@@ -268,17 +285,16 @@ def render_citations(site: Site) -> str:
         if not entries:
             lines += ["（无）", ""]
             continue
-        lines += ["| 名称 | 讲话数 | 次数 | 出处 |", "| --- | --- | --- | --- |"]
+        rows = []
         for c in entries:
             mentions = []
             for o in c.occurrences[:CITATION_MAX_MENTIONS]:
                 s = speeches[o.speech]
-                mentions.append(f"[{escape(s.title[:16])}·{escape(_location(s, _unit(site, o.speech, o.unit)))}]"
-                                f"(../{site.speech_page(s)}?h={quote(c.name.strip('《》'))}#{o.unit})")
+                mentions.append(link(f"../{site.speech_page(s)}?h={quote(c.name.strip('《》'))}#{o.unit}",
+                                     f"{escape(s.title[:16])}·{escape(_location(s, _unit(site, o.speech, o.unit)))}"))
             more = f" 等 {len(c.occurrences)} 处" if len(c.occurrences) > CITATION_MAX_MENTIONS else ""
-            lines.append(f"| {escape(c.name)} | {len(c.speeches)} | {len(c.occurrences)} | "
-                         f"{'；'.join(mentions)}{more} |")
-        lines.append("")
+            rows.append([escape(c.name), str(len(c.speeches)), str(len(c.occurrences)), "；".join(mentions) + more])
+        lines += [_table(["名称", "讲话数", "次数", "出处"], rows, right=(1, 2)), ""]
     return "\n".join(lines)
 
 

@@ -80,7 +80,8 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 #: The first line of an HTML block in generated Markdown: one whole element
-#: (a passage's paragraph, or the original text in ``<details>``) that
+#: (a passage's paragraph, the original text in ``<details>``, a table in
+#: a ``<div>`` or a chart's ``<figure>``) that
 #: ends on the first line ending in its closing tag.  Python-Markdown would
 #: give such a block to its HTML-block parser and then run nothing on it;
 #: the hook's ``rawhtml`` extension recognises it by this pattern and
@@ -89,7 +90,7 @@ def highlight(text: str, terms: list[str]) -> str:
 #: blank lines between blocks), so the Markdown stays valid without it.
 #: Speech text is escaped (no ``<``), so only this module writes such lines
 #: and closing tags.
-HTML_BLOCK_START = re.compile(r'<(p|details) class="kb-[^"<>]*"(?: id="([^"<>]*)")?(?: data-search-exclude)?>')
+HTML_BLOCK_START = re.compile(r'<(p|details|div|figure) class="kb-[^"<>]*"(?: id="([^"<>]*)")?(?: data-search-exclude)?>')
 
 
 def html_block(tag: str, inner: str, classes: str, id: Optional[str] = None, search: bool = True) -> str:
