@@ -2,8 +2,8 @@
 
 A passage is a leaf unit but notes and salutations (the units the tagger
 tags one by one).  A speech's period is the Party-congress period holding
-the middle of its estimated period (the same periods as the split theme
-pages); its year is the year of its date if it has one, else the middle of
+the middle of its estimated period (``layout.period_of``: the periods of the
+split theme pages); its year is the year of its date if it has one, else the middle of
 its estimated period, rounded down (so undated speeches still count, as
 estimates).  Speeches with neither are left out of the charts and counted
 as undated.  Nothing here knows about mkdocs.
@@ -16,33 +16,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .layout import PERIODS, UNDATED, period_of
 from .model import LEAF_KINDS, Corpus, Speech
 
-#: The periods, newest first: (slug, label, first year as a fraction).  They
-#: follow the Party congresses that date the speeches' vocabulary
-#: (十七大 Oct 2007, 十八大 Nov 2012, 十九大 Oct 2017, 二十大 Oct 2022; see
-#: data/period_clues.yml).
-PERIODS = (("2022", "二十大以来（2022年起）", 2022.8),
-           ("2017", "十九大至二十大（2017–2022）", 2017.8),
-           ("2012", "十八大至十九大（2012–2017）", 2012.85),
-           ("2007", "十七大至十八大（2007–2012）", 2007.8),
-           ("before-2007", "十七大以前", float("-inf")))
-UNDATED = ("undated", "时期不详")
-PERIOD_LABEL = {slug: label for slug, label, _ in PERIODS} | {UNDATED[0]: UNDATED[1]}
 #: Periods oldest first (the order of a time axis).
 PERIOD_ORDER = [p[0] for p in reversed(PERIODS)]
 
 PASSAGE_KINDS = tuple(k for k in LEAF_KINDS if k not in ("note", "salutation"))
-
-
-def period_of(speech: Speech) -> tuple[str, str]:
-    """(slug, label) of the period holding the middle of ``speech``'s
-    estimated period, or ``UNDATED``."""
-    m = speech.meta
-    if m is None or m.period_start is None or m.period_end is None:
-        return UNDATED
-    middle = (m.period_start + m.period_end) / 2
-    return next((slug, label) for slug, label, first in PERIODS if middle >= first)
 
 
 def year_of(speech: Speech) -> Optional[int]:

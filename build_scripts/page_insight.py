@@ -1,9 +1,10 @@
 """Pages of the corpus-wide views (提法, 复用, 引用, 趋势), rendered from the
-corpus model's ``insight`` (build_scripts/insight.py) as Markdown, like
-``pages``.  Speech text is untrusted: it goes through ``pages.escape``.
+corpus model's ``insight`` (build_scripts/insight.py).  Speech text is
+untrusted: every piece goes through ``pages.escape`` (or ``Md.format``)
+and every link through ``pages.link``; paths come from ``urls``.
 
 Pages:
-    insight/index.md            what the four views are
+    insight/index.md            what the four views are (paths: ``urls``)
     formulations/index.md       the 提法 index: by number of speeches, with
                                 first and last period and co-occurring themes
     formulations/<slug>.md      one formulation (the first
@@ -17,23 +18,24 @@ Pages:
     trends/index.md             theme shares by period and by year (charts
                                 and tables)
 
-A speech page gets its reuse marks (``reuse_marks``) and its theme profile
-(``speech_profile``) from here.
+A speech page (``page_speech``) gets its reuse marks (``reuse_marks``) and
+its theme profile (``speech_profile``) from here.
 """
 
 from __future__ import annotations
 
-import re
+import functools
 from collections import Counter
-from typing import Optional
+from typing import Iterator, Optional
 from urllib.parse import quote
 
-from . import charts, citations, trends
+from . import charts, citations, trends, urls
 from .formulations import Formulation, kwic, texts_by_unit
 from .insight import Insight
+from .layout import Site, location
 from .model import Speech, Unit
+from .pages import Md, escape, front_matter, html_block, link
 from .reuse import by_unit
-from .pages import Site, _location, _yaml_str, escape, html_block, html_text, link, theme_color
 
 #: Formulations with a page of their own (most speeches first); the rest are
 #: listed in the index and in corpus.json.  Each page costs build time (~25
@@ -87,23 +89,18 @@ def _table(head: list[str], rows: list[list[str]], wrapper: str = "", right: tup
     return f'<div class="{("kb-table " + wrapper).strip()}">{table}</div>'
 
 
-def formulation_slug(text: str) -> str:
-    """URL-safe file name of a formulation's page: its text with every run
-    of punctuation made ``-`` (Chinese characters kept, as speech ids do)."""
-    return re.sub(r"[\W_]+", "-", text).strip("-") or "f"
-
-
 def formulation_pages(views: Insight) -> dict[str, str]:
-    """formulation text → its page path, for the formulations with a page."""
+    """formulation text → its page's docs path, for the formulations with a
+    page (``urls.formulation_path``; ``-2``, ``-3`` … if two collide)."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for f in views.formulations[:FORMULATION_PAGES]:
-        slug = formulation_slug(f.text)
-        base, n = slug, 2
-        while slug in used:
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
-        out[f.text] = f"formulations/{slug}.md"
+        path = base = urls.formulation_path(f.text)
+        n = 2
+        while path in used:
+            path, n = f"{base[:-3]}-{n}.md", n + 1
+        used.add(path)
+        out[f.text] = path
     return out
 
 
@@ -128,7 +125,7 @@ def _themes_of(site: Site, f: Formulation) -> list[tuple[str, int]]:
 def render_formulation_index(site: Site) -> str:
     views = _views(site)
     pages = formulation_pages(views)
-    lines = ["---", 'title: "提法"', "---", "", "# 提法索引", "",
+    lines = [front_matter("提法"), "", "# 提法索引", "",
              "在两篇以上讲话中反复出现的固定表述（提法），从全部讲话的文字中自动发现：取在不同讲话中重复出现、"
              "前后搭配多变（边界稳定）且与分词边界一致的字串，偏向完整的短语而不是它的片段。"
              "按使用它的讲话数排序；点击提法查看每一处用例（KWIC 索引）。"
@@ -138,14 +135,14 @@ def render_formulation_index(site: Site) -> str:
     for f in views.formulations:
         first, last = _period_range(views, f)
         themes = "、".join(f"{escape(t)}（{n}）" for t, n in _themes_of(site, f)[:3]) or "—"
-        name = link(pages[f.text].removeprefix("formulations/"), escape(f.text)) if f.text in pages \
+        name = link(urls.relative(urls.FORMULATIONS, pages[f.text]), escape(f.text)) if f.text in pages \
             else escape(f.text)
         pin = "（固定）" if f.pinned else ""
         rows.append([name + pin, str(len(f.speeches)), str(f.count), first, last, themes])
     lines += [_table(["提法", "讲话数", "次数", "最早时期", "最晚时期", "共现主题"], rows, "kb-sortable", (1, 2)), ""]
     if len(views.formulations) > FORMULATION_PAGES:
         lines += [f"前 {FORMULATION_PAGES} 个提法各有用例页；其余的用例可用全文检索查找，"
-                  "或见 [data/corpus.json](../data/corpus.json) 的 `formulations`。", ""]
+                  f"或见 [data/corpus.json]({urls.relative(urls.FORMULATIONS, urls.CORPUS_JSON)}) 的 `formulations`。", ""]
     return "\n".join(lines)
 
 
@@ -172,9 +169,10 @@ def render_formulation(site: Site, f: Formulation) -> str:
     speeches = _speeches(site)
     texts = _cached(site, "texts", lambda: texts_by_unit(site.corpus))
     years = views.formulation_years(f)
-    lines = ["---", f"title: {_yaml_str(html_text('提法：' + f.text))}", "---", "",
+    path = formulation_pages(views)[f.text]
+    lines = [front_matter("提法：" + f.text), "",
              f"# {escape(f.text)}", "",
-             f"[← 提法索引](index.md) · 出现在 **{len(f.speeches)}** 篇讲话中，共 **{f.count}** 处"
+             f"[← 提法索引]({urls.relative(path, urls.FORMULATIONS)}) · 出现在 **{len(f.speeches)}** 篇讲话中，共 **{f.count}** 处"
              + ("（在 `insight.yml` 中固定）" if f.pinned else "") + "。", ""]
     if years:
         cats = [str(y) for y in years]
@@ -188,17 +186,17 @@ def render_formulation(site: Site, f: Formulation) -> str:
               "左侧上下文 | 提法 | 右侧上下文；点击提法打开讲话原处并高亮。点击表头可按该列排序（默认按日期）。", ""]
     if len(occ) > len(shown):
         lines += [f"共 {len(occ)} 处，列出最早的 {len(shown)} 处；全部见 "
-                  "[data/corpus.json](../data/corpus.json)。", ""]
+                  f"[data/corpus.json]({urls.relative(path, urls.CORPUS_JSON)})。", ""]
     h = quote(f.text)
     rows = []
     for o in shown:
         speech = speeches[o.speech]
         left, phrase, right = kwic(texts[(o.speech, o.unit)], o.start, len(f.text))
-        page = f"../{site.speech_page(speech)}"
+        page = urls.relative(path, urls.speech_path(speech))
         unit = _unit(site, o.speech, o.unit)
         rows.append([escape(_speech_date(speech)),
-                     f"{link(page, escape(speech.title))} · {escape(_location(speech, unit))}",
-                     escape(left), link(f"{page}?h={h}#{o.unit}", f"<strong>{escape(phrase)}</strong>"),
+                     f"{link(page, escape(speech.title))} · {escape(location(speech, unit))}",
+                     escape(left), link(f"{page}?h={h}#{o.unit}", Md("<strong>{}</strong>").format(phrase)),
                      escape(right)])
     lines += [_table(["日期", "讲话", "左侧", "提法", "右侧"], rows, "kb-sortable kb-kwic", (2,)), ""]
     return "\n".join(lines)
@@ -211,7 +209,7 @@ def render_reuse(site: Site) -> str:
     for p in views.reuse:
         groups.setdefault((p.a[0], p.b[0]), []).append(p)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), _date_key(speeches[kv[0][0]]), kv[0]))
-    lines = ["---", 'title: "复用"', "---", "", "# 复用报告", "",
+    lines = [front_matter("复用"), "", "# 复用报告", "",
              "不同讲话中文字大体相同的段落（改了地名、增删分句、调整语序的也算）：先用 MinHash LSH 找出候选，"
              "再逐对核对字符三元组的 Jaccard 相似度（至少 45%）。每对讲话中较早的一篇（按日期或估计时期）"
              "列在前面，它更可能是出处。", "",
@@ -226,17 +224,18 @@ def render_reuse(site: Site) -> str:
         rows = []
         for p in pairs:
             ua, ub = _unit(site, a, p.a[1]), _unit(site, b, p.b[1])
-            rows.append([link(f"../{site.speech_page(sa)}#{ua.id}", escape(_location(sa, ua))),
-                         link(f"../{site.speech_page(sb)}#{ub.id}", escape(_location(sb, ub))),
+            rows.append([link(urls.relative(urls.REUSE, urls.speech_path(sa), ua.id), escape(location(sa, ua))),
+                         link(urls.relative(urls.REUSE, urls.speech_path(sb), ub.id), escape(location(sb, ub))),
                          f"{round(p.similarity * 100)}%"])
         lines += [_table(["较早的讲话", "较晚的讲话", "相似度"], rows, right=(2,)), ""]
     if len(ordered) > REUSE_MAX_SPEECH_PAIRS:
-        lines += [f"另有 {len(ordered) - REUSE_MAX_SPEECH_PAIRS} 对讲话，见 [data/corpus.json](../data/corpus.json) "
+        lines += [f"另有 {len(ordered) - REUSE_MAX_SPEECH_PAIRS} 对讲话，见 "
+                  f"[data/corpus.json]({urls.relative(urls.REUSE, urls.CORPUS_JSON)}) "
                   "的 `reuse`。", ""]
     return "\n".join(lines)
 
 
-def reuse_marks(site: Site, speech: Speech, unit: Unit, prefix: str = "../") -> list[str]:
+def reuse_marks(site: Site, speech: Speech, unit: Unit) -> list[Md]:
     """The lines marking ``unit`` as reused: "与《…》第二部分相似 87%",
     linking to the other passage (which links back)."""
     views = _views(site)
@@ -249,18 +248,18 @@ def reuse_marks(site: Site, speech: Speech, unit: Unit, prefix: str = "../") -> 
     items = []
     for p, (sid, uid) in marks:
         other = speeches[sid]
-        where = _location(other, _unit(site, sid, uid))
-        items.append(link(f"{prefix}{site.speech_page(other)}#{uid}",
-                          f"与《{escape(other.title)}》{escape(where)}相似 {round(p.similarity * 100)}%",
+        where = location(other, _unit(site, sid, uid))
+        items.append(link(urls.relative(urls.speech_path(speech), urls.speech_path(other), uid),
+                          Md("与《{}》{}相似 {}%").format(other.title, where, round(p.similarity * 100)),
                           "kb-reuse-link"))
-    return [html_block("p", "↔ " + "；".join(items), "kb-reuse", search=False) + "\n"]
+    return [html_block("p", Md("↔ ") + Md("；").join(items), "kb-reuse", search=False), Md("")]
 
 
 def _marks(site: Site) -> dict:
     return _cached(site, "marks", lambda: by_unit(_views(site).reuse))
 
 
-def speech_profile(site: Site, speech: Speech) -> list[str]:
+def speech_profile(site: Site, speech: Speech) -> list[Md]:
     """The speech's theme profile: share of its passages per theme."""
     b = trends.profile(site.corpus, speech)
     if not b.passages:
@@ -269,13 +268,14 @@ def speech_profile(site: Site, speech: Speech) -> list[str]:
     chart = charts.bars("profile", "本篇讲话各主题段落所占比例", [t.name for t in themes],
                         [charts.Series("段落占比", "#c62828", [b.share(t.name) for t in themes])],
                         caption=f"共 {b.passages} 个段落/要点；一个段落可有多个主题。")
-    return [chart, ""]
+    # charts.bars escapes every text it writes.
+    return [Md(chart), Md("")]
 
 
 def render_citations(site: Site) -> str:
     views = _views(site)
     speeches = _speeches(site)
-    lines = ["---", 'title: "引用"', "---", "", "# 引用的文件、会议与工作品牌", "",
+    lines = [front_matter("引用"), "", "# 引用的文件、会议与工作品牌", "",
              "讲话中引用的《》文件与法规、会议精神（如党的十八大、十八届三中全会、中国工会十六大）"
              "和工作品牌与制度（如送温暖、金秋助学、职工书屋）。会议与品牌的词表在 "
              "`build_scripts/data/citations.yml`，可在 `insight.yml` 中补充。", ""]
@@ -290,8 +290,9 @@ def render_citations(site: Site) -> str:
             mentions = []
             for o in c.occurrences[:CITATION_MAX_MENTIONS]:
                 s = speeches[o.speech]
-                mentions.append(link(f"../{site.speech_page(s)}?h={quote(c.name.strip('《》'))}#{o.unit}",
-                                     f"{escape(s.title[:16])}·{escape(_location(s, _unit(site, o.speech, o.unit)))}"))
+                target = urls.relative(urls.CITATIONS, urls.speech_path(s))
+                mentions.append(link(f"{target}?h={quote(c.name.strip('《》'))}#{o.unit}",
+                                     Md("{}·{}").format(s.title[:16], location(s, _unit(site, o.speech, o.unit)))))
             more = f" 等 {len(c.occurrences)} 处" if len(c.occurrences) > CITATION_MAX_MENTIONS else ""
             rows.append([escape(c.name), str(len(c.speeches)), str(len(c.occurrences)), "；".join(mentions) + more])
         lines += [_table(["名称", "讲话数", "次数", "出处"], rows, right=(1, 2)), ""]
@@ -302,13 +303,13 @@ def render_trends(site: Site) -> str:
     views = _views(site)
     t = views.trends
     themes = site.corpus.themes
-    lines = ["---", 'title: "趋势"', "---", "", "# 主题趋势", "",
+    lines = [front_matter("趋势"), "", "# 主题趋势", "",
              "各主题段落占全部段落的比例（一个段落可有多个主题，故各主题之和可超过 100%）。"
              "时期按党代会划分，由正文中的时代线索估计；年份为讲话日期，无日期的按估计时期的中点。"
              "每个图下的表格列出同样的数字。", ""]
 
     def series(buckets: list) -> list[charts.Series]:
-        return [charts.Series(th.name, theme_color(site.corpus, th), [b.share(th.name) for b in buckets])
+        return [charts.Series(th.name, site.theme_color(th), [b.share(th.name) for b in buckets])
                 for th in themes]
 
     lines += ["## 按时期 { #by-period }", ""]
@@ -328,34 +329,35 @@ def render_trends(site: Site) -> str:
 def render_overview(site: Site) -> str:
     views = _views(site)
     corpus = site.corpus
+    rel = functools.partial(urls.relative, urls.INSIGHT)
+    data = (f"全部数字也在 [data/corpus.json]({rel(urls.CORPUS_JSON)}) 中"
+            + (f"（格式见[数据格式]({rel(urls.DATA_FORMAT)})）。" if site.has(urls.DATA_FORMAT) else "。"))
     return "\n".join([
-        "---", 'title: "洞察"', "---", "", "# 洞察", "",
+        front_matter("洞察"), "", "# 洞察", "",
         "从全部讲话中统计出的四种视图，均由构建时的语料模型生成，离线可用：", "",
-        f"- [提法](../formulations/index.md)：{len(views.formulations)} 个在多篇讲话中反复出现的固定表述，"
+        f"- [提法]({rel(urls.FORMULATIONS)})：{len(views.formulations)} 个在多篇讲话中反复出现的固定表述，"
         "每个都有用例索引（KWIC）。",
-        f"- [复用](../reuse/index.md)：{len(views.reuse)} 对文字大体相同的段落（可能的出处在前）。",
-        f"- [引用](../citations/index.md)：{len(views.citations)} 个被引用的文件、会议精神和工作品牌。",
-        f"- [趋势](../trends/index.md)：各主题段落占比按时期、按年份的变化（{len(corpus.speeches)} 篇讲话）。",
-        "", "全部数字也在 [data/corpus.json](../data/corpus.json) 中（格式见[数据格式](../about/data.md)）。", ""])
+        f"- [复用]({rel(urls.REUSE)})：{len(views.reuse)} 对文字大体相同的段落（可能的出处在前）。",
+        f"- [引用]({rel(urls.CITATIONS)})：{len(views.citations)} 个被引用的文件、会议精神和工作品牌。",
+        f"- [趋势]({rel(urls.TRENDS)})：各主题段落占比按时期、按年份的变化（{len(corpus.speeches)} 篇讲话）。",
+        "", data, ""])
 
 
-def render_pages(site: Site) -> dict[str, str]:
-    """Every page of the views: docs-relative path → Markdown."""
+def pages(site: Site) -> Iterator[tuple[str, str]]:
+    """(docs path, Markdown) of every page of the views (none without them)."""
     views = _views(site)
     if views is None:
-        return {}
-    out = {"insight/index.md": render_overview(site), "formulations/index.md": render_formulation_index(site), "reuse/index.md": render_reuse(site),
-           "citations/index.md": render_citations(site), "trends/index.md": render_trends(site)}
-    pages = formulation_pages(views)
+        return
+    yield urls.INSIGHT, render_overview(site)
+    yield urls.FORMULATIONS, render_formulation_index(site)
+    yield urls.REUSE, render_reuse(site)
+    yield urls.CITATIONS, render_citations(site)
+    yield urls.TRENDS, render_trends(site)
     by_text = {f.text: f for f in views.formulations}
-    for text, path in pages.items():
-        out[path] = render_formulation(site, by_text[text])
-    return out
+    for text, path in formulation_pages(views).items():
+        yield path, render_formulation(site, by_text[text])
 
 
-def nav(site: Site) -> list:
-    """The 洞察 section of the nav (empty without views)."""
-    if _views(site) is None:
-        return []
-    return [{"洞察": ["insight/index.md", {"提法": "formulations/index.md"}, {"复用": "reuse/index.md"},
-                      {"引用": "citations/index.md"}, {"趋势": "trends/index.md"}]}]
+#: The 洞察 section of the nav.
+NAV = {"洞察": [urls.INSIGHT, {"提法": urls.FORMULATIONS}, {"复用": urls.REUSE},
+                {"引用": urls.CITATIONS}, {"趋势": urls.TRENDS}]}
