@@ -111,7 +111,7 @@ def test_a_bad_insight_yml_stops_the_build_with_every_problem(text, problem):
 
 def test_a_bad_insight_yml_is_reported_by_the_pipeline(tmp_path):
     from build_scripts.pipeline import build_corpus
-    from tests.conftest import SEEDS, THEMES
+    from support import SEEDS, THEMES
 
     (tmp_path / "themes.yml").write_bytes(THEMES.read_bytes())
     (tmp_path / "insight.yml").write_text("formulations:\n  pin: 1\n", encoding="utf-8")

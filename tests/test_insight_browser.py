@@ -14,18 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import SEEDS, mkdocs_build
-from test_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS, browser, net, page, serve_site,
-)
-from test_build import make_project
+from support import ARTIFACTS, SEEDS
+from support.browser import serve_site
+from support.projects import make_project, mkdocs_build, mkdocs_env
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
@@ -45,10 +41,20 @@ BORROWER_TEXT = ("在江门市总工会全委会议上的讲话\n同志们：\n�
 FORMULATION = "建功立业"
 
 
-def _project(tmp_path_factory) -> Path:
+def _project(tmp_path_factory, offline: bool = False) -> Path:
     speeches = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
     speeches[f"{BORROWER}.txt"] = BORROWER_TEXT
-    return make_project(tmp_path_factory.mktemp("insight"), speeches)
+    # The project's plugins are read from mkdocs.yml with !ENV resolved now:
+    # `make offline` sets OFFLINE=true.
+    saved = os.environ.get("OFFLINE")
+    os.environ["OFFLINE"] = "true" if offline else "false"
+    try:
+        return make_project(tmp_path_factory.mktemp("insight-offline" if offline else "insight"), speeches)
+    finally:
+        if saved is None:
+            del os.environ["OFFLINE"]
+        else:
+            os.environ["OFFLINE"] = saved
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +71,10 @@ def site(project) -> Path:
 
 
 @pytest.fixture(scope="module")
-def offline_site(project) -> Path:
+def offline_site(tmp_path_factory) -> Path:
+    project = _project(tmp_path_factory, offline=True)
     site = project / "site-offline"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", OFFLINE="true")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f",
-                             str(project / "mkdocs.yml"), "-d", str(site)],
-                            cwd=project, capture_output=True, text=True, env=env, timeout=600)
+    result = mkdocs_build(project, site, env=mkdocs_env(OFFLINE="true"))
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 
