@@ -71,7 +71,10 @@ def _assert_nothing_ran(page: Page, dialogs: list[str], where: str) -> None:
     page.wait_for_timeout(300)  # let onload/onerror/ontoggle handlers fire, if any existed
     assert page.evaluate("window.__xss") is None, f"a payload ran on {where}"
     assert not dialogs, f"dialogs on {where}: {dialogs}"
-    injected = page.locator("article script, article img, article svg[onload], article iframe, article object, "
+    # The 使用说明 page's own screenshots (docs/about/images/insight-*.png)
+    # are the only images a page may hold; any payload with an event
+    # handler is still caught by the [onerror]/[onload] selectors.
+    injected = page.locator("article script, article img:not([src^='images/insight-']), article svg[onload], article iframe, article object, "
                             "article embed, article input, article details[ontoggle], article [onerror], "
                             "article [onmouseover], article a[href^='javascript' i], article base, article meta")
     assert injected.count() == 0, f"injected elements on {where}: {injected.evaluate_all('es => es.map(e => e.outerHTML)')}"
