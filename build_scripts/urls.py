@@ -23,6 +23,7 @@ Layout::
     citations/index.md                cited documents, meetings, programmes
     trends/index.md                   theme trends
     sources/<file name>               a speech's input file, byte for byte
+    downloads/<slug>[-<period>].docx  a theme's 专题汇编 (and .csv for the theme)
     data/corpus.json                  the JSON export (and its schema)
 """
 
@@ -39,7 +40,6 @@ from .model import Speech, Theme, Unit
 HOME = "index.md"
 SPEECH_LIST = "speeches/index.md"
 THEME_LIST = "themes/index.md"
-TAGS = "tags.md"
 ABOUT = "about/index.md"
 CODEBOOK = "about/codebook.md"
 DATA_FORMAT = "about/data.md"
@@ -69,6 +69,13 @@ def theme_subpage_path(theme: Theme, name: str) -> str:
     """``themes/<slug>/<name>.md``: one page of a split theme (``name`` is
     a period slug, with ``-<n>`` from its second page on)."""
     return f"themes/{theme.slug}/{name}.md"
+
+
+def download_path(theme: Theme, ext: str, period: Optional[str] = None) -> str:
+    """``downloads/<slug>.<ext>``: a theme's 专题汇编 (``docx``) or table
+    (``csv``); with ``period`` (a period slug, ``layout.PERIODS``), that
+    period's part: ``downloads/<slug>-<period>.<ext>``."""
+    return f"downloads/{theme.slug}{'-' + period if period else ''}.{ext}"
 
 
 def formulation_path(text: str) -> str:

@@ -136,7 +136,7 @@ def _reuse_flow(pg: Page, speech_url: str, lender_url_part: str, shot: str) -> N
     mark = pg.locator(".kb-reuse a").first
     expect(mark).to_contain_text("相似")
     expect(mark).to_contain_text("《工会代表大会开幕式领导讲话》")
-    own_unit = pg.locator(".kb-reuse").first.locator("xpath=preceding-sibling::p[1]").get_attribute("id")
+    own_unit = pg.locator(".kb-reuse").first.locator("xpath=preceding-sibling::*[1]").get_attribute("id")
     mark.scroll_into_view_if_needed()
     pg.screenshot(path=str(ARTIFACTS / shot))
     mark.click()
