@@ -132,7 +132,8 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 #: The first line of an HTML block in generated Markdown: one whole element
-#: (a passage's paragraph, or the original text in ``<details>``) that
+#: (a passage's paragraph, the original text in ``<details>``, a table in a
+#: ``<div>`` or a chart's ``<figure>``) that
 #: ends on the first line ending in its closing tag.  Python-Markdown would
 #: give such a block to its HTML-block parser and then run nothing on it;
 #: the plugin's ``rawhtml`` extension recognises it by this pattern and
@@ -141,7 +142,7 @@ def highlight(text: str, terms: list[str]) -> str:
 #: blank lines between blocks), so the Markdown stays valid without it.
 #: Speech text is escaped (no ``<``), so only this module writes such lines
 #: and closing tags.
-HTML_BLOCK_START = re.compile(r'<(p|details|div) class="kb-[^"<>]*"(?: id="([^"<>]*)")?'
+HTML_BLOCK_START = re.compile(r'<(p|details|div|figure) class="kb-[^"<>]*"(?: id="([^"<>]*)")?'
                               r'(?: data-kb-[a-z-]+="[^"<>]*")*(?: data-search-exclude)?>')
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from . import cleaner, ids, metadata, reader, splitter
+from . import cleaner, ids, insight, metadata, reader, splitter
 from .cache import AnalysisCache, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
@@ -116,8 +116,10 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     (spawned: the caller's main module must be import-safe, as for any
     ``multiprocessing`` use; the CLI and the mkdocs plugin pass
     ``jobs_wanted()``); the corpus is the same for any ``jobs``.
-    Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
-    listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
+    A full build (``files`` None) also computes the corpus-wide views
+    (``Corpus.insight``) with ``insight.yml`` beside ``themes_path``.
+    Raises ``ConfigError`` (themes.yml, insight.yml or sidecars invalid:
+    every problem listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
     lexicon = analyzer.lexicon if analyzer is not None else load_lexicon(themes_path)
     paths = list(files) if files is not None else reader.discover(seeds_dir)
@@ -128,6 +130,12 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         values, errs = reader.read_sidecar(path)
         sidecars[path] = values
         problems += errs
+    insight_config = None
+    if files is None:
+        try:
+            insight_config = insight.load_config(Path(themes_path).parent)
+        except ConfigError as exc:
+            problems += exc.problems
     if problems:
         raise ConfigError(problems)
 
@@ -186,7 +194,25 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         log.info("analysed %d speech(es), %d unchanged from the cache", cache.misses, cache.hits)
         if files is None:
             cache.retain(used)
-    return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+    corpus = Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+    if insight_config is not None:
+        # Unchanged speeches and config (a `mkdocs serve` rebuild after
+        # editing docs/): the views of the previous build.
+        key = "\n".join([repr(insight_config)] + [k for _, k, _ in entries if k in used]) if cache is not None \
+            else None
+        corpus.insight = _INSIGHT.get(key) if key is not None else None
+        if corpus.insight is None:
+            corpus.insight = insight.analyse(corpus, insight_config, jobs)
+            if key is not None:
+                _INSIGHT.clear()
+                _INSIGHT[key] = corpus.insight
+    return corpus
+
+
+#: The corpus-wide views of the last build with a cache, by what they were
+#: computed from: the config and the analysis-cache keys of its speeches
+#: (which cover the code, the lexicon, each text and sidecar).
+_INSIGHT: dict[str, object] = {}
 
 
 @dataclass

@@ -91,9 +91,10 @@ class _ToMkdocs(logging.Handler):
 
 
 #: A link that pages.link wrote into an HTML block: a page's Markdown path
-#: (relative to this page) and an optional anchor.  Markdown links were
-#: resolved by mkdocs already, and speech text has no unescaped quotes.
-_MD_HREF = re.compile(r'href="([^"#:?]+\.md)(?:#([^"]*))?"')
+#: (relative to this page), an optional query (``?h=`` highlights a phrase)
+#: and an optional anchor.  Markdown links were resolved by mkdocs already,
+#: and speech text has no unescaped quotes.
+_MD_HREF = re.compile(r'href="([^"#:?]+\.md)(\?[^"#]*)?(?:#([^"]*))?"')
 
 
 class KnowledgeBasePlugin(BasePlugin[KBConfig]):
@@ -338,7 +339,7 @@ def resolve_link(match: re.Match, page, files: Files) -> str:
     """``href="…md#a"`` → the target page's URL relative to ``page``, as
     mkdocs writes Markdown links; recorded for mkdocs' anchor validation.
     A missing page is a warning (an error under --strict)."""
-    path, anchor = unquote(html_lib.unescape(match[1])), match[2]
+    path, query, anchor = unquote(html_lib.unescape(match[1])), match[2] or "", match[3]
     target = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path)))
     if target is None:
         log.warning("Doc file '%s' contains a link '%s', but the target is not found among documentation files.",
@@ -347,4 +348,4 @@ def resolve_link(match: re.Match, page, files: Files) -> str:
     if anchor and page.links_to_anchors is not None:
         page.links_to_anchors.setdefault(target, {}).setdefault(html_lib.unescape(anchor), match[1])
     url = target.url_relative_to(page.file)
-    return f'href="{html_lib.escape(url)}{"#" + anchor if anchor else ""}"'
+    return f'href="{html_lib.escape(url)}{query}{"#" + anchor if anchor else ""}"'
