@@ -9,7 +9,9 @@
                                               on the labelled sets in tests/data
 
 Exit codes: 0 success; 1 a speech file was skipped (the others are still
-processed) ; 2 bad usage; 3 configuration error (themes.yml, sidecar).
+processed), or no speech at all was found; 2 bad usage; 3 configuration
+error (themes.yml, sidecar).  ``tag`` reads each file once however often it
+is given, and names a missing file, a folder or a non-speech as such.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def _summary(corpus: Corpus) -> str:
         subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in s.sections]
         leaves = sum(1 for u in s.units if u.kind in LEAF_KINDS)
         rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
-    rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
+    rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped, "
+                f"{len(corpus.ignored)} other file(s) ignored")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
     return "\n".join(rows)
 
@@ -105,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    return EXIT_SKIPPED if corpus.skipped else 0
+    # Nothing built (an empty seeds/, or every file skipped) is a failure too.
+    return EXIT_SKIPPED if corpus.skipped or not corpus.speeches else 0
 
 
 if __name__ == "__main__":

@@ -214,6 +214,9 @@ class Corpus:
     themes: list[Theme]
     speeches: list[Speech]
     skipped: list[SkippedFile] = field(default_factory=list)
+    #: Entries of seeds/ that are not speeches (hidden files, other
+    #: suffixes, sub-folders): logged at INFO and counted, never read.
+    ignored: list[SkippedFile] = field(default_factory=list)
 
     def theme(self, name: str) -> Theme:
         for t in self.themes:

@@ -110,7 +110,16 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
     lexicon = analyzer.lexicon if analyzer is not None else load_lexicon(themes_path)
-    paths = list(files) if files is not None else reader.discover(seeds_dir)
+    # The input gate: every entry decided on lstat before any file is read.
+    found = reader.scan(seeds_dir) if files is None else reader.check_files(files)
+    paths = found.speeches
+    shown = (lambda p: _display_path(Path(p), seeds_dir)) if files is None else str
+    refused = [replace(p, path=shown(p.path)) for p in found.refused]
+    ignored = [replace(p, path=shown(p.path)) for p in found.ignored]
+    for problem in ignored:
+        log.info("%s", problem)
+    if files is None and not paths and not refused:
+        log.warning("%s: no speech files (.txt or .docx) found — put the speeches in it", shown(str(seeds_dir)))
 
     sidecars: dict[Path, dict[str, str]] = {}
     problems: list[Problem] = []
@@ -133,6 +142,9 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     # misses (in parallel when there are many), then assemble in file order.
     entries: list[tuple[Path, str, Union[Speech, SpeechError, None]]] = []
     pending: list[_Job] = []
+    for problem in refused:  # looks like a speech, cannot be read: a warning, counted as skipped
+        log.warning("skipped %s", problem)
+        skipped.append(SkippedFile(problem.path, str(problem)))
     for path in paths:
         source = sources[path]
         try:
@@ -171,12 +183,16 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
             log.error("skipped %s", problem)
             skipped.append(SkippedFile(source, str(problem)))
     if skipped:
-        log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths))
+        log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths) + len(refused))
+    if ignored:
+        log.info("%d file(s) in %s ignored: not speeches (listed above)", len(ignored),
+                 shown(str(seeds_dir)) if files is None else "the arguments")
     if cache is not None:
         log.info("analysed %d speech(es), %d unchanged from the cache", cache.misses, cache.hits)
         if files is None:
             cache.retain(used)
-    return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+    return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped,
+                  ignored=[SkippedFile(p.path, str(p)) for p in ignored])
 
 
 @dataclass
@@ -247,7 +263,9 @@ def _analyse_with(analyzer: Analyzer, job: _Job) -> Union[Speech, SpeechError]:
 def _display_path(path: Path, seeds_dir: Path) -> str:
     """``path`` relative to the project (the folder holding seeds/):
     ``seeds/x.txt``."""
+    # The folder is resolved, not the file: a link's own name is shown,
+    # never the file it points at.
     try:
-        return path.resolve().relative_to(seeds_dir.resolve().parent).as_posix()
-    except ValueError:
+        return (path.parent.resolve() / path.name).relative_to(seeds_dir.resolve().parent).as_posix()
+    except (ValueError, OSError, RuntimeError):
         return path.as_posix()
