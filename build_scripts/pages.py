@@ -62,13 +62,21 @@ def html_text(text: str) -> str:
 def highlight(text: str, terms: list[str]) -> str:
     """``escape(text)`` with every occurrence of ``terms`` in ``<mark>``.
 
-    Longer terms win where terms overlap (合法权益 over 权益).
+    Longer terms win where terms overlap (合法权益 over 权益).  Time is
+    linear in ``len(text)`` for each term: each match is checked against
+    the characters already marked, never against the other matches.
     """
+    # taken[i] is 1 where a longer (or earlier) term's match covers text[i].
+    taken = bytearray(len(text))
     spans: list[tuple[int, int]] = []
-    for term in sorted(set(terms), key=len, reverse=True):
+    for term in sorted(set(terms), key=lambda t: (-len(t), t)):
+        if not term:
+            continue
         for m in re.finditer(re.escape(term), text):
-            if all(m.end() <= s or m.start() >= e for s, e in spans):
-                spans.append((m.start(), m.end()))
+            s, e = m.span()
+            if taken.find(1, s, e) < 0:
+                taken[s:e] = b"\x01" * (e - s)
+                spans.append((s, e))
     spans.sort()
     out, pos = [], 0
     for s, e in spans:
