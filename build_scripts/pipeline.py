@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from . import cleaner, ids, metadata, reader, splitter
+from . import cleaner, ids, metadata, reader, safetext, splitter
 from .cache import AnalysisCache, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
@@ -79,7 +79,36 @@ class Analyzer:
                         units=units, meta=meta)
         for key, value in (overrides or {}).items():
             _apply_override(speech, key, value)
+        _neutralise_bidi(speech)
         return speech
+
+
+def _neutralise_bidi(speech: Speech) -> None:
+    """Remove bidi controls (``safetext.BIDI_CONTROLS``) from the title and
+    the metadata values, which are displayed as names (page title, nav,
+    metadata table): ``讲话\u202egnp.exe`` would show as ``讲话exe.png``.
+    What was removed is listed in the speech's metadata notes
+    (``meta.warnings``, shown on its page); the source file is untouched."""
+    removed: list[str] = []
+    speech.title, found = safetext.strip_bidi(speech.title)
+    removed += found
+    meta = speech.meta
+    for name in ("title", "place", "congress", "occasion", "speaker", "date", "source", "period"):
+        mv = getattr(meta, name, None) if meta is not None else None
+        if mv is None:
+            continue
+        mv.value, found = safetext.strip_bidi(mv.value)
+        removed += found
+        mv.source, found = safetext.strip_bidi(mv.source)
+        removed += found
+    if removed:
+        codes = "、".join(sorted(set(removed)))
+        note = (f"标题或元数据中有 {len(removed)} 个双向文字控制符（{codes}），它们会颠倒文字的显示顺序，"
+                "显示时已移除；原始文件未改动。")
+        if meta is not None:
+            meta.warnings.append(note)
+        log.info("%s: removed %d bidi control character(s) (%s) from the title and metadata",
+                 speech.source, len(removed), ", ".join(sorted(set(removed))))
 
 
 def _apply_override(speech: Speech, key: str, value: str) -> None:

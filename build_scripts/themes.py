@@ -18,6 +18,7 @@ import yaml
 
 from .cleaner import normalize_space
 from .errors import ConfigError, Problem
+from .safetext import has_unsafe, printable
 from .model import Theme
 
 log = logging.getLogger("build_scripts")
@@ -193,6 +194,9 @@ def _parse_theme(chk: _Checker, item: yaml.Node, names: dict, slugs: dict) -> Op
     if name and MARKUP_RE.search(name):
         chk.add(get("name"), f"theme name {name!r} contains markup characters",
                 "use plain words for the name (it is a page title, a tag and a nav entry)")
+    if name and has_unsafe(name):  # a newline, a control or a bidi character (safetext)
+        chk.add(get("name"), f"theme name '{printable(name)}' contains control or bidi characters",
+                "retype the name as plain words on one line (it is a page title, a tag and a nav entry)")
     label = name or "?"
     slug = _string(chk, get("slug") or item, f"slug of theme {label}", "add `slug: my-theme` (a-z, 0-9, -)")
     if slug and not SLUG_RE.match(slug):
