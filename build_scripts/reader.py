@@ -544,7 +544,7 @@ def read_docx(path: Path, data: bytes) -> str:
         for child in element.iterchildren():
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIPPED:
-                continue  # comments, processing instructions; deleted content
+                continue  # comments, processing instructions, entities; deleted content
             if tag == _W + "p":
                 paragraph(child)
             else:  # tables, rows, cells, content controls, custom XML …
@@ -561,6 +561,10 @@ def read_docx(path: Path, data: bytes) -> str:
                     continue
                 if tag == _W + "t":
                     parts.append(child.text or "")
+                    if len(child):  # w:t holds only text; a child is an entity reference
+                        raise SpeechError(Problem(str(path), "contains XML entity references (a DOCTYPE), which Word "
+                                                             "never writes; they are not expanded, so text would be "
+                                                             "lost or read from outside the file", fix))
                 elif tag in _TEXT_ELEMENTS:
                     parts.append(_TEXT_ELEMENTS[tag])
                 elif tag == _W + "txbxContent":
