@@ -173,7 +173,7 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     pending: list[_Job] = []
     for problem in refused:  # looks like a speech, cannot be read: a warning, counted as skipped
         log.warning("skipped %s", problem)
-        skipped.append(SkippedFile(problem.path, str(problem)))
+        skipped.append(SkippedFile(safetext.printable(problem.path), str(problem)))
     for path in paths:
         source = sources[path]
         try:
