@@ -171,8 +171,8 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     # misses (in parallel when there are many), then assemble in file order.
     entries: list[tuple[Path, str, Union[Speech, SpeechError, None]]] = []
     pending: list[_Job] = []
-    for problem in refused:  # looks like a speech, cannot be read: a warning, counted as skipped
-        log.warning("skipped %s", problem)
+    for problem in refused:  # looks like a speech, cannot be read: logged and counted like any skipped file
+        log.error("skipped %s", problem)
         skipped.append(SkippedFile(safetext.printable(problem.path), str(problem)))
     for path in paths:
         source = sources[path]

@@ -133,7 +133,8 @@ class Scan:
     sorted bytewise by name.  ``refused``: entries that look like a speech
     (by their name) but cannot be read — a link out of seeds/, a folder
     named ``x.txt``, a name with control characters …; the build logs them
-    at WARNING and counts them as skipped.  ``ignored``: entries that are
+    like every skipped speech file ("skipped …", at ERROR level, so even
+    ``mkdocs build -q`` shows them) and counts them as skipped.  ``ignored``: entries that are
     not speeches (hidden and lock files, other suffixes, sub-folders);
     logged at INFO and counted.  Sidecars (``.yml``) are in none of them.
     """
@@ -307,12 +308,12 @@ def discover(seeds_dir: Path) -> list[Path]:
     the order is the same on every machine); see ``scan`` for what is left
     out and why.  Files in a format that cannot be read (.doc, .wps, .rtf,
     .pdf, .odt) are returned too, so that reading them reports how to
-    convert them.  What ``scan`` refuses is logged as a warning, what it
-    ignores at INFO.  Raises ``ConfigError`` if the folder does not exist.
+    convert them.  What ``scan`` refuses is logged as a skipped file, what
+    it ignores at INFO.  Raises ``ConfigError`` if the folder does not exist.
     """
     found = scan(seeds_dir)
     for problem in found.refused:
-        log.warning("skipped %s", problem)
+        log.error("skipped %s", problem)
     for problem in found.ignored:
         log.info("%s", problem)
     return found.speeches
