@@ -210,7 +210,7 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         except SpeechError as exc:
             problem = replace(exc.problem, path=source)  # the reader names files by their full path
             log.error("skipped %s", problem)
-            skipped.append(SkippedFile(source, str(problem)))
+            skipped.append(SkippedFile(safetext.printable(source), str(problem)))
     if skipped:
         log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths) + len(refused))
     if ignored:
@@ -221,7 +221,7 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         if files is None:
             cache.retain(used)
     return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped,
-                  ignored=[SkippedFile(p.path, str(p)) for p in ignored])
+                  ignored=[SkippedFile(safetext.printable(p.path), str(p)) for p in ignored])
 
 
 @dataclass

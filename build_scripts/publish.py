@@ -15,8 +15,10 @@ it, saying so, and builds after it (``--wait`` seconds, default 600; 0 =
 exit at once with "another build is running (pid N)").  Without the lock
 two builds deleted and renamed each other's ``site.new``/``site.old`` and
 could both report success over a missing or partial site.  The kernel
-releases the lock when its process ends, however it ends (``kill -9``
-included), so a stale lock file never blocks a build.
+releases the lock when its processes end, however they end (``kill -9``
+included), so a stale lock file never blocks a build; mkdocs inherits the
+lock, so a publish killed mid-build still holds off the next one until its
+mkdocs has finished writing ``site.new``.
 
 Exit code: mkdocs' (0 success, 1 failure); 1 if the lock could not be had.
 """
@@ -60,7 +62,7 @@ def _holder(fd: int) -> Optional[int]:
 
 
 @contextlib.contextmanager
-def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(message, file=sys.stderr)) -> Iterator[None]:
+def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(message, file=sys.stderr)) -> Iterator[int]:
     """Hold the build lock of the project in ``root`` (the folder of
     mkdocs.yml) for the ``with`` block.
 
@@ -68,7 +70,9 @@ def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(messag
     build (pid N) to finish …") and the lock is retried every
     ``POLL_SECONDS`` for up to ``wait`` seconds; then ``BuildLocked`` is
     raised.  The lock file is never deleted (deleting it would let a third
-    build lock a new file while the first still runs)."""
+    build lock a new file while the first still runs).  Yields the lock's
+    file descriptor: a child process given it (``pass_fds``) holds the
+    lock too, until both have exited."""
     path = root / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
@@ -92,7 +96,7 @@ def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(messag
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         try:
-            yield
+            yield fd
         finally:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -106,33 +110,50 @@ def publish(config: Path, site_dir: Path, strict: bool, wait: float = 600.0) -> 
     another build kept the lock for ``wait`` seconds.  ``site_dir`` is
     untouched unless the build succeeds."""
     try:
-        with build_lock(config.parent, wait):
-            return _publish(config, site_dir, strict)
+        with build_lock(config.parent, wait) as lock_fd:
+            return _publish(config, site_dir, strict, lock_fd)
     except BuildLocked as exc:
         print(f"not built: {exc}; {site_dir} was left as it was — try again when it has finished",
               file=sys.stderr)
         return 1
+    except OSError as exc:
+        if exc.filename is None or Path(exc.filename).name != LOCK_FILE.name:
+            raise
+        print(f"not built: the build lock {exc.filename} cannot be used ({exc.strerror}) — remove it "
+              "(no build is running if it is not a regular file) and build again", file=sys.stderr)
+        return 1
 
 
-def _publish(config: Path, site_dir: Path, strict: bool) -> int:
+def _remove(path: Path) -> None:
+    """Remove a folder, a file or a link at ``path`` (a left-over
+    ``site.new``/``site.old``, or a ``site`` that is not a folder)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def _publish(config: Path, site_dir: Path, strict: bool, lock_fd: int) -> int:
     new = site_dir.with_name(site_dir.name + ".new")
     old = site_dir.with_name(site_dir.name + ".old")
     # Left over from a build that was killed: nothing else can be using it
     # while we hold the lock.
-    shutil.rmtree(new, ignore_errors=True)
+    _remove(new)
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(new)]
     if strict:
         cmd.append("--strict")
-    code = subprocess.run(cmd, cwd=config.parent).returncode
+    # mkdocs inherits the lock: if this process is killed, its mkdocs keeps
+    # writing site.new, and the next build must wait for it to end.
+    code = subprocess.run(cmd, cwd=config.parent, pass_fds=(lock_fd,)).returncode
     if code != 0:
-        shutil.rmtree(new, ignore_errors=True)
+        _remove(new)
         print(f"build failed: {site_dir} was left as it was", file=sys.stderr)
         return code
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
+    _remove(old)
+    if site_dir.exists() or site_dir.is_symlink():
         os.replace(site_dir, old)
     os.replace(new, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
     print(f"site built in {site_dir}", file=sys.stderr)
     return 0
 

@@ -402,14 +402,14 @@ def test_a_docx_expanding_to_too_much_xml_is_refused_before_parsing(tmp_path, mo
 
 
 def _highlight_reference(text: str, terms: list[str]) -> str:
-    """The former quadratic body of pages.highlight (ties broken by term)."""
+    """The former quadratic body of pages.highlight: every match checked
+    against every accepted one, longest first (ties: leftmost, then term)."""
+    candidates = sorted(((m.start(), m.end(), term) for term in set(terms) if term
+                         for m in re.finditer(re.escape(term), text)), key=lambda c: (c[0] - c[1], c[0], c[2]))
     spans: list[tuple[int, int]] = []
-    for term in sorted(set(terms), key=lambda t: (-len(t), t)):
-        if not term:
-            continue
-        for m in re.finditer(re.escape(term), text):
-            if all(m.end() <= s or m.start() >= e for s, e in spans):
-                spans.append((m.start(), m.end()))
+    for start, end, _ in candidates:
+        if all(end <= s or start >= e for s, e in spans):
+            spans.append((start, end))
     spans.sort()
     out, pos = [], 0
     for s, e in spans:
