@@ -18,15 +18,10 @@ from __future__ import annotations
 import html
 import json
 import os
-import random
 import re
-import resource
-import socket
 import subprocess
 import sys
-import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
