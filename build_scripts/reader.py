@@ -134,9 +134,10 @@ class Scan:
     (by their name) but cannot be read — a link out of seeds/, a folder
     named ``x.txt``, a name with control characters …; the build logs them
     like every skipped speech file ("skipped …", at ERROR level, so even
-    ``mkdocs build -q`` shows them) and counts them as skipped.  ``ignored``: entries that are
-    not speeches (hidden and lock files, other suffixes, sub-folders);
-    logged at INFO and counted.  Sidecars (``.yml``) are in none of them.
+    ``mkdocs build -q`` shows them) and counts them as skipped.
+    ``ignored``: entries that are not speeches (hidden and lock files,
+    other suffixes, sub-folders); logged at INFO and counted.  Sidecars
+    (``.yml``) are in none of them.
     """
 
     speeches: list[Path] = field(default_factory=list)
