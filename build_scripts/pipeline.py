@@ -153,6 +153,15 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     sidecars: dict[Path, dict[str, str]] = {}
     problems: list[Problem] = []
     for path in paths:
+        side = reader.sidecar_path(path)
+        # The gate's rule for sidecars too: a link out of seeds/, a folder
+        # or a FIFO named x.yml is a configuration problem, never read.
+        gate = reader.classify(side, seeds_dir if files is None else None, sidecar=True) if (
+            side.is_symlink() or side.exists()) else None
+        if gate is not None:
+            problems.append(gate)
+            sidecars[path] = {}
+            continue
         values, errs = reader.read_sidecar(path)
         sidecars[path] = values
         problems += errs

@@ -169,16 +169,19 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def classify(path: Path, root: Optional[Path] = None) -> Optional[Problem]:
-    """Why ``path`` cannot be read as a speech, or None if it can be opened
-    as one (a regular file, or a link to one).  Decided on ``os.lstat``: the
-    file is never opened, so a FIFO cannot block and a huge file is not read.
+def classify(path: Path, root: Optional[Path] = None, sidecar: bool = False) -> Optional[Problem]:
+    """Why ``path`` cannot be read as a speech (or, ``sidecar`` True, as a
+    sidecar), or None if it can be opened as one (a regular file, or a link
+    to one).  Decided on ``os.lstat``: the file is never opened, so a FIFO
+    cannot block and a huge file is not read.
 
     ``root`` (the seeds folder): a symbolic link must resolve inside it —
     a link to /etc/passwd or ../../secret.txt is refused, naming both
     paths.  With ``root`` None (files given on the command line) links are
     followed anywhere.  The suffix is not checked here.
     """
+    kind = "sidecar" if sidecar else "speech file"
+    regular = "a .yml file" if sidecar else "a regular .txt or .docx file"
     shown = str(path)
     try:
         st = os.lstat(path)
@@ -196,15 +199,15 @@ def classify(path: Path, root: Optional[Path] = None) -> Optional[Problem]:
         except (OSError, RuntimeError) as exc:
             if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
                 return Problem(shown, f"is a symbolic link loop (→ {target_text})",
-                               "remove the link, or replace it by the speech file itself")
+                               f"remove the link, or replace it by the {kind} itself")
             return Problem(shown, f"is a symbolic link to {target_text}, which does not exist",
-                           "remove the link, or replace it by the speech file itself")
+                           f"remove the link, or replace it by the {kind} itself")
         if root is not None:
             real_root = root.resolve()
             if target != real_root and real_root not in target.parents:
                 return Problem(shown, f"is a symbolic link to {target}, outside the seeds folder; only links to "
                                       "files inside it are followed (anything they point at would be published)",
-                               "copy the speech file into the seeds folder instead of linking to it")
+                               f"copy the {kind} into the seeds folder instead of linking to it")
         try:
             st = os.stat(target)
         except OSError as exc:
@@ -215,13 +218,13 @@ def classify(path: Path, root: Optional[Path] = None) -> Optional[Problem]:
         link = ""
     if not stat.S_ISREG(st.st_mode):
         what = _kind(st.st_mode)
-        if not stat.S_ISDIR(st.st_mode):
-            fix = "replace it by a regular .txt or .docx file"
+        if not stat.S_ISDIR(st.st_mode) or sidecar:
+            fix = f"replace it by {regular}"
         elif root is None:
             fix = f"name the speech files in it instead (e.g. {os.path.join(str(path), '*.txt')})"
         else:
             fix = "sub-folders are not read: move the speeches directly into the seeds folder"
-        return Problem(shown, f"{link}is {what}, not a speech file", fix)
+        return Problem(shown, f"{link}is {what}, not a {kind}", fix)
     return None
 
 

@@ -10,9 +10,9 @@ fragment), ``ignored`` (not a speech: logged at INFO, counted), or
 silently).  The other cases (the ``tag`` command, ``publish`` and its lock,
 the seeds folder itself, highlight, configuration) run on their own.
 
-Cases outside the reliability scope that still fail are marked
-``xfail(strict=True)`` with the owner in the reason, so they are counted
-and cannot pass unnoticed.
+A case outside the reliability scope that still fails would be marked
+``xfail(strict=True)`` with its owner in the reason (``Case.xfail``), so
+it is counted and cannot pass unnoticed.
 """
 
 from __future__ import annotations
@@ -595,9 +595,19 @@ def test_sidecar_bidi_is_never_displayed_raw(tmp_path, name, make):
     assert not any(set(v) & safetext.BIDI_CONTROLS for v in values)
 
 
-@pytest.mark.xfail(strict=True, reason="owner tagger: read_sidecar follows a symlinked sidecar out of seeds/")
-def test_a_sidecar_linked_out_of_seeds_is_refused(tmp_path):
+@pytest.mark.parametrize("kind, fragment", [
+    ("link-out", "is a symbolic link to {outside}, outside the seeds folder"),
+    ("folder", "is a folder, not a sidecar"),
+    ("fifo", "is a named pipe (FIFO), not a sidecar"),
+    ("dangling", "which does not exist"),
+])
+def test_a_sidecar_the_gate_refuses_is_a_config_problem(tmp_path, kind, fragment):
     outside = tmp_path / "secret.yml"
     outside.write_text("title: 外部文件的标题\n", encoding="utf-8")
-    corpus = _corpus_with_sidecar(tmp_path, link(str(outside)))
-    assert corpus.speeches[0].title != "外部文件的标题"
+    make = {"link-out": link(str(outside)), "folder": lambda path: path.mkdir(), "fifo": fifo,
+            "dangling": link("nowhere.yml")}[kind]
+    with pytest.raises(ConfigError) as info:
+        _corpus_with_sidecar(tmp_path, make)
+    (problem,) = info.value.problems
+    assert problem.path.endswith("a.yml") and fragment.format(outside=outside) in problem.problem and problem.fix
+    assert "外部文件的标题" not in str(info.value)
