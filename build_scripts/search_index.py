@@ -14,28 +14,69 @@ exact-phrase matching exact.  Why chunked: the whole index is never shipped;
 keys are hashed into ``shard_count`` files and a query fetches only the
 shards of its own bigrams, plus the text of the passages it shows.
 
+The format (``FORMAT`` = 2; the worker's ``FORMAT`` must be equal, and a
+test checks both, and the encodings below, against each other):
+
+Folding and terms
+    Text is indexed in its *folded* form, ``fold``: full-width ASCII
+    (U+FF01–FF5E) → ASCII, A–Z → a–z, the ideographic space U+3000 → space;
+    every other character is kept.  Folding never changes the length (in
+    code points or UTF-16 units), so an offset into the folded text is an
+    offset into the original, which is what the worker highlights.  Indexed
+    characters are Unicode letters and numbers (categories L*, N*:
+    ``is_indexed``); every other character separates terms.
+Keys
+    Every indexed character is a key (document frequency only), and so is
+    every pair of adjacent indexed characters, a *bigram* (with positions).
+Hashing
+    A key lives in postings shard ``key_hash(key) % shards``: 32-bit FNV-1a
+    over the key's code points (offset basis 0x811C9DC5, prime 0x01000193);
+    ``shards`` is a power of two.
+Numbers
+    Document numbers and positions are written as deltas (from the previous
+    one, starting at 0) in lower-case base 36.  Positions count code points
+    of the folded text of one document.
+
 Files written (paths relative to the site root):
 
 ``search/search_index.json``
     what mkdocs-material's search box loads and hands to the worker:
-    ``{"config": {..., "kb": MANIFEST}, "docs": []}``.  MANIFEST is
-    ``{"version", "shards", "docs", "pages": [[location, title, kind,
-    first_doc], ...], "headings": part-heading docs (base-36 deltas)}``.
+    ``{"config": {...material's search config..., "kb": MANIFEST},
+    "docs": []}``, with MANIFEST::
+
+        {"format":   FORMAT (int; the worker refuses another),
+         "digest":   12 hex digits of SHA-256 over every other file (paths
+                     and bytes); appended as ?v= to shard URLs so that a
+                     rebuilt site is never read with stale shards,
+         "shards":   number of postings shards (a power of two),
+         "docs":     number of documents,
+         "pages":    [[location, title, kind, first_doc, facts], ...]
+                     in result order among equals; kind is speech, theme,
+                     home or doc (a hand-written page); the documents of
+                     page n are first_doc .. first_doc of page n+1 - 1;
+                     facts is the line shown under a speech's title
+                     (place · occasion · period), else "",
+         "headings": part-heading document numbers, comma-joined deltas}
+
 ``search/kb/p<k>.js``
-    postings shard *k*: ``kbLoaded("p<k>", {key: value})``.  A bigram key's
-    value is ``"doc:pos,pos;doc:pos"`` (doc and position deltas in base 36,
-    positions in code points of the folded text); a single-character key's
-    value is ``"doc:tf;doc:tf"`` (deltas, base 36).
+    postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted.  A
+    bigram key's value is ``"doc:pos,pos;doc:pos"``, a single character
+    key's value ``"doc:count;doc:count"`` (document, position deltas and
+    counts in base 36, see Numbers).
 ``search/kb/d<n>.js``
     the documents of page *n*: ``kbLoaded("d<n>", [[anchor, title, text,
-    kind], ...])``.
+    kind], ...])``; the first is the page itself (anchor "").  ``text`` is
+    what was indexed (before folding), ``kind`` is ``page``, ``section`` (a
+    part heading) or the unit kind of a passage.
 
 Shards are JavaScript, not JSON, so that from ``file://`` the worker can load
-them with ``importScripts`` (the iframe-worker shim turns it into
-``<script>`` tags; browsers refuse ``fetch`` there).  Over http the worker
-fetches them in parallel and parses the JSON between ``kbLoaded("<name>",``
-and ``);`` without running anything.  The payload is ``json.dumps`` output,
-which never leaves a string literal, so speech text cannot become code.
+them with ``<script>`` tags (browsers refuse ``fetch`` there).  Over http the
+worker fetches them in parallel and parses the JSON between
+``kbLoaded("<name>",`` and the final ``);`` without running anything.  The
+payload is ``json.dumps`` output, which never leaves a string literal, so
+speech text cannot become code.  A shard that fails to load or parse, or a
+manifest of another format, is reported in the result list, never shown as
+"no results" (the worker's ``IndexError``).
 """
 
 from __future__ import annotations
@@ -54,8 +95,9 @@ from typing import Callable, Iterable, Optional
 
 from .model import LEAF_KINDS, Speech, Unit
 
-#: Index format; the worker refuses a manifest of another version.
-VERSION = 1
+#: Index format (see the module docstring); the worker refuses a manifest
+#: of another format.  Raise it whenever the files' shape changes.
+FORMAT = 2
 
 #: Target size of one postings shard, in bytes.  A query of n characters
 #: fetches at most 2n - 1 shards; 48 KB keeps a typical query well under the
@@ -165,6 +207,8 @@ class SearchPage:
     title: str
     kind: str
     docs: list[SearchDoc] = field(default_factory=list)
+    #: The line shown under the title in the result list ('' for none).
+    facts: str = ""
 
 
 def _short(text: str, limit: int = 28) -> str:
@@ -176,15 +220,87 @@ def _short(text: str, limit: int = 28) -> str:
 _KIND_TITLE = {"salutation": "称呼", "intro": "开场", "closing": "结束语"}
 
 
+#: Named periods are the terms between two national Party congresses: the
+#: labels of the period clue table (``metadata.load_period_clues``) that are
+#: a congress (十七大, 十八大 …; not 中国工会十六大), each running from its
+#: start year up to, not including, its end year (the next congress).
+_CONGRESS_LABEL = re.compile(r"[二三四五六七八九十]+大")
+#: Periods of at most this many years are indexed year by year (so that
+#: 2011 finds a speech dated 2010–2012); longer ones only by their ends.
+_YEARS_LISTED = 12
+
+
+def named_periods(first: int, last: int) -> list[str]:
+    """The named periods (``十八大``…) of a speech given in the years
+    ``first``..``last`` (inclusive): those covering at least half of the
+    years, in table order.  A speech of 2010–2012 is of 十七大 (2007–2012
+    covers 2010 and 2011), not of 十八大 (from 2012)."""
+    from .metadata import load_period_clues  # the period table's one owner
+
+    years = range(first, last + 1)
+    out = []
+    for label, _patterns, start, end, _weight in load_period_clues():
+        if _CONGRESS_LABEL.fullmatch(label):
+            covered = sum(1 for y in years if start <= y < end)
+            if covered and 2 * covered >= len(years) and label not in out:
+                out.append(label)
+    return out
+
+
+def _year_span(value: str) -> Optional[tuple[int, int]]:
+    years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", value)]
+    return (min(years), max(years)) if years else None
+
+
+def speech_facts(speech: Speech) -> tuple[str, str]:
+    """(line shown under the title, text indexed with the title) of a
+    speech's metadata.
+
+    The line is place · occasion · date or period, with the named periods
+    of what it shows.  The indexed text is the metadata values, then per
+    year span (the date's, then the period estimate's) its named periods and
+    its years (each year, up to ``_YEARS_LISTED`` of them), so that 十八大,
+    2016, 昌平 or 代表大会 find the speech.  For speech 004 of the seeds:
+    line ``昌平区 · 代表大会 · 2010–2012（十七大时期）``, indexed
+    ``昌平区　第三次代表大会　代表大会　区委…领导　估计2010–2012年：2010、2011、2012　十七大时期``.
+    """
+    m = speech.meta
+    indexed = list(dict.fromkeys(mv.value for mv in (m.place, m.congress, m.occasion, m.speaker, m.date, m.source)
+                                 if mv is not None))
+    spans: list[tuple[str, tuple[int, int]]] = []
+    when = m.date.value if m.date is not None else ""
+    if m.date is not None and (span := _year_span(m.date.value)):
+        spans.append(("", span))
+    if m.period_start is not None and m.period_end is not None:
+        spans.append(("估计", (m.period_start, m.period_end)))
+        if not when:
+            when = m.period.value if m.period is not None else f"{m.period_start}–{m.period_end}"
+    named_all: list[str] = []
+    for k, (label, (first, last)) in enumerate(spans):
+        named = named_periods(first, last)
+        if k == 0 and named:
+            when = f"{when}（{'、'.join(named)}时期）"
+        if label:
+            years = range(first, last + 1) if last - first < _YEARS_LISTED else ()
+            span_text = f"{first}年" if first == last else f"{first}–{last}年"
+            indexed.append(f"{label}{span_text}" + (f"：{'、'.join(map(str, years))}" if len(years) > 1 else ""))
+        elif last > first:
+            indexed.append("、".join(map(str, range(first, last + 1)[:_YEARS_LISTED])) + "年")
+        indexed += [f"{n}时期" for n in named if n not in named_all]
+        named_all += named
+    occasion = m.occasion or m.congress
+    line = " · ".join(v for v in (m.place and m.place.value, occasion and occasion.value, when) if v)
+    return line, "　".join(indexed)
+
+
 def speech_page(speech: Speech, location: str) -> SearchPage:
     """The search documents of one speech page: the page (title and
-    metadata), each part heading, and each leaf passage (sub-point,
-    paragraph, intro, closing) with its own anchor.  Notes (source
-    disclaimers) are not speech text and are left out."""
-    m = speech.meta
-    facts = [mv.value for mv in (m.place, m.congress, m.occasion, m.speaker, m.date, m.source) if mv is not None]
-    page = SearchPage(location, speech.title, "speech")
-    page.docs.append(SearchDoc("", speech.title, "　".join([speech.title] + facts), "page"))
+    metadata, see ``speech_facts``), each part heading, and each leaf
+    passage (sub-point, paragraph, intro, closing) with its own anchor.
+    Notes (source disclaimers) are not speech text and are left out."""
+    line, facts = speech_facts(speech)
+    page = SearchPage(location, speech.title, "speech", facts=line)
+    page.docs.append(SearchDoc("", speech.title, "　".join(v for v in (speech.title, facts) if v), "page"))
     for unit in speech.units:
         if unit.kind == "section":
             page.docs.append(SearchDoc(unit.id, unit.heading or unit.text, unit.heading or unit.text, "section"))
@@ -292,7 +408,7 @@ class IndexBuilder:
         postings, last_doc, n = self.postings, self.last_doc, self.docs
         for page in pages:
             page_no = len(self.manifest_pages)
-            self.manifest_pages.append([page.location, page.title, page.kind, n])
+            self.manifest_pages.append([page.location, page.title, page.kind, n, page.facts])
             rows = []
             for doc in page.docs:
                 text = fold(doc.text)
@@ -347,7 +463,7 @@ class IndexBuilder:
             digest.update(path.encode())
             digest.update(files[path])
         headings = self.headings
-        manifest = {"format": VERSION, "version": digest.hexdigest()[:12], "shards": shards,
+        manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards,
                     "docs": self.docs, "pages": self.manifest_pages,
                     "headings": ",".join(_b36(b - a) for a, b in zip([0] + headings, headings))}
         config = dict(base_config or {})

@@ -17,8 +17,14 @@ Per query:
 ``first_exact``
     the first result link into a speech holds the whole query;
 ``exact_first``
-    every result link holding the whole query comes before every link that
-    does not (the ranking promise);
+    the ranking promise, with one result group per page: every group with
+    a link holding the whole query comes before every group without one,
+    and in a group every such link comes before every link that does not;
+``exact_first_flat``
+    the stricter promise of a list that splits a page into an exact and an
+    approximate group: every link holding the whole query comes before
+    every link that does not, across groups (kept for comparison; a page
+    listed once with its 相近表述 after its exact passages breaks it);
 ``non_exact``
     result links into speeches whose unit does not hold the whole query;
 ``results``
@@ -139,7 +145,8 @@ _COLLECT = """() => {
   return {
     meta: (document.querySelector('.md-search-result__meta') || {}).textContent || '',
     groups: items.map(li => li.querySelector('a.md-search-result__link').href),
-    links: items.flatMap(li => [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href))
+    links: items.flatMap(li => [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href)),
+    items: items.map(li => [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href))
   }
 }"""
 
@@ -202,14 +209,24 @@ def measure(page, query: Query, text: CorpusText) -> Outcome:
     anchored = [(s, a) for s, a in speech_links if a]
     held = [text.holds(k, query.text) for k in anchored]
     held_known = [h for h in held if h is not None]
+    # Per result group, whether each of its passage links holds the query.
+    group_held = []
+    for item in found.get("items", [[h] for h in found["links"]]):
+        keys = [(m.group(1), a) for p, a in map(_key, item) if a and (m := _SPEECH.search(p))]
+        group_held.append([h for h in (text.holds(k, query.text) for k in keys) if h is not None])
+
+    def in_order(flags: list[bool]) -> bool:
+        return all(not (a is False and b is True) for i, a in enumerate(flags) for b in flags[i + 1:])
+
+    group_exact = [any(g) for g in group_held if g]
     metrics = {
         "expected_speeches": len(truth.speeches),
         "expected_passages": len(truth.passages),
         "speech_recall": (len(truth.speeches & result_speeches) / len(truth.speeches)) if truth.speeches else None,
         "passage_recall": (len(truth.passages & set(anchored)) / len(truth.passages)) if truth.passages else None,
         "first_exact": (held_known[0] if held_known else False) if truth.passages else None,
-        "exact_first": all(not (a is False and b is True) for i, a in enumerate(held_known)
-                           for b in held_known[i + 1:]),
+        "exact_first": in_order(group_exact) and all(in_order(g) for g in group_held),
+        "exact_first_flat": in_order(held_known),
         "non_exact": sum(1 for h in held_known if h is False),
         "results": len(groups),
         "seconds": round(seconds, 3),
@@ -241,8 +258,9 @@ def summary(outcomes: list[Outcome]) -> dict:
         "all_passages_found": share("passage_recall", lambda v: v == 1.0),
         "first_hit_exact": share("first_exact", bool),
         "exact_before_partial": share("exact_first", bool),
+        "exact_before_partial_flat": share("exact_first_flat", bool),
         "non_exact_links": sum(o.metrics["non_exact"] for o in outcomes if o.query.kind != "absent"),
         "absent_with_results": f"{sum(1 for o in absent if o.metrics['results'])}/{len(absent)}",
         "theme_page_in_top3": share("theme_rank", lambda v: v <= 3),
-        "median_seconds": sorted(o.seconds for o in outcomes)[len(outcomes) // 2] if outcomes else None,
+        "median_seconds": round(sorted(o.seconds for o in outcomes)[len(outcomes) // 2], 3) if outcomes else None,
     }

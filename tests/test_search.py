@@ -6,6 +6,9 @@ against the real site served on 127.0.0.1; the truth comes from the corpus
 model (tests/search_quality.py).  Then: a hit lands on its passage with the
 phrase highlighted; speech text in results is shown, never run; the
 ``make offline`` copy searches from file:// without fetching anything.
+Speeches are found by their metadata and show it under the title; a
+5,000-character query (a shared ``?q=`` link) is answered at once; a
+broken index, over http and offline, says so in the result list.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 
 import search_quality as sq
 from conftest import ROOT, mkdocs_build
+from build_scripts import search_index as si
 from test_browser import (  # noqa: F401 - fixtures
     ARTIFACTS, base_url, browser, net, page, serve_site,
 )
@@ -110,12 +116,19 @@ def test_results_show_speech_text_and_run_none_of_it(browser, tmp_path):
         assert not dialogs
 
 
-def test_offline_copy_searches_from_file_urls(browser, tmp_path):
-    site = tmp_path / "site-offline"
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    """The ``make offline`` copy of the real site (file:// URLs)."""
+    site = tmp_path_factory.mktemp("offline") / "site-offline"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", OFFLINE="true")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-d", str(site)],
                             cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_offline_copy_searches_from_file_urls(browser, offline_site):
+    site = offline_site
     assert (site / "search" / "search_index.js").is_file()
     assert not any("unpkg.com" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -136,3 +149,190 @@ def test_offline_copy_searches_from_file_urls(browser, tmp_path):
         assert not foreign, foreign
     finally:
         context.close()
+
+
+# --- metadata, grouping ------------------------------------------------------
+
+
+def _speech_of(href: str):
+    m = sq._SPEECH.search(urlsplit(href).path)
+    return m.group(1) if m else None
+
+
+def test_metadata_finds_speeches_and_is_shown_under_titles(page, base_url, net, corpus):
+    facts = {s.id: si.speech_facts(s) for s in corpus.speeches}
+    page.goto(base_url)
+    # Named period, year, place: each finds exactly the speeches whose
+    # metadata holds it (十八大: the period estimate; 2016: in 2015–2016).
+    for query in ("十八大", "2016", "昌平"):
+        wanted = {sid for sid, (_, indexed) in facts.items() if query in indexed}
+        assert wanted, f"{query}: no seed has it in its metadata; pick another example"
+        found, _ = sq.run_query(page, query)
+        speeches = [_speech_of(g) for g in found["groups"] if _speech_of(g)]
+        assert wanted <= set(speeches), f"{query}: {speeches}, wanted {wanted}"
+        for li in page.locator("li.md-search-result__item").all():
+            sid = _speech_of(li.locator("a.md-search-result__link").first.get_attribute("href") or "")
+            if sid:
+                expect(li.locator(".kb-search-facts")).to_have_text(facts[sid][0])
+    assert "昌平区" in facts["004_cee338bc757c0ce3"][0]
+    page.screenshot(path=str(ARTIFACTS / "search-metadata.png"))
+    net.assert_only_local()
+
+
+def test_one_group_per_speech_and_help_pages_last(page, base_url, net):
+    page.goto(base_url)
+    for query in ("困难职工帮扶", "搜索 维权", "职工之家", "帮扶"):
+        found, _ = sq.run_query(page, query)
+        groups = [urlsplit(g).path for g in found["groups"]]
+        assert len(groups) == len(set(groups)), f"{query}: a page is listed twice: {groups}"
+        kinds = ["help" if "/about/" in g else "other" for g in groups]
+        assert kinds == sorted(kinds, key=lambda k: k == "help"), f"{query}: help page above a speech: {groups}"
+    net.assert_only_local()
+
+
+# --- long queries ------------------------------------------------------------
+
+
+_META_DONE = ("() => { const m = document.querySelector('.md-search-result__meta');"
+              " return !!m && /页面有匹配|没有找到|搜索索引/.test(m.textContent) }")
+
+
+def test_a_5000_character_query_is_answered_at_once(page, base_url, net):
+    text = "".join((ROOT / "seeds" / "002_3520ac743f25e09c.txt").read_text(encoding="utf-8").split())
+    long = (text * 3)[:5000]
+    # A shared link: material puts ?q= into the box and searches it.
+    page.goto(f"{base_url}?q={quote(long)}")
+    page.wait_for_function(_META_DONE, timeout=15_000)
+    assert page.locator("input.md-search__input").get_attribute("maxlength") == "100"
+    # Timed in the page: from the query's keyup to the answer.
+    seconds = page.evaluate("""async (query) => {
+      const box = document.querySelector('input.md-search__input')
+      const meta = document.querySelector('.md-search-result__meta')
+      box.value = ''
+      box.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}))
+      await new Promise(r => setTimeout(r, 300))
+      const before = meta.textContent
+      const start = performance.now()
+      box.value = query
+      box.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}))
+      while (meta.textContent === before && performance.now() - start < 30000)
+        await new Promise(r => setTimeout(r, 5))
+      return (performance.now() - start) / 1000
+    }""", "区块链" + long)
+    assert seconds < 1.0, f"a 5,000-character query took {seconds:.2f} s"
+    # The first 100 characters were searched: 区块链 is in no speech.
+    expect(page.locator(".md-search-result__meta")).to_have_text("没有找到符合条件的结果")
+    net.assert_only_local()
+
+
+# --- a broken index ------------------------------------------------------------
+
+
+BROKEN = "搜索索引不完整或已损坏，请重新构建站点"
+
+
+def _manifest(site: Path, offline: bool = False) -> dict:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["kb"]
+
+
+def _page_no(manifest: dict, speech_id: str) -> int:
+    return next(i for i, p in enumerate(manifest["pages"]) if f"speeches/{speech_id}" in p[0])
+
+
+def _type(pg, query: str) -> None:
+    box = pg.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    pg.keyboard.insert_text(query)
+    pg.keyboard.press("End")
+
+
+def _break_shards(site: Path) -> tuple[str, str]:
+    """Remove the documents of speech 002 and corrupt the postings shard
+    of 困难; returns (query that needs the broken postings shard, query
+    whose postings are intact)."""
+    manifest = _manifest(site)
+    (site / "search" / "kb" / f"d{_page_no(manifest, '002_3520ac743f25e09c')}.js").unlink()
+    def shards(query: str) -> set[int]:
+        return {si.key_hash(query[i:i + 2]) % manifest["shards"] for i in range(len(query) - 1)}
+
+    # 维权 (below) must keep its postings, so break a shard it does not use.
+    need_broken = next(q for q in ("困难", "帮扶", "助学", "劳模") if not shards(q) & shards("维权"))
+    broken = shards(need_broken).pop()
+    (site / "search" / "kb" / f"p{broken}.js").write_text(f'kbLoaded("p{broken}",{{"x":', encoding="utf-8")
+    fine = next(q for q in ("劳动竞赛", "厂务公开", "职工之家", "法律援助", "集体合同") if broken not in shards(q))
+    return need_broken, fine
+
+
+def _assert_broken_but_searching(pg, need_broken: str, fine: str) -> None:
+    # A query needing the broken postings shard: the message, in the list.
+    _type(pg, need_broken)
+    expect(pg.locator(".md-search-result__meta")).to_have_text(BROKEN)
+    expect(pg.locator(".md-search-result__list .kb-search-error")).to_have_text(BROKEN)
+    # 维权 needs speech 002's missing documents: the message, and the other
+    # speeches' passages as usual.
+    _type(pg, "维权")
+    # The list still shows the previous query's message until the answer
+    # arrives: wait for passages of three speeches.
+    pg.wait_for_function("""() => new Set([...document.querySelectorAll('a.md-search-result__link')]
+        .map(a => a.href).filter(h => h.includes('#') && h.includes('/speeches/'))
+        .map(h => h.split('/speeches/')[1].split(/[/.#]/)[0])).size >= 3""", timeout=15_000)
+    expect(pg.locator(".md-search-result__meta")).to_have_text(BROKEN)
+    expect(pg.locator(".md-search-result__list .kb-search-error")).to_contain_text(BROKEN)
+    links = [pg.locator("a.md-search-result__link").nth(i).get_attribute("href")
+             for i in range(pg.locator("a.md-search-result__link").count())]
+    speeches = {_speech_of(h) for h in links if _speech_of(h) and "#" in h}
+    assert len(speeches) >= 3, links
+    assert "002_3520ac743f25e09c" in {_speech_of(h) for h in links}, "speech 002 is listed by its title"
+    pg.screenshot(path=str(ARTIFACTS / f"search-broken-{'offline' if pg.url.startswith('file:') else 'http'}.png"))
+    # A query whose shards are intact is answered as usual.
+    _type(pg, fine)
+    expect(pg.locator(".md-search-result__meta")).to_contain_text("个页面有匹配")
+    expect(pg.locator(".kb-search-error")).to_have_count(0)
+
+
+def test_broken_shards_over_http_say_so_and_the_rest_searches(browser, built_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    need_broken, fine = _break_shards(site)
+    with serve_site(site) as url, contextlib.closing(browser.new_context(viewport={"width": 1280, "height": 900})) as ctx:
+        pg = ctx.new_page()
+        pg.goto(url)
+        _assert_broken_but_searching(pg, need_broken, fine)
+        pg.screenshot(path=str(ARTIFACTS / "search-broken-shard.png"))
+
+
+def test_broken_shards_offline_say_so_and_the_rest_searches(browser, offline_site, tmp_path):
+    site = tmp_path / "site-offline"
+    shutil.copytree(offline_site, site)
+    need_broken, fine = _break_shards(site)
+    with contextlib.closing(browser.new_context(viewport={"width": 1280, "height": 900})) as ctx:
+        pg = ctx.new_page()
+        pg.goto((site / "index.html").as_uri())
+        _assert_broken_but_searching(pg, need_broken, fine)
+        pg.screenshot(path=str(ARTIFACTS / "search-broken-shard-offline.png"))
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "foreign"])
+def test_broken_manifest_says_so_over_http_and_offline(browser, built_site, offline_site, tmp_path, damage):
+    for name, source in (("http", built_site), ("offline", offline_site)):
+        site = tmp_path / name
+        shutil.copytree(source, site)
+        index = site / "search" / ("search_index.js" if name == "offline" else "search_index.json")
+        if damage == "missing":
+            index.unlink()
+        elif damage == "corrupt":
+            index.write_text(index.read_text(encoding="utf-8")[:200], encoding="utf-8")
+        else:  # another format: the worker refuses it
+            index.write_text(index.read_text(encoding="utf-8").replace('"format":2', '"format":1'), encoding="utf-8")
+        with contextlib.ExitStack() as stack:
+            ctx = stack.enter_context(contextlib.closing(browser.new_context(viewport={"width": 1280, "height": 900})))
+            pg = ctx.new_page()
+            if name == "http":
+                pg.goto(stack.enter_context(serve_site(site)))
+            else:
+                pg.goto((site / "index.html").as_uri())
+            _type(pg, "职工之家")
+            expect(pg.locator(".md-search-result__meta"), f"{name}, {damage}").to_have_text(BROKEN)
+            if damage == "foreign":
+                expect(pg.locator(".md-search-result__list .kb-search-error")).to_have_text(BROKEN)

@@ -161,7 +161,39 @@ def test_override_is_materials_config_block_but_for_the_worker():
 
 def test_worker_and_index_agree_on_the_format():
     worker = (ROOT / "overrides/assets/javascripts/workers/kb-search.js").read_text(encoding="utf-8")
-    assert re.search(rf"const FORMAT = {si.VERSION}\b", worker)
+    assert re.search(rf"const FORMAT = {si.FORMAT}\b", worker)
     # The shim is vendored (the offline plugin would load it from unpkg.com).
     shim = ROOT / "overrides/assets/javascripts/vendor/iframe-worker/shim.js"
     assert "IFrameWorker" in shim.read_text(encoding="utf-8")
+
+
+def test_named_periods_cover_at_least_half_of_the_years():
+    assert si.named_periods(2015, 2016) == ["十八大"]
+    assert si.named_periods(2010, 2012) == ["十七大"]  # 十八大 starts in 2012: 1 of 3 years
+    assert si.named_periods(2012, 2015) == ["十八大"]
+    assert si.named_periods(2016, 2017) == ["十八大", "十九大"]
+    assert si.named_periods(2023, 2023) == ["二十大"]
+    assert si.named_periods(1990, 1991) == []
+    # 中国工会十六大 is a clue, not a named period.
+    assert all("工会" not in n for y in range(2000, 2030) for n in si.named_periods(y, y))
+
+
+def test_speech_metadata_is_searchable_and_shown(corpus):
+    by_id = {s.id: s for s in corpus.speeches}
+    line, indexed = si.speech_facts(by_id["004_cee338bc757c0ce3"])
+    assert line == "昌平区 · 代表大会 · 2010–2012（十七大时期）"
+    for word in ("昌平区", "第三次代表大会", "2010", "2011", "2012", "十七大"):
+        assert word in indexed
+    line, indexed = si.speech_facts(by_id["000_04ee43fed20adb21"])
+    assert "十八大时期" in line and "2016" in indexed and "十八大" in indexed
+    index = si.build(_pages(corpus))
+    manifest, _, docs = _decode(index.files)
+    for page_no, entry in enumerate(manifest["pages"]):
+        location, title, kind, first, facts = entry
+        if kind == "speech":
+            speech = by_id[location.split("/")[1]]
+            assert facts == si.speech_facts(speech)[0]
+            # The page document holds title and metadata: that is what matches 十八大.
+            assert docs[page_no][0][2].startswith(title) and si.speech_facts(speech)[1] in docs[page_no][0][2]
+        else:
+            assert facts == ""

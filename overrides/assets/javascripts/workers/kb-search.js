@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * kb-search.js — the knowledge base's search worker.
  *
@@ -23,22 +24,45 @@
  *     for 困难职工帮扶;
  *   - tier 2 (several terms only): passages holding some of the terms, if
  *     those carry at least half the query's weight (idf);
- *   - exact and approximate passages of a page are separate result groups,
- *     so every exact passage is listed before every approximate one;
+ *   - one page is one result group, ranked by its best passage: every page
+ *     with an exact passage comes before every page without one, and in a
+ *     page its exact passages come before its approximate ones (under
+ *     material's "more");
+ *   - help pages (hand-written docs) come after speeches and themes;
+ *   - a speech is also found by its metadata (place, occasion, years, named
+ *     period 十八大…), indexed with its title, and its place · occasion ·
+ *     period line is shown under its title;
  *   - nothing else: a query whose words are not in the corpus finds nothing;
  *   - when tier 0 fills the first screen it is answered at once, and the
- *     full list (tiers 1 and 2 below it) follows.
+ *     full list (tiers 1 and 2 below it) follows;
+ *   - a query is cut to its first MAX_QUERY characters (documented on the
+ *     help page; the search box has the same maxlength), and matching work
+ *     grows about linearly with the query's length below that;
+ *   - a shard that cannot be loaded or parsed, or a manifest of another
+ *     format, puts INDEX_BROKEN at the top of the result list (with what
+ *     failed), never an empty list; what did load is still searched.
  *
  * Everything shown is HTML-escaped here: material inserts the strings with
  * innerHTML, and speech text is untrusted.
+ *
+ * Tests: tests/js/ (node --test, run by tests/test_search_worker.py) and
+ * tests/test_search.py (the real site in Chromium).  Types are JSDoc,
+ * checked with `tsc --noEmit --allowJs --checkJs --strict --target es2022
+ * --lib es2022,dom` (TypeScript is not a dependency; nothing is compiled).
  */
 "use strict"
 
 /* Message types: material's SearchMessageType */
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
-/* Index format this worker reads (search_index.VERSION) */
-const FORMAT = 1
+/* Index format this worker reads (search_index.FORMAT) */
+const FORMAT = 2
+
+/* Longest query, in characters (code points); the rest is ignored */
+const MAX_QUERY = 100
+
+/* Shown at the top of the result list when the index is broken */
+const INDEX_BROKEN = "搜索索引不完整或已损坏，请重新构建站点"
 
 /* Pages whose passages are loaded before the first answer: as many as the
    browser fetches at once from one host over HTTP/1.1 (six), more than fit
@@ -56,22 +80,60 @@ const SNIPPET = 120, LEAD = 24
 /* Characters that join the words of a phrase; dropped when a phrase is
    split into pieces (党的领导 → 党 领导) */
 const JOINERS = new Set([..."的和与及之了在对把被并或而是"])
-/* A term's pieces must lie within this many characters of each other */
+/** A term's pieces must lie within this many characters of each other
+ * @param {string[]} term */
 const WINDOW = term => Math.max(16, 3 * term.length)
 
+/**
+ * The manifest (search_index.py's module docstring).
+ * @typedef {[string, string, string, number, string]} PageEntry
+ *   location, title, kind, first document, facts line
+ * @typedef {{format: number, digest: string, shards: number, docs: number,
+ *   pages: PageEntry[], headings: string}} Manifest
+ * @typedef {[string, string, string, string]} DocRow anchor, title, text, kind
+ * @typedef {Map<number, number[]> | Posting | Map<number, number>} Occurrences
+ *   doc → start positions (a phrase), or doc → count (one character)
+ * @typedef {{tier: number, exact: number, partial: number, score: number,
+ *   found: string[][], missing: string[]}} Hit
+ * @typedef {{chars: string[], text: string}} Term
+ * @typedef {{page: number, tier: number, score: number, docs: [number, Hit][]}} Group
+ * @typedef {{location: string, title: string, text: string, score: number,
+ *   terms: Record<string, boolean>}} SearchItem material's result item
+ */
+
+/** @type {Manifest | null} */
 let manifest = null
+/** Why the manifest was refused ("" when it was not) */
+let refused = ""
+/** @type {Set<number>} */
 let headings = new Set()
-let base = null
+/** The site root; set on SETUP (nothing is loaded before) */
+let base = new URL("http://localhost/")
 let latest = 0
+/** @type {Map<string, any>} shard name → its data */
 const shards = new Map()
+/** @type {Map<string, string>} shard name → why it did not load */
+const broken = new Map()
+/** @type {Map<string, Posting | Map<number, number>>} */
 const postings = new Map()
+/** @type {Map<string, Occurrences>} */
 const phrases = new Map()
 
-/* Called by every shard script */
+/**
+ * Called by every shard script.
+ * @param {string} name
+ * @param {any} data
+ */
 function kbLoaded(name, data) {
-  shards.set(name, data)
+  /* A postings shard is an object, a documents shard an array */
+  const ok = name[0] === "d" ? Array.isArray(data)
+    : data !== null && typeof data === "object" && !Array.isArray(data)
+  if (ok)
+    shards.set(name, data)
+  else
+    broken.set(name, "不是有效的索引文件")
 }
-self.kbLoaded = kbLoaded
+/** @type {any} */ (self).kbLoaded = kbLoaded
 
 /* ------------------------------------------------------------------------ */
 
@@ -79,40 +141,78 @@ self.kbLoaded = kbLoaded
    self.location is not the script's own address */
 function scriptUrl() {
   if (typeof document !== "undefined") {
-    const el = document.querySelector("script[src*='kb-search']")
+    const el = /** @type {HTMLScriptElement | null} */ (document.querySelector("script[src*='kb-search']"))
     if (el)
       return el.src
   }
   return self.location.href
 }
 
+/**
+ * One shard from file://, as a <script> tag (the shim runs this worker in an
+ * iframe).  The shim's own importScripts waits forever for a script that
+ * fails, so a missing shard would leave the search hanging.
+ * @param {string} url
+ * @returns {Promise<void>}
+ */
+function addScript(url) {
+  return new Promise(resolve => {
+    const el = document.createElement("script")
+    el.src = url
+    el.onload = () => resolve()
+    el.onerror = () => resolve()
+    document.body.appendChild(el)
+  })
+}
+
+/**
+ * Fetch one shard over http and parse it: the JSON between
+ * `kbLoaded("<name>",` and the final `);`, never run.
+ * @param {string} name
+ * @param {string} url
+ */
+async function fetchShard(name, url) {
+  const response = await fetch(url)
+  if (!response.ok)
+    throw new Error(`HTTP ${response.status}`)
+  const text = await response.text()
+  const head = `kbLoaded("${name}",`
+  const end = text.lastIndexOf(");")
+  if (!text.startsWith(head) || end < head.length)
+    throw new Error("不是有效的索引文件")
+  kbLoaded(name, JSON.parse(text.slice(head.length, end)))
+}
+
+/**
+ * Load the shards not loaded yet.  Never throws: a shard that fails is
+ * recorded in `broken` (and not tried again), and the rest is used.
+ * @param {string[]} names
+ */
 async function load(names) {
-  const missing = [...new Set(names)].filter(name => !shards.has(name))
-  if (!missing.length)
+  const missing = [...new Set(names)].filter(name => !shards.has(name) && !broken.has(name))
+  if (!missing.length || !manifest)
     return
-  const urls = missing.map(name =>
-    new URL(`search/kb/${name}.js?v=${manifest.version}`, base).href)
-  if (base.protocol === "file:") {
-    /* Browsers refuse fetch() on file://; the shim's importScripts adds
-       <script> tags, one after the other */
-    await importScripts(...urls)
+  const version = manifest.digest
+  const urls = missing.map(name => new URL(`search/kb/${name}.js?v=${version}`, base).href)
+  if (base.protocol === "file:" && typeof document !== "undefined") {
+    await Promise.all(urls.map(addScript))
+  } else if (base.protocol === "file:") {
+    /* A real worker on file:// (a browser that allows it): one by one */
+    const { importScripts } = /** @type {{importScripts: (url: string) => void}} */ (/** @type {unknown} */ (self))
+    for (const url of urls)
+      try {
+        importScripts(url)
+      } catch (err) {
+        /* recorded below */
+      }
   } else {
-    /* Over http, fetch all at once (importScripts would fetch one by one) and
-       read the JSON between `kbLoaded("<name>",` and `);` — parsed, never run */
-    await Promise.all(missing.map(async (name, i) => {
-      const response = await fetch(urls[i])
-      if (!response.ok)
-        throw new Error(`search shard ${name}: HTTP ${response.status}`)
-      const text = await response.text()
-      const head = `kbLoaded("${name}",`
-      if (!text.startsWith(head))
-        throw new Error(`search shard ${name} is not a knowledge-base shard`)
-      kbLoaded(name, JSON.parse(text.slice(head.length, text.lastIndexOf(");"))))
-    }))
+    await Promise.all(missing.map((name, i) => fetchShard(name, urls[i]).catch(err => {
+      broken.set(name, err instanceof SyntaxError ? "不是有效的索引文件" : String(err.message || err))
+    })))
   }
   for (const name of missing)
-    if (!shards.has(name))
-      throw new Error(`search shard ${name} did not load`)
+    if (!shards.has(name) && !broken.has(name))
+      broken.set(name, "无法读取")
 }
 
 /* ------------------------------------------------------------------------ */
@@ -120,6 +220,10 @@ async function load(names) {
 /* Same as search_index.fold_char: full-width ASCII → ASCII, A–Z → a–z,
    ideographic space → space; keeps the UTF-16 length */
 const FOLDED = /[\uFF01-\uFF5E\u3000A-Z]/g
+/**
+ * @param {string} text
+ * @returns {string}
+ */
 function fold(text) {
   /* A regex finds the few characters to change: most text has none, and
      this runs over every title and snippet of a result list */
@@ -138,21 +242,31 @@ function fold(text) {
 /* Same as search_index.is_indexed */
 const INDEXED = /[\p{L}\p{N}]/u
 
-/* Same as search_index.key_hash: 32-bit FNV-1a over code points */
+/**
+ * Same as search_index.key_hash: 32-bit FNV-1a over code points.
+ * @param {string} key
+ * @returns {number}
+ */
 function keyHash(key) {
   let h = 0x811C9DC5
   for (const ch of key)
-    h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0
+    h = Math.imul(h ^ /** @type {number} */ (ch.codePointAt(0)), 0x01000193) >>> 0
   return h
 }
 
+/** @param {string} key */
 function shardOf(key) {
-  return `p${keyHash(key) % manifest.shards}`
+  return `p${keyHash(key) % (manifest ? manifest.shards : 1)}`
 }
 
 /* A term's or piece's characters as a string, made once per array: the
    same arrays are looked at for every hit */
+/** @type {WeakMap<string[], string>} */
 const strings = new WeakMap()
+/**
+ * @param {string[]} chars
+ * @returns {string}
+ */
 function str(chars) {
   let text = strings.get(chars)
   if (text === undefined)
@@ -160,7 +274,8 @@ function str(chars) {
   return text
 }
 
-/* Value of a base-36 digit's character code (0-9, a-z) */
+/** Value of a base-36 digit's character code (0-9, a-z)
+ * @param {number} c */
 const digit = c => c <= 57 ? c - 48 : c - 87
 
 /* A bigram's posting, read lazily: the documents are found at once, a
@@ -169,10 +284,13 @@ const digit = c => c <= 57 ? c - 48 : c - 87
    positions of those holding its rarest bigram only.  Map-like: size,
    has(doc), get(doc) → ascending positions, keys(), [doc, positions]… */
 class Posting {
+  /** @param {string} raw */
   constructor(raw) {
     this.raw = raw
-    /* Ascending documents, and where each one's positions start in raw */
+    /** Ascending documents, and where each one's positions start in raw
+     * @type {number[]} */
     this.docs = []
+    /** @type {number[]} */
     this.from = []
     let doc = 0, i = 0
     while (i < raw.length) {
@@ -189,7 +307,8 @@ class Posting {
   get size() {
     return this.docs.length
   }
-  /* Index of doc in docs, or -1 (binary search: no Map to build) */
+  /** Index of doc in docs, or -1 (binary search: no Map to build)
+   * @param {number} doc */
   find(doc) {
     const docs = this.docs
     let lo = 0, hi = docs.length - 1
@@ -204,17 +323,22 @@ class Posting {
     }
     return -1
   }
+  /** @param {number} doc */
   has(doc) {
     return this.find(doc) >= 0
   }
   keys() {
     return this.docs.values()
   }
+  /** @param {number} doc
+   * @returns {number[] | undefined} */
   get(doc) {
     const k = this.find(doc)
     return k < 0 ? undefined : this.at(k)
   }
-  /* The positions of the k-th document */
+  /** The positions of the k-th document
+   * @param {number} k
+   * @returns {number[]} */
   at(k) {
     const raw = this.raw, positions = []
     let i = this.from[k], p = 0, n = 0
@@ -232,33 +356,46 @@ class Posting {
     positions.push(p + n)
     return positions
   }
+  /** @returns {Generator<[number, number[]]>} */
   *[Symbol.iterator]() {
     for (let k = 0; k < this.docs.length; k++)
       yield [this.docs[k], this.at(k)]
   }
 }
 
-/* key → Posting for a bigram, Map(doc → count) for a character */
+/**
+ * key → Posting for a bigram, Map(doc → count) for a character
+ * @param {string} key
+ * @returns {Posting | Map<number, number>}
+ */
 function posting(key) {
   let found = postings.get(key)
   if (found)
     return found
-  const raw = (shards.get(shardOf(key)) || {})[key] || ""
+  const raw = String((shards.get(shardOf(key)) || {})[key] || "")
   if ([...key].length > 1) {
     found = new Posting(raw)
   } else {
-    found = new Map()
+    /** @type {Map<number, number>} */
+    const counts = new Map()
     let doc = 0
     for (const entry of raw ? raw.split(";") : []) {
       const [d, tf] = entry.split(":")
-      found.set(doc += parseInt(d, 36), parseInt(tf, 36))
+      counts.set(doc += parseInt(d, 36), parseInt(tf, 36))
     }
+    found = counts
   }
   postings.set(key, found)
   return found
 }
 
-/* The starts s (ascending) with s + shift in `other` (ascending) */
+/**
+ * The starts s (ascending) with s + shift in `other` (ascending)
+ * @param {number[]} starts
+ * @param {number[]} other
+ * @param {number} shift
+ * @returns {number[]}
+ */
 function shifted(starts, other, shift) {
   const out = []
   let k = 0
@@ -271,9 +408,13 @@ function shifted(starts, other, shift) {
   return out
 }
 
-/* An array of characters (a term) → Map(doc → start positions) (for one
-   bigram, its Posting), or for a single character Map(doc → number of
-   occurrences) */
+/**
+ * An array of characters (a term) → Map(doc → start positions) (for one
+ * bigram, its Posting), or for a single character Map(doc → number of
+ * occurrences)
+ * @param {string[]} chars
+ * @returns {Occurrences}
+ */
 function phrase(chars) {
   const key = str(chars)
   let result = phrases.get(key)
@@ -282,51 +423,114 @@ function phrase(chars) {
   if (chars.length <= 2) {
     result = posting(key)
   } else {
-    result = new Map()
+    /** @type {Map<number, number[]>} */
+    const starts = new Map()
+    /** @type {[number, Posting][]} */
     const lists = []
     for (let i = 0; i + 1 < chars.length; i++)
-      lists.push([i, posting(chars[i] + chars[i + 1])])
+      lists.push([i, /** @type {Posting} */ (posting(chars[i] + chars[i + 1]))])
     lists.sort((a, b) => a[1].size - b[1].size)
     const [offset, rarest] = lists[0]
     for (const [doc, positions] of rarest) {
-      let starts = offset ? positions.map(p => p - offset) : positions
-      for (let j = 1; j < lists.length && starts.length; j++) {
+      let found = offset ? positions.map(p => p - offset) : positions
+      for (let j = 1; j < lists.length && found.length; j++) {
         const other = lists[j][1].get(doc)
-        starts = other ? shifted(starts, other, lists[j][0]) : []
+        found = other ? shifted(found, other, lists[j][0]) : []
       }
-      if (starts.length)
-        result.set(doc, starts)
+      if (found.length)
+        starts.set(doc, found)
     }
+    result = starts
   }
   phrases.set(key, result)
   return result
 }
 
+/**
+ * The occurrences of chars[i..j+1) from those of chars[i..j) (j - i ≥ 2):
+ * the starts followed by the bigram ending at j.  Work in proportion to the
+ * shorter phrase's occurrences, so growing a piece one character at a time
+ * costs about its length, not its length squared.
+ * @param {string[]} chars
+ * @param {Occurrences} shorter occurrences of chars[0..-1)
+ * @returns {Occurrences}
+ */
+function extended(chars, shorter) {
+  const key = str(chars)
+  let result = phrases.get(key)
+  if (result)
+    return result
+  const n = chars.length
+  const last = /** @type {Posting} */ (posting(chars[n - 2] + chars[n - 1]))
+  /** @type {Map<number, number[]>} */
+  const starts = new Map()
+  for (const [doc, found] of shorter) {
+    const other = last.get(doc)
+    const kept = other && Array.isArray(found) ? shifted(found, other, n - 2) : []
+    if (kept.length)
+      starts.set(doc, kept)
+  }
+  phrases.set(key, starts)
+  return starts
+}
+
+/**
+ * @param {number[] | number} value
+ * @returns {number}
+ */
 function count(value) {
   return Array.isArray(value) ? value.length : value
 }
 
-/* Does `piece` (at `offset` in the term) occur anywhere but inside an
-   occurrence of the whole term (`whole`: Map doc → starts)? */
+/**
+ * Does `piece` (at `offset` in the term) occur anywhere but inside an
+ * occurrence of the whole term (`whole`: Map doc → starts)?
+ * @param {string[]} piece
+ * @param {number} offset
+ * @param {Occurrences} whole
+ */
 function standsAlone(piece, offset, whole) {
   for (const [doc, starts] of phrase(piece)) {
     const inside = whole.get(doc)
-    if (!inside || shifted(starts, inside, -offset).length < starts.length)
+    if (!inside || !Array.isArray(starts) || !Array.isArray(inside) ||
+        shifted(starts, inside, -offset).length < starts.length)
       return true
   }
   return false
 }
 
-/* A term → its pieces, for passages that say the same in other words
-   (困难职工帮扶 → 困难职工 … 帮扶): greedy longest substrings, at least two
-   characters, that occur in the corpus on their own, not only inside the
-   term.  Lone joiners (的, 和 …) are dropped; any other lone character means
-   the term has no such reading (null), as has a term of one piece */
+/**
+ * A term → its pieces, for passages that say the same in other words
+ * (困难职工帮扶 → 困难职工 … 帮扶): greedy longest substrings, at least two
+ * characters, that occur in the corpus on their own, not only inside the
+ * term.  Lone joiners (的, 和 …) are dropped; any other lone character means
+ * the term has no such reading (null), as has a term of one piece.
+ *
+ * From each start, the substring is first grown while it occurs at all
+ * (`extended`, one bigram per step), then shortened until it stands alone:
+ * about (term length × longest piece) steps, not the cube of the length.
+ * @param {string[]} chars
+ * @param {Occurrences} whole
+ * @returns {string[][] | null}
+ */
 function pieces(chars, whole) {
   const out = []
   let i = 0
   while (i < chars.length) {
-    let j = chars.length
+    let j = i + 1
+    if (i + 1 < chars.length) {
+      let occurs = phrase(chars.slice(i, i + 2))
+      if (occurs.size) {
+        j = i + 2
+        while (j < chars.length) {
+          const longer = extended(chars.slice(i, j + 1), occurs)
+          if (!longer.size)
+            break
+          occurs = longer
+          j++
+        }
+      }
+    }
     while (j > i + 1 && !standsAlone(chars.slice(i, j), i, whole))
       j--
     if (j === i + 1) {
@@ -342,11 +546,19 @@ function pieces(chars, whole) {
 
 /* ------------------------------------------------------------------------ */
 
-/* Query → terms: runs of indexed characters, folded */
+/**
+ * Query → terms: runs of indexed characters, folded; only the first
+ * MAX_QUERY characters of the query count.
+ * @param {string} query
+ * @returns {Term[]}
+ */
 function parse(query) {
+  /** @type {Term[]} */
   const terms = []
-  let run = [], raw = ""
-  for (const ch of query) {
+  /** @type {string[]} */
+  let run = []
+  let raw = ""
+  for (const ch of [...query].slice(0, MAX_QUERY)) {
     const f = fold(ch)
     if (INDEXED.test(f)) {
       run.push(f)
@@ -364,6 +576,10 @@ function parse(query) {
   return terms.filter(t => !seen.has(str(t.chars)) && seen.add(str(t.chars)))
 }
 
+/**
+ * @param {Term[]} terms
+ * @returns {string[]}
+ */
 function keysOf(terms) {
   const keys = []
   for (const { chars } of terms)
@@ -375,13 +591,17 @@ function keysOf(terms) {
   return keys
 }
 
+/** @param {number} df */
 function idf(df) {
-  return Math.log(1 + manifest.docs / Math.max(df, 1))
+  return Math.log(1 + (manifest ? manifest.docs : 1) / Math.max(df, 1))
 }
 
-/* Page number of a global document number (pages hold consecutive docs) */
+/**
+ * Page number of a global document number (pages hold consecutive docs)
+ * @param {number} doc
+ */
 function pageOf(doc) {
-  const pages = manifest.pages
+  const pages = manifest ? manifest.pages : []
   let lo = 0, hi = pages.length - 1
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1
@@ -393,11 +613,18 @@ function pageOf(doc) {
   return lo
 }
 
-/* Does the doc hold all pieces within `window` characters? */
+/**
+ * Does the doc hold all pieces within `window` characters?
+ * @param {number} doc
+ * @param {string[][]} parts
+ * @param {number} window
+ */
 function near(doc, parts, window) {
+  /** @type {[number, number, number][]} */
   const events = []
   parts.forEach((chars, k) => {
-    for (const s of phrase(chars).get(doc) || [])
+    const starts = phrase(chars).get(doc)
+    for (const s of Array.isArray(starts) ? starts : [])
       events.push([s, k, chars.length])
   })
   events.sort((a, b) => a[0] - b[0])
@@ -417,16 +644,22 @@ function near(doc, parts, window) {
   return false
 }
 
-/* The matches of a query: Map(doc → { tier, score, found: [chars…],
-   missing: [term text…] }); with exactOnly, those of tier 0 only */
+/**
+ * The matches of a query: Map(doc → hit); with exactOnly, those of tier 0
+ * only
+ * @param {Term[]} terms
+ * @returns {Map<number, Hit>}
+ */
 function match(terms, exactOnly = false) {
   const exact = terms.map(t => phrase(t.chars))
   const split = terms.map((t, i) => !exactOnly && t.chars.length > 1 ? pieces(t.chars, exact[i]) : null)
+  /** @type {Map<number, Hit>} */
   const hits = new Map()
+  /** @param {number} doc */
   const hit = doc => {
     let h = hits.get(doc)
     if (!h)
-      hits.set(doc, h = { exact: 0, partial: 0, score: 0, found: [], missing: [] })
+      hits.set(doc, h = { tier: 0, exact: 0, partial: 0, score: 0, found: [], missing: [] })
     return h
   }
   terms.forEach((term, i) => {
@@ -437,15 +670,16 @@ function match(terms, exactOnly = false) {
       h.score += weight * (1 + Math.log(count(tf)))
       h.found.push(term.chars)
     }
-    if (split[i]) {
-      const docs = split[i].map(p => phrase(p))
+    const parts = split[i]
+    if (parts) {
+      const docs = parts.map(p => phrase(p))
       const [first, ...rest] = [...docs].sort((a, b) => a.size - b.size)
       for (const doc of first.keys())
-        if (!exact[i].has(doc) && rest.every(d => d.has(doc)) && near(doc, split[i], WINDOW(term.chars))) {
+        if (!exact[i].has(doc) && rest.every(d => d.has(doc)) && near(doc, parts, WINDOW(term.chars))) {
           const h = hit(doc)
           h.partial++
-          h.score += 0.5 * split[i].reduce((s, p, k) => s + idf(docs[k].size), 0)
-          h.found.push(...split[i])
+          h.score += 0.5 * parts.reduce((s, p, k) => s + idf(docs[k].size), 0)
+          h.found.push(...parts)
           h.missing.push(term.text)
         }
     }
@@ -485,14 +719,21 @@ function match(terms, exactOnly = false) {
 
 /* ------------------------------------------------------------------------ */
 
+/** @param {string} text */
 function escapeHTML(text) {
   return text.replace(/[&<>"']/g, ch => `&#${ch.charCodeAt(0)};`)
 }
 
-/* text → HTML with every occurrence of the found phrases in <mark>; when
-   `limit` is given, a window of the text around the first one */
+/**
+ * text → HTML with every occurrence of the found phrases in <mark>; when
+ * `limit` is given, a window of the text around the first one
+ * @param {string} text
+ * @param {string[]} found
+ * @param {number} [limit]
+ */
 function mark(text, found, limit) {
   const folded = fold(text)
+  /** @type {[number, number][]} */
   const ranges = []
   for (const p of [...found].sort((a, b) => b.length - a.length)) {
     if (!p)
@@ -521,8 +762,13 @@ function mark(text, found, limit) {
   return end < text.length ? out + "…" : out
 }
 
-/* The terms map material shows: found phrases true, missing terms false */
+/**
+ * The terms map material shows: found phrases true, missing terms false
+ * @param {Hit} hit
+ * @returns {Record<string, boolean>}
+ */
 function termsOf(hit) {
+  /** @type {Record<string, boolean>} */
   const terms = {}
   for (const chars of hit.found)
     terms[str(chars)] = true
@@ -531,15 +777,22 @@ function termsOf(hit) {
   return terms
 }
 
-/* Group hits by page, best first.  A page's exact passages and its
-   approximate ones (tiers 1 and 2) are two groups, so that every passage
-   holding the whole query comes before every one that does not */
+/**
+ * Group hits by page, best first: one group per page, ranked by its best
+ * passage (tier, then score); hand-written help pages after all others
+ * (they quote example queries)
+ * @param {Map<number, Hit>} hits
+ * @param {Term[]} terms
+ * @returns {Group[]}
+ */
 function groups(hits, terms) {
+  const pages = manifest ? manifest.pages : []
   const query = terms.map(t => str(t.chars)).join(" ")
+  /** @type {Map<number, Group>} */
   const byPage = new Map()
   for (const [doc, h] of hits) {
     const page = pageOf(doc)
-    const [, title, kind, first] = manifest.pages[page]
+    const [, title, kind, first] = pages[page]
     if (doc === first) {
       /* A page whose name is the query is the answer to it */
       const name = fold(title)
@@ -548,10 +801,9 @@ function groups(hits, terms) {
       else if (terms.every(t => name.includes(str(t.chars))))
         h.score += kind === "theme" ? 100 : 10
     }
-    const key = 2 * page + (h.tier ? 1 : 0)
-    let g = byPage.get(key)
+    let g = byPage.get(page)
     if (!g)
-      byPage.set(key, g = { page, tier: h.tier, approximate: h.tier > 0, score: 0, docs: [] })
+      byPage.set(page, g = { page, tier: h.tier, score: 0, docs: [] })
     g.docs.push([doc, h])
     g.tier = Math.min(g.tier, h.tier)
   }
@@ -559,53 +811,118 @@ function groups(hits, terms) {
     g.score = Math.max(...g.docs.filter(([, h]) => h.tier === g.tier).map(([, h]) => h.score))
     g.docs.sort((a, b) => a[1].tier - b[1].tier || a[0] - b[0])
   }
-  /* Help pages quote example queries; within a tier they come last */
-  const help = g => manifest.pages[g.page][2] === "doc" ? 1 : 0
+  /** @param {Group} g */
+  const help = g => pages[g.page][2] === "doc" ? 1 : 0
   return [...byPage.values()].sort((a, b) =>
-    a.tier - b.tier || help(a) - help(b) || b.score - a.score || a.page - b.page)
+    help(a) - help(b) || a.tier - b.tier || b.score - a.score || a.page - b.page)
 }
 
-/* One page's result list in material's shape: the page, then its passages */
+/**
+ * One page's result list in material's shape: the page, then its passages.
+ * The group's best-tier passages are open (up to OPEN_PER_PAGE), the others
+ * under material's "more"; approximate passages of a page that also has
+ * exact ones are labelled 相近表述.
+ * @param {Group} group
+ * @param {boolean} withText
+ * @returns {SearchItem[]}
+ */
 function render(group, withText) {
-  const [location, title, , first] = manifest.pages[group.page]
-  const rows = withText ? shards.get(`d${group.page}`) : null
+  const [location, title, , first, facts] = /** @type {Manifest} */ (manifest).pages[group.page]
+  /** @type {DocRow[] | null} */
+  const rows = withText ? shards.get(`d${group.page}`) || null : null
   const score = 1 + group.score
   const pageHit = group.docs.find(([doc]) => doc === first)
   const passages = group.docs.filter(([doc]) => doc !== first)
   const all = group.docs.map(([, h]) => h)
-  const count = `<span class="kb-search-count">${group.approximate ? "相近表述 " : ""}${group.docs.length} 处</span>`
+  const exact = group.docs.filter(([, h]) => h.tier === 0).length
+  const approximate = group.docs.length - exact
+  const counts = [exact ? `${exact} 处` : "", approximate ? `相近表述 ${approximate} 处` : ""]
+    .filter(Boolean).join("，")
+  const count = `<span class="kb-search-count">${counts}</span>`
+  const line = facts ? `<span class="kb-search-facts">${escapeHTML(facts)}</span>` : ""
+  /** @type {SearchItem} */
   const article = {
     location,
-    title: `${mark(title, [...new Set(all.flatMap(h => h.found.map(str)))])} ${count}`,
+    title: `${mark(title, [...new Set(all.flatMap(h => h.found.map(str)))])} ${count}${line}`,
     text: pageHit && rows ? mark(rows[0][2], pageHit[1].found.map(str), SNIPPET) : "",
     score,
     terms: termsOf(pageHit ? pageHit[1] : all[0])
   }
   const items = [article]
-  if (rows)
-    passages.forEach(([doc, h], k) => {
+  if (rows) {
+    let open = 0
+    for (const [doc, h] of passages) {
       const [anchor, heading, text] = rows[doc - first]
       const found = h.found.map(str)
+      const shown = h.tier === group.tier && open++ < OPEN_PER_PAGE
+      const label = h.tier > 0 && group.tier === 0 ? `<span class="kb-search-count">相近表述</span> ` : ""
       items.push({
         location: `${location}#${anchor}`,
-        title: mark(heading, found),
+        title: label + mark(heading, found),
         text: mark(text, found, SNIPPET),
-        score: k < OPEN_PER_PAGE ? score : score - 1,
+        score: shown ? score : score - 1,
         terms: termsOf(h)
       })
-    })
-  else if (!pageHit)
+    }
+  } else if (!pageHit) {
     article.text = `${passages.length} 段匹配`
+  }
   return items
 }
 
+/**
+ * The result item that says the index is broken, with what failed; links
+ * to the help page when there is one.
+ * @param {string} detail
+ * @returns {SearchItem[]}
+ */
+function brokenItem(detail) {
+  const help = manifest ? manifest.pages.find(p => p[2] === "doc" && p[0].startsWith("about")) : undefined
+  return [{
+    location: help ? help[0] : "",
+    title: `<span class="kb-search-error">${INDEX_BROKEN}</span>`,
+    text: escapeHTML(detail),
+    score: 1e9,
+    terms: {}
+  }]
+}
+
+/**
+ * What failed of the shards a query needed, for the broken-index item, or ""
+ * @param {Iterable<string>} needed shard names
+ */
+function failures(needed) {
+  if (refused)
+    return refused
+  const failed = [...new Set(needed)].filter(name => broken.has(name)).sort()
+  if (!failed.length)
+    return ""
+  const names = failed.slice(0, 5).map(name => `search/kb/${name}.js（${broken.get(name)}）`)
+  return `无法读取 ${names.join("、")}${failed.length > 5 ? " 等" : ""}；以下结果可能不全。`
+}
+
+/**
+ * @param {string} query
+ * @param {number} id
+ * @param {(data: {items: SearchItem[][], total?: number}) => void} reply
+ */
 async function search(query, id, reply) {
+  if (!manifest)
+    return reply({ items: [brokenItem(failures([]))] })
   const terms = parse(query)
   if (!terms.length)
     return reply({ items: [] })
-  await load(keysOf(terms).map(shardOf))
+  const needed = keysOf(terms).map(shardOf)
+  await load(needed)
   if (id !== latest)
     return
+  /** @param {Group[]} ranked @param {number} upto */
+  const answer = (ranked, upto) => {
+    const items = ranked.map((g, i) => render(g, i < upto))
+    const failed = failures([...needed, ...ranked.slice(0, upto).map(g => `d${g.page}`)])
+    reply(failed ? { items: [brokenItem(failed), ...items], total: ranked.length + 1 }
+      : { items, total: ranked.length })
+  }
   /* Exact passages rank above all others, so when they fill the first
      screen they are answered at once, and the rest (相近表述, partial
      matches) follows below them in the next answer */
@@ -616,53 +933,59 @@ async function search(query, id, reply) {
   await load(ranked.slice(0, FIRST_PAGES).map(g => `d${g.page}`))
   if (id !== latest)
     return
-  reply({
-    items: ranked.map((g, i) => render(g, i < FIRST_PAGES)),
-    total: ranked.length
-  })
+  answer(ranked, FIRST_PAGES)
   if (!complete)
     ranked = groups(match(terms), terms)
-  if (ranked.length > FIRST_PAGES) {
-    await load(ranked.slice(FIRST_PAGES, MAX_PAGES).map(g => `d${g.page}`))
+  if (!complete || ranked.length > FIRST_PAGES) {
+    await load(ranked.slice(0, MAX_PAGES).map(g => `d${g.page}`))
     if (id === latest)
-      reply({
-        items: ranked.map((g, i) => render(g, i < MAX_PAGES)),
-        total: ranked.length
-      })
+      answer(ranked, MAX_PAGES)
   }
 }
 
 /* ------------------------------------------------------------------------ */
 
+/**
+ * SETUP: take the manifest from material's search config.
+ * @param {any} data
+ */
+function setup(data) {
+  const kb = data && data.config ? data.config.kb : null
+  manifest = null
+  refused = ""
+  if (!kb || typeof kb !== "object")
+    refused = "search/search_index.json 不是本知识库的索引。"
+  else if (kb.format !== FORMAT)
+    refused = `搜索索引的格式（${kb.format}）与搜索程序（${FORMAT}）不符。`
+  if (refused) {
+    console.error(`kb-search: ${refused}`)
+    return
+  }
+  manifest = kb
+  let doc = 0
+  headings = new Set(kb.headings ? String(kb.headings).split(",").map(d => (doc += parseInt(d, 36))) : [])
+}
+
 addEventListener("message", async ev => {
-  const message = ev.data
+  const message = /** @type {MessageEvent} */ (ev).data
   switch (message.type) {
     case SETUP:
-      manifest = (message.data.config || {}).kb || null
-      if (!manifest || manifest.format !== FORMAT) {
-        console.error("kb-search: search/search_index.json is not a knowledge-base index; rebuild the site")
-        manifest = null
-      }
-      if (manifest) {
-        let doc = 0
-        headings = new Set(manifest.headings
-          ? manifest.headings.split(",").map(d => (doc += parseInt(d, 36)))
-          : [])
-      }
+      setup(message.data)
       base = new URL("../../../", scriptUrl())
       postMessage({ type: READY })
       break
     case QUERY: {
       const id = ++latest
+      /** @param {{items: SearchItem[][], total?: number}} data */
       const reply = data => postMessage({ type: RESULT, data })
-      if (!manifest)
-        return reply({ items: [] })
       try {
         await search(String(message.data || ""), id, reply)
       } catch (err) {
+        /* A bug or an index that parses but does not fit: say so rather
+           than show "no results" */
         console.warn("kb-search:", err)
         if (id === latest)
-          reply({ items: [] })
+          reply({ items: [brokenItem(String(err instanceof Error ? err.message : err))] })
       }
       break
     }
