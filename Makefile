@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site offline test serve bench search-quality browser-deps clean
+.PHONY: site offline test test-fast serve bench search-quality browser-deps clean
 
 $(BIN)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ browser-deps:
 ## Every test: unit, build, links, real browser.
 test: $(BIN)/.test browser-deps
 	$(BIN)/python -m pytest -q
+
+## The unit tests only (under 30 s): no site build, server or browser
+## (tests marked slow or browser; see tests/conftest.py).
+test-fast: $(BIN)/.test
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 ## Search quality: our search beside stock mkdocs-material on the query set
 ## (tests/data/search_queries.yml), in headless chromium.

@@ -9,7 +9,7 @@ For each size the script
 2. times the pipeline alone (``build_corpus``, in a fresh interpreter):
    ``pipeline_s``;
 3. builds the site with ``mkdocs build`` in a temporary project that uses this
-   repository's mkdocs.yml, hook, themes.yml and docs (everything but
+   repository's mkdocs.yml (kb plugin), themes.yml and docs (everything but
    ``seeds/`` is linked, so whatever the configuration holds — a custom
    search, overrides — is measured): ``build_s``, ``peak_mem_mb`` (peak RSS
    of the build process and its children, from ``wait4``), ``site_bytes``,
@@ -18,7 +18,7 @@ For each size the script
    builds filled (``pipeline_cached_s``; None if the code has no cache);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
-   hook: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
+   kb plugin: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
    (``cpu_ratio``: the same in CPU seconds, steadier when other work shares
    the machine);
 5. serves the site on 127.0.0.1 (``python -m http.server`` in a process
@@ -45,10 +45,8 @@ compare runs on the same machine only.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,11 +55,14 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import synth  # noqa: E402
+from support.browser import CHROMIUM, served_browser  # noqa: E402
+from support.projects import write_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -74,10 +75,6 @@ NOT_LINKED = {"seeds", "site", "site-offline", "tests", "benchmarks", "mkdocs.ym
 #: Keys every result object has (the issue's list).
 KEYS = ("n", "pipeline_s", "build_s", "plain_build_s", "ratio", "peak_mem_mb", "site_bytes",
         "search_bytes_first_result", "first_result_s", "largest_page_bytes")
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]
-PORTS = range(8300, 8400)
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
 
 
@@ -92,8 +89,9 @@ def make_project(work: Path, speeches: list[synth.Synthetic]) -> Path:
     for entry in ROOT.iterdir():
         if entry.name not in NOT_LINKED and not entry.name.startswith("."):
             (project / entry.name).symlink_to(entry)
-    # A copy, not a link: mkdocs resolves the project root from this file.
-    (project / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    # Generated, not linked: mkdocs resolves the project root (and the kb
+    # plugin its seeds/) from this file's folder.
+    write_config(project)
     synth.write_seeds(speeches, project / "seeds")
     return project
 
@@ -173,7 +171,7 @@ options = {}
 if len(sys.argv) > 3:  # (only then: older code has no cache to pass)
     from build_scripts.cache import AnalysisCache
     options["cache"] = AnalysisCache(Path(sys.argv[3]))
-try:  # as the hook calls it (older code analyses in this process only)
+try:  # as the plugin calls it (older code analyses in this process only)
     from build_scripts.pipeline import jobs_wanted
     options["jobs"] = jobs_wanted()
 except ImportError:
@@ -181,7 +179,7 @@ except ImportError:
 corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), **options)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "skipped": len(corpus.skipped), "structure": {
-    s.id: [len([u for u in s.units if u.parent == p.id and u.kind == "subpoint"]) for p in s.sections]
+    s.id: [len([u for u in s.units if u.parent == p.id and u.kind == "subpoint"]) for p in s.parts]
     for s in corpus.speeches}}))
 """
 
@@ -233,57 +231,6 @@ def site_sizes(site: Path) -> tuple[int, int, str]:
 
 
 # --- search in the browser ---------------------------------------------------
-
-
-class StaticServer:
-    """``python -m http.server`` for ``site`` on 127.0.0.1, in a process of
-    its own, as a real server is: a server thread in this process would
-    share the GIL with Playwright's event handling and answer each request
-    tens of milliseconds late, which penalised an index fetched in many
-    small requests.  (Its BrokenPipe tracebacks, when Chromium drops a
-    request, go nowhere.)  ``server_address`` and ``shutdown()`` as on
-    ``http.server.HTTPServer``."""
-
-    def __init__(self, site: Path):
-        for port in PORTS:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 10
-            while self.process.poll() is None and time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                except OSError:
-                    time.sleep(0.05)
-                    continue
-                self.server_address = ("127.0.0.1", port)
-                return
-            self.process.kill()  # the port is taken (it exited) or it never answered
-            self.process.wait()
-        raise RuntimeError("no free port in 8300-8399")
-
-    def shutdown(self) -> None:
-        self.process.terminate()
-        self.process.wait()
-
-
-@contextlib.contextmanager
-def served_browser(site: Path) -> Iterator[tuple[Any, str]]:
-    """Serve ``site`` (``StaticServer``, first free port in 8300-8399) and
-    launch headless Debian Chromium; yields ``(browser, url of the site)``
-    and stops both afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    server = StaticServer(site)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            try:
-                yield browser, f"http://127.0.0.1:{server.server_address[1]}/"
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
 
 
 #: Installed before any page script: records when the first search result

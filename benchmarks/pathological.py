@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_build import make_project  # noqa: E402  (a project with its own seeds/)
+from support.projects import make_project  # noqa: E402  (a project with its own seeds/)
 
 SEED = (ROOT / "seeds" / "003_8934f3c4a65f5158.txt").read_text(encoding="utf-8")
 TITLE = "在某区工会第三次代表大会上的讲话\n"

@@ -3,7 +3,7 @@
 Builds the site twice from this repository's seeds — once as shipped (the
 knowledge base's search worker and chunked index), once with the search left
 to stock mkdocs-material (lunr + jieba; mkdocs.yml without ``custom_dir``,
-``extra: kb_search: false``, the field boosts of the previous release) —
+``kb: search: material``, the field boosts of the previous release) —
 serves each on 127.0.0.1, runs the query set ``tests/data/search_queries.yml``
 through the search box in headless Debian Chromium, and prints both side by
 side.  Writes ``benchmarks/results/search_quality.json``.
@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,38 +27,32 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import search_quality as sq  # noqa: E402
-from bench import served_browser  # noqa: E402  (this folder's scale benchmark)
+from support.browser import served_browser  # noqa: E402
+from support.projects import mkdocs_build, write_config  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "search_quality.json"
 
 
-def stock_config() -> str:
-    """mkdocs.yml with the search left to mkdocs-material."""
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  custom_dir: overrides\n", "")
-    config = config.replace("  language: custom\n", "  language: zh\n")
-    config = config.replace("extra:\n", "extra:\n  kb_search: false\n", 1)
-    config = config.replace(
-        "      jieba_dict_user: build_scripts/data/userdict.txt\n",
-        "      jieba_dict_user: build_scripts/data/userdict.txt\n"
-        "      fields:\n        title:\n          boost: 1000\n        text:\n          boost: 1\n"
-        "        tags:\n          boost: 10\n", 1)
-    return config
+#: Field boosts of the previous release's stock search.
+STOCK_FIELDS = {"title": {"boost": 1000}, "text": {"boost": 1}, "tags": {"boost": 10}}
 
 
 def build(name: str, out: Path) -> Path:
+    """Build the site as shipped (``ours``: mkdocs.yml) or with the search
+    left to mkdocs-material (``stock``: a generated config that inherits
+    mkdocs.yml, without the theme overrides, with ``kb: search: material``)."""
     site = out / name
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     config = ROOT / "mkdocs.yml"
     if name == "stock":
-        config = ROOT / ".mkdocs-stock.yml"
-        config.write_text(stock_config(), encoding="utf-8")
-    try:
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-                       cwd=ROOT, env=env, check=True)
-    finally:
-        if name == "stock":
-            config.unlink()
+        project = out / "stock-project"
+        project.mkdir()
+        config = write_config(project, kb={"seeds_dir": str(ROOT / "seeds"), "themes": str(ROOT / "themes.yml"),
+                                           "cache_dir": str(ROOT / ".cache" / "analysis"), "search": "material"},
+                              search={"fields": STOCK_FIELDS}, docs_dir=str(ROOT / "docs"),
+                              theme={"custom_dir": None, "language": "zh"})
+    result = mkdocs_build(ROOT, site, strict=False, config=config)
+    if result.returncode != 0:
+        raise SystemExit(f"mkdocs build ({name}) failed:\n{result.stderr}")
     return site
 
 

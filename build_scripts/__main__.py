@@ -5,8 +5,10 @@
                                               site/data/corpus.json; - = stdout)
     python -m build_scripts tag FILE...       tag speech files anywhere and
                                               print the corpus JSON
-    python -m build_scripts evaluate          precision/recall/F1 of the tagger
-                                              on the labelled sets in tests/data
+    python -m build_scripts evaluate          precision/recall/F1 (95 % bootstrap
+                                              intervals) of the tagger on the
+                                              labelled sets in tests/data, and
+                                              the annotators' agreement
 
 Exit codes: 0 success; 1 a speech file was skipped (the others are still
 processed), or no speech at all was found; 2 bad usage; 3 configuration
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from . import export
 from .errors import ConfigError
-from .model import LEAF_KINDS, Corpus
+from .model import Corpus
 from .pipeline import ROOT, build_corpus, jobs_wanted
 
 EXIT_SKIPPED = 1
@@ -33,9 +35,8 @@ EXIT_CONFIG = 3
 def _summary(corpus: Corpus) -> str:
     rows = ["id\tparts\tsub-points\tpassages\tthemes\tread as"]
     for s in corpus.speeches:
-        subs = [len([u for u in s.units if u.parent == sec.id and u.kind == "subpoint"]) for sec in s.sections]
-        leaves = sum(1 for u in s.units if u.kind in LEAF_KINDS)
-        rows.append(f"{s.id}\t{len(s.sections)}\t{subs}\t{leaves}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
+        subs = [len([u for u in s.children(part.id) if u.kind == "subpoint"]) for part in s.parts]
+        rows.append(f"{s.id}\t{len(s.parts)}\t{subs}\t{len(s.passages)}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
     rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped, "
                 f"{len(corpus.ignored)} other file(s) ignored")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
@@ -53,16 +54,26 @@ def _evaluate(args: argparse.Namespace) -> Corpus:
     names = [t.name for t in corpus.themes]
     sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
     for path in args.text_labels:
-        sets.append((path.name, evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
+        if path.exists():
+            sets.append((path.stem.removeprefix("labels_"),
+                         evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
+        else:
+            print(f"{path.name}: not there (no passages of this split yet)\n")
     for label, decisions in sets:
         metrics = evaluation.score(decisions, names)
         print(f"{label}: {len(decisions)} passages")
-        print(evaluation.table(metrics))
+        print(evaluation.table_with_intervals(metrics, evaluation.bootstrap(decisions, names)))
         if args.verbose:
             for m in metrics[:-1]:
                 for e in m.errors:
                     print(f"  {m.name} {e}")
         print()
+    if args.agreement.exists():
+        items = evaluation.load_agreement(args.agreement)
+        kappas, micro = evaluation.agreement(items, names)
+        print(f"annotator agreement ({args.agreement.name}): {len(items)} passages labelled by both")
+        print("  Cohen's κ: " + "  ".join(f"{t} {k:.2f}" for t, k in kappas.items()))
+        print(f"  annotator B against A: micro P {micro.precision:.2f} R {micro.recall:.2f} F1 {micro.f1:.2f}")
     return corpus
 
 
@@ -80,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / "labels_heldout.yml", ROOT / "tests" / "data" / "labels_test.yml"],
-                        help="labelled passages of other speeches (default: the dev and test sets)")
+                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev", "test")],
+                        help="labelled passages of other speeches (default: the train, dev and test sets)")
+    p_eval.add_argument("--agreement", type=Path, default=ROOT / "tests" / "data" / "labels_agreement.yml",
+                        help="two annotators' labels of the same passages (Cohen's κ, micro-F1)")
     p_eval.add_argument("-v", "--verbose", action="store_true", help="list every false positive/negative")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")

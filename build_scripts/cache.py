@@ -23,6 +23,7 @@ Cached ``Speech`` objects are shared: callers must not modify them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -106,9 +107,15 @@ class AnalysisCache:
             # as dataclasses.asdict, without its deep copy (5x faster).
             data = json.dumps(speech, default=vars, ensure_ascii=False, separators=(",", ":"))
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".part")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(data)
-            os.replace(tmp, self.directory / f"{key}.json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(data)
+                os.replace(tmp, self.directory / f"{key}.json")
+            except BaseException:
+                # A failed write or an interrupt (Ctrl-C) leaves no part file.
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
         except OSError as exc:
             log.info("analysis cache: cannot write %s (%s); continuing without it", self.directory, exc)
 

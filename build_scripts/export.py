@@ -25,25 +25,11 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from .model import Corpus, MetaValue, Speech, Theme, Unit
+from . import urls
+from .model import Corpus, MetaValue, Speech, Unit
 
 SCHEMA_VERSION = 2
 SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
-
-
-def speech_url(speech: Speech) -> str:
-    """Site-relative URL of a speech page (directory URLs)."""
-    return f"speeches/{speech.id}/"
-
-
-def theme_url(theme: Theme) -> str:
-    """Site-relative URL of a theme page."""
-    return f"themes/{theme.slug}/"
-
-
-def unit_url(speech: Speech, unit: Unit) -> str:
-    """Site-relative URL of a unit: the speech page plus the unit's anchor."""
-    return f"{speech_url(speech)}#{unit.id}"
 
 
 def _value(mv: Optional[MetaValue]) -> Optional[dict[str, str]]:
@@ -76,8 +62,8 @@ def meta_dict(speech: Speech) -> dict[str, Any]:
     }
 
 
-def unit_dict(speech: Speech, unit: Unit) -> dict[str, Any]:
-    """One unit as exported."""
+def unit_dict(speech: Speech, unit: Unit, speech_url: str) -> dict[str, Any]:
+    """One unit as exported; its ``url`` is ``speech_url#<unit id>``."""
     sentences: dict[str, int] = {}
     for tag in unit.tags:
         for e in tag.evidence:
@@ -100,28 +86,33 @@ def unit_dict(speech: Speech, unit: Unit) -> dict[str, Any]:
         "evidence_sentences": list(sentences),
         "scores": {t.theme: t.score for t in unit.tags},
         "line": unit.line,
-        "url": unit_url(speech, unit),
+        "url": f"{speech_url}#{unit.id}",
     }
 
 
-def corpus_dict(corpus: Corpus) -> dict[str, Any]:
-    """The whole export as a JSON-ready dict."""
+def corpus_dict(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> dict[str, Any]:
+    """The whole export as a JSON-ready dict.  ``url_of`` maps a docs path
+    (``urls.speech_path``) to its site-relative URL: the plugin passes
+    mkdocs' ``File.url``, so the URLs match the build (``speeches/<id>/``,
+    or ``speeches/<id>.html`` with ``use_directory_urls: false``)."""
+    speech_urls = {s.id: url_of(urls.speech_path(s)) for s in corpus.speeches}
     return {
         "schema_version": SCHEMA_VERSION,
-        "themes": [{"name": t.name, "slug": t.slug, "url": theme_url(t), "description": t.description}
+        "themes": [{"name": t.name, "slug": t.slug, "url": url_of(urls.theme_path(t)), "description": t.description}
                    for t in corpus.themes],
         "speeches": [
-            {"id": s.id, "source": s.source, "title": s.title, "url": speech_url(s), "meta": meta_dict(s),
-             "units": [unit_dict(s, u) for u in s.units]}
+            {"id": s.id, "source": s.source, "title": s.title, "url": speech_urls[s.id], "meta": meta_dict(s),
+             "units": [unit_dict(s, u, speech_urls[s.id]) for u in s.units]}
             for s in corpus.speeches
         ],
     }
 
 
-def to_json(corpus: Corpus) -> str:
+def to_json(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> str:
     """The export as UTF-8-ready text: compact, one line per speech (so a
-    diff shows which speeches changed), trailing newline."""
-    data = corpus_dict(corpus)
+    diff shows which speeches changed), trailing newline.  ``url_of``: see
+    ``corpus_dict``."""
+    data = corpus_dict(corpus, url_of)
     speeches = data.pop("speeches")
     head = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in speeches]

@@ -3,6 +3,36 @@
 One ``Corpus`` holds the themes and the speeches; a ``Speech`` holds its
 original text, its cleaned lines, its metadata and its ``Unit`` tree (a flat
 list whose ``parent`` fields form the tree).  Nothing here knows about mkdocs.
+
+Glossary — one word per thing, in code, pages and docs:
+
+speech (讲话)
+    One input file: a ``Speech``, published as the page ``speeches/<id>``.
+unit
+    Any piece a speech is split into: a ``Unit`` of one of ``UNIT_KINDS``.
+    Its ``id`` is also its anchor on the speech page and its id in the
+    export, so ids never change meaning.
+part (部分)
+    A numbered division of the speech (一、二、…).  Unit kind ``"section"``
+    (the value in the export), id ``part-<n>``; ``Speech.parts``.  A part's
+    text is its heading plus the text of its children.
+sub-point (要点)
+    A numbered point inside a part (一是…、二要…).  Unit kind ``"subpoint"``,
+    id ``part-<n>-<m>``; its first sentence is its ``heading``.
+paragraph (段落)
+    Any other paragraph inside a part (kind ``"paragraph"``, id
+    ``part-<n>-p<m>``), or outside the parts (``intro-<n>``, ``closing-<n>``).
+passage
+    The units of speech text that are tagged and searched one by one:
+    every leaf unit but a note (``PASSAGE_KINDS``; ``Speech.passages``).
+    Counted the same way by ``check``, the site and the search index.  (A
+    salutation is a passage the tagger never gives a theme.)
+note (附注)
+    A source disclaimer found in the file: a leaf, but not speech text.
+theme (主题)
+    A ``Theme`` from themes.yml; a unit carries it as a ``ThemeTag``.
+evidence
+    The lexicon terms that made a unit carry a theme (``Evidence``).
 """
 
 from __future__ import annotations
@@ -10,14 +40,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-#: Unit kinds, in the order they may appear in a speech.  ``section`` is a
-#: numbered part (一、…); ``subpoint`` a numbered point inside it (一是…);
-#: ``paragraph`` any other paragraph (or lead-in text) inside a part.
+#: Unit kinds, in the order they may appear in a speech (see the glossary
+#: above: ``section`` is a part, ``subpoint`` a sub-point).
 UNIT_KINDS = ("note", "salutation", "intro", "section", "subpoint", "paragraph", "closing")
+
+#: The kind of a part (部分): ``"section"``, as published in the export.
+PART = "section"
 
 #: Kinds whose text is not contained in another unit: every non-space
 #: character of a speech lies in exactly one leaf unit (or in the title).
 LEAF_KINDS = ("note", "salutation", "intro", "subpoint", "paragraph", "closing")
+
+#: Kinds of the passages: every leaf but a note (notes are not speech text).
+PASSAGE_KINDS = tuple(k for k in LEAF_KINDS if k != "note")
 
 
 @dataclass
@@ -43,6 +78,9 @@ class ThemeTag:
     theme: str
     score: float
     evidence: list[Evidence] = field(default_factory=list)
+    #: The passage is mainly about this theme (its strongest, or close to
+    #: it); theme pages list these passages first (``tagger.order_key``).
+    main: bool = True
 
     @property
     def terms(self) -> list[str]:
@@ -57,7 +95,7 @@ class Unit:
 
     ``id`` is unique within the speech and is also the HTML anchor on the
     speech page (``part-2``, ``part-2-1``, ``part-2-p1``, ``intro-1`` …).
-    ``text`` is the cleaned text; for a section it is the concatenation of
+    ``text`` is the cleaned text; for a part it is the concatenation of
     its heading and its children's texts.  ``line`` is the 1-based line of
     the source file where the unit starts.
     """
@@ -172,8 +210,14 @@ class Speech:
         return [u for u in self.units if u.parent == unit_id]
 
     @property
-    def sections(self) -> list[Unit]:
-        return [u for u in self.units if u.kind == "section"]
+    def parts(self) -> list[Unit]:
+        """The parts (部分), in order."""
+        return [u for u in self.units if u.kind == PART]
+
+    @property
+    def passages(self) -> list[Unit]:
+        """The passages (see the glossary), in order."""
+        return [u for u in self.units if u.kind in PASSAGE_KINDS]
 
     @property
     def themes(self) -> list[str]:
@@ -197,6 +241,9 @@ class Theme:
     phrases: dict[str, float]
     heading_cues: list[str]
     color: str = ""
+    #: Sentence subjects (工会干部, 各级党委) that make a sentence about
+    #: this theme whatever else it names (build_scripts/tagger.py).
+    subjects: list[str] = field(default_factory=list)
 
 
 @dataclass

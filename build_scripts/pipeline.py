@@ -1,6 +1,6 @@
 """The pipeline: read → clean → split → tag → one in-memory ``Corpus``.
 
-Knows nothing of mkdocs; ``mkdocs_hook`` and ``__main__`` both call
+Knows nothing of mkdocs; ``plugin`` and ``__main__`` both call
 ``build_corpus``.  A bad speech is logged, counted and skipped; a bad
 themes.yml or sidecar stops the build (``ConfigError``) before anything is
 written.
@@ -133,7 +133,7 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     cache keeps only this build's entries.  ``jobs`` > 1 shares the
     analysis of many speeches out among that many worker processes
     (spawned: the caller's main module must be import-safe, as for any
-    ``multiprocessing`` use; the CLI and the mkdocs hook pass
+    ``multiprocessing`` use; the CLI and the mkdocs plugin pass
     ``jobs_wanted()``); the corpus is the same for any ``jobs``.
     Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
     listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.

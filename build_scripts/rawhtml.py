@@ -12,11 +12,11 @@ preprocessor stores those blocks in Markdown's own HTML stash directly, so
 the page's HTML is what Python-Markdown would have produced (consecutive
 blocks are stored as one, so only the blank lines between them differ).
 
-The hook adds one instance in ``on_config`` and switches it on for
+The plugin adds one instance in ``on_config`` and switches it on for
 generated pages only (``active``, set in ``on_page_markdown``; mkdocs
 renders pages one at a time), so hand-written pages are untouched.  The
 blocks it stores are hidden from mkdocs' own scan for anchor ids, so it
-records their ids (``ids``) and the hook adds them to the page's
+records their ids (``ids``) and the plugin adds them to the page's
 ``present_anchor_ids`` for link validation.
 """
 

@@ -1,18 +1,16 @@
-"""Shared fixtures: the real corpus, and one strict build of the real site."""
+"""Shared fixtures and markers; the support code itself is tests/support/.
+
+Tests that build a site, run a server or drive the browser are marked
+``slow`` (or ``browser``) here by the fixtures and helpers they use, so
+``make test-fast`` (``-m "not slow and not browser"``) runs the unit tests.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from support import ARTIFACTS, DATA, ROOT, SEEDS, THEMES  # noqa: F401 - re-exported for the tests
+from support.projects import mkdocs_build  # noqa: F401
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-THEMES = ROOT / "themes.yml"
-DATA = Path(__file__).resolve().parent / "data"
+pytest_plugins = ["support.fixtures"]
 
 #: Expected structure of the five seeds (from the issue): parts, and
 #: sub-points per part.
@@ -24,35 +22,19 @@ SEED_STRUCTURE = {
     "004_cee338bc757c0ce3": [0, 3, 0],
 }
 
-
-@pytest.fixture(scope="session")
-def analyzer():
-    from build_scripts.pipeline import Analyzer
-    from build_scripts.themes import load_lexicon
-
-    return Analyzer.from_lexicon(load_lexicon(THEMES))
-
-
-@pytest.fixture(scope="session")
-def corpus(analyzer):
-    from build_scripts.pipeline import build_corpus
-
-    return build_corpus(SEEDS, THEMES, analyzer=analyzer)
+#: Fixtures that build a site, run a command or serve a site: a test using
+#: any is slow.
+SLOW_FIXTURES = {"built_site", "base_url", "browser", "page", "corpus_json", "evil_site", "evil_url", "smoke",
+                 "lenient_build", "strict_build", "check_run"}
+#: Modules that are about builds, servers or browsers as a whole.
+SLOW_MODULES = {"test_serve", "test_reproducible", "test_bench", "test_browser", "test_search",
+                "test_injection_browser", "test_cli", "test_cache"}
 
 
-def mkdocs_build(project: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    """Run ``mkdocs build`` for ``project`` (a folder with mkdocs.yml)."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)]
-    if strict:
-        cmd.append("--strict")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env, timeout=600)
+def pytest_collection_modifyitems(config, items):
+    import pytest
 
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real site, built once with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("site") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return site
+    for item in items:
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser")
+                or item.module.__name__ in SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)

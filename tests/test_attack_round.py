@@ -38,7 +38,7 @@ from build_scripts.errors import ConfigError
 from build_scripts.pipeline import build_corpus
 from conftest import ROOT, SEEDS, THEMES, mkdocs_build
 from docx_fixtures import CONSTRUCTS, docx_with_body, p, r
-from test_build import make_project
+from support.projects import make_project
 
 SEED_A = (SEEDS / "003_8934f3c4a65f5158.txt").read_text(encoding="utf-8")
 TITLE = SEED_A.split("\n", 1)[0]

@@ -28,7 +28,7 @@ from build_scripts.pipeline import build_corpus
 from build_scripts.safetext import printable
 from conftest import ROOT, SEEDS, THEMES, mkdocs_build
 from docx_fixtures import CONSTRUCTS, docx_with_body, p, r
-from test_build import make_project
+from support.projects import make_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "input"
 
@@ -199,22 +199,23 @@ def test_hidden_and_lock_files_are_ignored_not_skipped(check_run):
     assert ".hidden" not in check_run.stdout and "~$" not in check_run.stdout
 
 
+@pytest.mark.slow
 def test_structure_survives_encodings_and_line_endings(zoo):
     corpus = build_corpus(zoo / "seeds", zoo / "themes.yml")
     by_id = {s.id: s for s in corpus.speeches}
     for speech_id in ("utf8", "utf8-bom", "gbk", "gb18030", "utf16le", "utf16be", "crlf", "cr", "spaces",
                       "我的-讲话-2016"):
         s = by_id[speech_id]
-        assert len(s.sections) == 3, speech_id
+        assert len(s.parts) == 3, speech_id
         assert len([u for u in s.units if u.kind == "subpoint"]) == 9, speech_id
         assert s.title == by_id["utf8"].title, speech_id
     assert "𠮷" in by_id["gb18030"].lines[-1][1]
     # Tabs, NBSP and full-width spaces are gone from the cleaned text.
     assert not any(c in u.text for u in by_id["spaces"].units for c in "\t\u00a0\u3000")
     docx_speech = by_id["speech"]
-    assert len(docx_speech.sections) == 4 and docx_speech.encoding == "docx"
+    assert len(docx_speech.parts) == 4 and docx_speech.encoding == "docx"
     plain = by_id["no-parts"]
-    assert not plain.sections and [u.kind for u in plain.units] == ["salutation", "paragraph", "paragraph", "paragraph"]
+    assert not plain.parts and [u.kind for u in plain.units] == ["salutation", "paragraph", "paragraph", "paragraph"]
 
 
 def test_collisions_and_reserved_ids_are_reported(check_run):
@@ -223,6 +224,7 @@ def test_collisions_and_reserved_ids_are_reported(check_run):
     assert "id 'index' is used by the site itself" in check_run.stderr
 
 
+@pytest.mark.slow
 def test_strict_mkdocs_build_fails_before_writing(zoo, zoo_hashes, tmp_path):
     site = tmp_path / "site"
     result = mkdocs_build(zoo, site, strict=True)
@@ -323,10 +325,11 @@ def test_sidecar_problems_are_all_listed_with_line_and_fix(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="build_scripts"), pytest.raises(ConfigError) as info:
         build_corpus(seeds, THEMES)
     found = [(Path(p.path).name, p.line, p.problem) for p in info.value.problems]
-    assert [(n, line) for n, line, _ in found] == [("a.yml", 2), ("a.yml", 3), ("a.yml", 4), ("b.yml", None)]
-    assert "is not a date" in found[0][2] and "given twice" in found[2][2] and "not UTF-8" in found[3][2]
+    assert [(n, line) for n, line, _ in found] == [("a.yml", 2), ("a.yml", 3), ("a.yml", 4), ("a.yml", 5),
+                                                   ("b.yml", None)]
+    assert "is not a date" in found[0][2] and "given twice" in found[2][2] and "not UTF-8" in found[4][2]
+    assert "unknown key `author`" in found[3][2]
     assert all(p.fix for p in info.value.problems)
-    assert "a.yml:5: unknown key 'author'" in caplog.text
 
 
 def test_theme_names_with_markup_are_refused():
@@ -379,6 +382,7 @@ def test_cleaner_accounting_rules():
     assert not unaccounted("\t \u3000", "")
 
 
+@pytest.mark.slow
 def test_broken_themes_yml_stops_make_site_and_keeps_the_old_site(tmp_path):
     project = make_project(tmp_path, {"a.txt": variant("a")})
     site = project / "site"

@@ -10,126 +10,31 @@ Screenshots go to ``tests/artifacts/`` (git-ignored).
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import re
-import threading
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
+from support import ARTIFACTS
+from support.browser import CHROMIUM, LAUNCH_ARGS, RESULTS, TIMEOUT_MS, have_chromium  # noqa: F401
+from support.browser import search as _search
+
+if not have_chromium():
     pytest.skip(f"{CHROMIUM} is not installed (CI installs the Debian 'chromium' package); "
                 "browser tests need it and never download a browser", allow_module_level=True)
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]
-TIMEOUT_MS = 15_000
-LOCAL_HOST = "127.0.0.1"
 
 SPEECH = "002_3520ac743f25e09c"
 UNIT = "part-2-1"
 THEME_SLUG, THEME_NAME = "weiquan-bangfu", "维权帮扶"
 THEMES = {"fuwu-daju": "服务大局", "weiquan-bangfu": "维权帮扶", "zishen-jianshe": "自身建设",
           "dang-de-lingdao": "党的领导"}
-
-
-# --- server, browser, network log -----------------------------------------
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextlib.contextmanager
-def serve_site(site: Path):
-    """``site`` served on 127.0.0.1 (a free port); yields its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Path):
-    with serve_site(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@dataclass
-class NetLog:
-    """Every request URL a context made, failed requests and HTTP errors."""
-
-    requests: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    http_errors: list[str] = field(default_factory=list)
-
-    def attach(self, target) -> None:
-        target.on("request", lambda r: self.requests.append(r.url))
-        target.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        target.on("response", lambda r: r.status >= 400 and self.http_errors.append(f"{r.status} {r.url}"))
-
-    def assert_only_local(self) -> None:
-        urls = self.requests + [f.split(" ", 1)[0] for f in self.failed]
-        assert urls, "no request was recorded at all"
-        foreign = sorted({u for u in urls
-                          if urlsplit(u).scheme not in ("data", "blob", "about")
-                          and urlsplit(u).hostname != LOCAL_HOST})
-        assert not foreign, "requests left 127.0.0.1:\n" + "\n".join(foreign)
-        # ERR_ABORTED: cancelled because the test navigated on (e.g. the
-        # favicon of a page left quickly); any other failure is a real one.
-        failed = [f for f in self.failed if "net::ERR_ABORTED" not in f]
-        assert not failed, "requests failed:\n" + "\n".join(failed)
-        assert not self.http_errors, "HTTP errors:\n" + "\n".join(self.http_errors)
-
-
-@pytest.fixture
-def net() -> NetLog:
-    return NetLog()
-
-
-@pytest.fixture
-def page(browser, net) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                                  service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    net.attach(context)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -222,25 +127,6 @@ def test_badge_leads_to_theme_passage_and_back(page: Page, base_url, net, corpus
 
 
 # --- 2. search ---------------------------------------------------------------
-
-
-RESULTS = "li.md-search-result__item"
-
-
-def _search(page: Page, base_url: str, query: str) -> None:
-    """Open the home page, focus the header search box, enter ``query``."""
-    page.goto(base_url)
-    box = page.locator("input.md-search__input")
-    box.click()
-    expect(box).to_be_focused()
-    # Chinese arrives from an input method as one committed string; the
-    # commit keystroke's keyup is what mkdocs-material listens to (it
-    # re-queries on keyup/focus, not on "input"), hence insert + key press.
-    page.keyboard.insert_text(query)
-    page.keyboard.press("End")
-    expect(box).to_have_value(query)
-    expect(page.locator(RESULTS).first).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page.locator(".md-search-result__meta")).to_contain_text(re.compile(r"\d"))
 
 
 def _result_pages(page: Page) -> list[str]:

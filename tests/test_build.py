@@ -1,34 +1,13 @@
 """The mkdocs site: strict build, generated pages, export, escaping."""
 
 import json
-import shutil
 from pathlib import Path
+
+import pytest
 
 from build_scripts import export
 from conftest import ROOT, SEEDS, mkdocs_build
-
-
-def make_project(tmp_path: Path, speeches: dict[str, str] | None = None) -> Path:
-    """A copy of the project config with its own seeds/ (the real seeds
-    unless ``speeches`` maps file names to texts)."""
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copy(ROOT / "themes.yml", project / "themes.yml")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("build_scripts/mkdocs_hook.py", str(ROOT / "build_scripts" / "mkdocs_hook.py"))
-    config = config.replace("build_scripts/data/userdict.txt", str(ROOT / "build_scripts" / "data" / "userdict.txt"))
-    config = config.replace("  - build_scripts\n", "")
-    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    seeds = project / "seeds"
-    if speeches is None:
-        shutil.copytree(SEEDS, seeds)
-    else:
-        seeds.mkdir()
-        for name, text in speeches.items():
-            (seeds / name).write_text(text, encoding="utf-8")
-    return project
+from support.projects import make_project
 
 
 def test_strict_build_makes_every_page(built_site, corpus):
@@ -43,7 +22,7 @@ def test_strict_build_makes_every_page(built_site, corpus):
 
 def test_generated_pages_are_not_written_into_docs(built_site):
     docs = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
-    assert docs == {"about/data.md", "about/index.md", "stylesheets/kb.css", "tags.md"}
+    assert docs == {"about/codebook.md", "about/data.md", "about/index.md", "stylesheets/kb.css", "tags.md"}
 
 
 def test_corpus_json_is_the_export_and_utf8(built_site, corpus):
@@ -93,6 +72,7 @@ def test_no_external_fonts_or_scripts(built_site):
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
 
 
+@pytest.mark.slow
 def test_untrusted_speech_text_is_shown_literally(tmp_path):
     evil = ("危险讲话\n同志们：\n"
             "<script>alert(1)</script>开场白[链接](javascript:alert(2))。\n"
@@ -118,6 +98,7 @@ def test_untrusted_speech_text_is_shown_literally(tmp_path):
     assert "不是标题" in html and "**加粗**" in html.replace("&#42;", "*")
 
 
+@pytest.mark.slow
 def test_same_input_same_corpus_json(tmp_path):
     project = make_project(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
@@ -129,6 +110,7 @@ def test_same_input_same_corpus_json(tmp_path):
         assert (a / page).read_bytes() == (b / page).read_bytes(), page
 
 
+@pytest.mark.slow
 def test_broken_themes_stop_the_build_before_writing(tmp_path):
     project = make_project(tmp_path)
     (project / "themes.yml").write_text("themes:\n  - name: x\n", encoding="utf-8")
@@ -148,13 +130,14 @@ def test_headings_get_readable_unicode_anchors(built_site):
 def test_home_page_lists_a_screenful_and_points_to_the_speech_list(corpus):
     import dataclasses
 
-    from build_scripts import pages
+    from build_scripts.layout import Site
+    from build_scripts.page_lists import HOME_SPEECHES, render_home
 
     many = dataclasses.replace(corpus, speeches=[dataclasses.replace(corpus.speeches[i % 5], id=f"s{i:03d}")
-                                                 for i in range(pages.HOME_SPEECHES + 5)])
-    home = pages.render_home(pages.Site(many))
+                                                 for i in range(HOME_SPEECHES + 5)])
+    home = render_home(Site(many))
     listed = [line for line in home.splitlines() if line.startswith("- [") and "](speeches/s" in line]
-    assert len(listed) == pages.HOME_SPEECHES
-    assert f"全部 {pages.HOME_SPEECHES + 5} 篇讲话见[讲话列表](speeches/index.md)" in home
-    few = pages.render_home(pages.Site(corpus))
+    assert len(listed) == HOME_SPEECHES
+    assert f"全部 {HOME_SPEECHES + 5} 篇讲话见[讲话列表](speeches/index.md)" in home
+    few = render_home(Site(corpus))
     assert all(f"](speeches/{s.id}.md)" in few for s in corpus.speeches) and "篇讲话见[讲话列表]" not in few

@@ -145,8 +145,9 @@ def test_code_version_covers_the_analysis_modules_and_data():
     assert re.fullmatch(r"[0-9a-f]{64}", cache_module.code_version())
 
 
+@pytest.mark.slow
 def test_mkdocs_rebuild_after_one_edit_analyses_one_speech(tmp_path):
-    from test_build import make_project
+    from support.projects import make_project
 
     project = make_project(tmp_path)
 

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, mkdocs_build
-from test_browser import TIMEOUT_MS, NetLog, _search, browser, serve_site  # noqa: F401 - fixture
-from test_build import make_project
+from support.browser import TIMEOUT_MS, NetLog, serve_site
+from support.browser import search as _search
+from support.projects import make_project
 
-from playwright.sync_api import Page, expect  # noqa: E402  (after test_browser's skip)
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "input"

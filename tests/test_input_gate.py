@@ -33,7 +33,7 @@ from build_scripts.errors import ConfigError, SpeechError
 from build_scripts.pipeline import build_corpus
 from conftest import ROOT, SEEDS, THEMES, mkdocs_build
 from docx_fixtures import CONSTRUCTS, docx_with_body, p, r
-from test_build import make_project
+from support.projects import make_project
 
 SEED_A = (SEEDS / "003_8934f3c4a65f5158.txt").read_text(encoding="utf-8")
 
@@ -223,22 +223,26 @@ LONG_CHINESE = "讲" * 83 + ".txt"      # 253 bytes
 NFKC_GROWS = "\u3300" * 70 + ".txt"    # ㌀ → アパート: 212 bytes → 840
 
 
-@pytest.fixture(scope="module")
-def long_names(tmp_path_factory):
-    base = tmp_path_factory.mktemp("long")
-    names = [LONG_ASCII, LONG_CHINESE, NFKC_GROWS, "\u3300" * 69 + "x.txt"]
-    project = make_project(base, {name: variant(f"long name {i}") for i, name in enumerate(names)})
-    return project, names
+def _enable_offline(project: Path) -> None:
+    """Switch on material's offline plugin (what ``make offline`` does with
+    OFFLINE=true): no directory URLs, so pages are ``<id>.html`` files."""
+    import yaml
+
+    path = project / "mkdocs.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["plugins"] = [{"offline": {"enabled": True}} if isinstance(p, dict) and "offline" in p else p
+                         for p in config["plugins"]]
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.mark.parametrize("offline", [False, True], ids=["site", "offline"])
-def test_long_and_nfkc_growing_names_build_with_every_path_under_255_bytes(long_names, tmp_path, offline):
-    project, names = long_names
+def test_long_and_nfkc_growing_names_build_with_every_path_under_255_bytes(tmp_path, offline):
+    names = [LONG_ASCII, LONG_CHINESE, NFKC_GROWS, "\u3300" * 69 + "x.txt"]
+    project = make_project(tmp_path, {name: variant(f"long name {i}") for i, name in enumerate(names)})
+    if offline:
+        _enable_offline(project)
     site = tmp_path / "site"
-    env = dict(os.environ, OFFLINE="true" if offline else "false", NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f",
-                             str(project / "mkdocs.yml"), "-d", str(site)], cwd=project, capture_output=True,
-                            text=True, env=env, timeout=600)
+    result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
     for path in site.rglob("*"):
         assert len(path.name.encode("utf-8")) <= 255, path.name
@@ -511,7 +515,7 @@ def test_theme_names_with_bidi_or_control_characters_are_refused():
     from build_scripts.themes import parse_lexicon
 
     for name in ("维\u202e权", "维\n权", "维\u2067权"):
-        with pytest.raises(ConfigError, match="contains control or bidi characters"):
+        with pytest.raises(ConfigError, match="without control or direction-override characters"):
             parse_lexicon(f"themes:\n  - name: {json.dumps(name)}\n    slug: weiquan\n    description: 说明\n"
                           "    keywords: {维权: 2}\n")
 

@@ -1,7 +1,7 @@
 """The generated pages' HTML blocks (pages.html_block) skip Python-Markdown's
 parsing (build_scripts/rawhtml.py) without changing a byte of the HTML, and
 their links are resolved and validated as mkdocs does for Markdown links
-(mkdocs_hook._resolve)."""
+(plugin.resolve_link)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 import yaml
 from mkdocs.structure.files import File, Files
 
-from build_scripts import mkdocs_hook, pages
+from build_scripts import generated, pages, plugin
 from build_scripts.rawhtml import RawHtmlExtension
 from conftest import ROOT
 
@@ -49,7 +49,7 @@ def _convert(text: str, extension=None) -> str:
 
 @pytest.fixture(scope="module")
 def rendered(corpus):
-    return pages.render_pages(corpus)
+    return generated.render_pages(corpus)
 
 
 def test_every_generated_page_renders_the_same_with_and_without_the_extension(rendered):
@@ -65,7 +65,8 @@ def test_every_generated_page_renders_the_same_with_and_without_the_extension(re
 
 
 def test_blocks_are_left_to_markdown_when_inactive_and_ids_are_recorded():
-    block = pages.html_block("p", "正文&lt;b&gt;", "kb-unit kb-paragraph", "part-1-p1")
+    block = pages.html_block("p", "正文<b>", "kb-unit kb-paragraph", "part-1-p1")
+    assert "正文&lt;b&gt;" in block
     meta = pages.html_block("p", pages.link("../themes/x.md#a", "主题"), "kb-badges", search=False)
     text = f"# 标题\n\n{block}\n\n{meta}\n"
     extension = RawHtmlExtension()
@@ -96,12 +97,14 @@ def site_files(tmp_path):
 
 
 def test_links_in_blocks_become_urls_and_are_validated(site_files, caplog):
-    mkdocs_hook._raw_html["current"] = extension = RawHtmlExtension()
+    kb = plugin.KnowledgeBasePlugin()
+    kb.raw_html = extension = RawHtmlExtension()
     page = _page("themes/fuwu-daju/2017/2.md", site_files)
     extension.active, extension.ids = True, {"a-part-1-p1"}
-    html = mkdocs_hook.on_page_content(
+    html = kb.on_page_content(
         '<p class="kb-passage-meta" data-search-exclude><a href="../../../speeches/a.md#part-1">第一部分 ↩</a></p>'
-        '<a href="../../fuwu-daju.md">全部</a><a href="../../missing.md#x">?</a>', page, None, site_files)
+        '<a href="../../fuwu-daju.md">全部</a><a href="../../missing.md#x">?</a>', page=page, config=None,
+        files=site_files)
     assert '<a href="../../../../speeches/a/#part-1">' in html  # from themes/fuwu-daju/2017/2/
     assert '<a href="../../">全部</a>' in html
     # The anchor is left for mkdocs to check against the target's ids.

@@ -1,5 +1,5 @@
 """Two builds of the same input give a byte-identical site, sitemap
-included, without the user setting anything (the hook fixes the date),
+included, without the user setting anything (the plugin fixes the date),
 whether or not work is shared out among processes."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from build_scripts import source_date
 from test_bad_input import docx_bytes, tree_hashes, variant
-from test_build import make_project
+from support.projects import make_project
 
 
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:

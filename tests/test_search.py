@@ -25,12 +25,10 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 import search_quality as sq
-from conftest import ROOT, mkdocs_build
 from build_scripts import search_index as si
-from test_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS, base_url, browser, net, page, serve_site,
-)
-from test_build import make_project
+from conftest import ARTIFACTS, ROOT, mkdocs_build
+from support.browser import serve_site
+from support.projects import make_project
 
 from playwright.sync_api import expect  # noqa: E402
 

@@ -1,0 +1,92 @@
+"""The home page and the two list pages (speeches, themes)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from . import urls
+from .layout import Site, tagged_units
+from .pages import Md, front_matter, page, token
+
+#: Speeches listed on the home page; more are listed on the speech list.
+HOME_SPEECHES = 30
+
+
+def pages(site: Site) -> Iterator[tuple[str, str]]:
+    """(docs path, Markdown) of the home page and the list pages."""
+    yield urls.HOME, render_home(site)
+    yield urls.SPEECH_LIST, render_speech_index(site)
+    yield urls.THEME_LIST, render_theme_index(site)
+
+
+def render_speech_index(site: Site) -> str:
+    corpus = site.corpus
+    path = urls.SPEECH_LIST
+    lines = [Md(""), Md("# 讲话"), Md(""),
+             Md("共 {} 篇讲话。时期由正文中的时代线索（如“十二五”“十九大”）估计。").format(len(corpus.speeches)), Md(""),
+             Md("| 标题 | 地点 | 会议 / 场合 | 估计时期 | 部分 | 主题 |"), Md("| --- | --- | --- | --- | --- | --- |")]
+    for s in corpus.speeches:
+        m = s.meta
+        meeting = " / ".join(v.value for v in (m.congress, m.occasion) if v is not None)
+        themes = Md(" ").join(
+            Md("[{}]({})").format(t, token(urls.relative(path, site.theme_page_of(corpus.theme(t), s),
+                                                          urls.theme_anchor(s))))
+            for t in site.ordered(s.themes))
+        lines.append(Md("| [{}]({}) | {} | {} | {} | {} | {} |").format(
+            s.title, token(urls.relative(path, urls.speech_path(s))), m.place.value if m.place else "—",
+            meeting or "—", m.period.value if m.period else "—", len(s.parts), themes or Md("—")))
+    if corpus.skipped:
+        lines += [Md(""), Md('!!! warning "未能收录的文件"'), Md("")]
+        lines += [Md("    - {}").format(sk.message) for sk in corpus.skipped]
+    return page(front_matter("讲话"), lines) + "\n"
+
+
+def _theme_cards(site: Site, path: str) -> list[Md]:
+    """material grid cards, one per theme, with passage and speech counts,
+    for the page at ``path``."""
+    corpus = site.corpus
+    lines = [Md('<div class="grid cards" markdown>'), Md("")]
+    for theme in corpus.themes:
+        passages = sum(len(tagged_units(s, theme).passages) for s in corpus.speeches)
+        speeches = sum(1 for s in corpus.speeches if theme.name in s.themes)
+        lines += [Md('-   [**{}**]({}){{ .kb-card-title style="color:{}" }}').format(
+                      theme.name, token(urls.relative(path, urls.theme_path(theme))), token(site.theme_color(theme))),
+                  Md(""), Md("    {}").format(theme.description), Md(""),
+                  Md("    **{}** 个段落/要点 · **{}** 篇讲话").format(passages, speeches), Md("")]
+    return lines + [Md("</div>"), Md("")]
+
+
+def render_theme_index(site: Site) -> str:
+    lines = [Md(""), Md("# 主题"), Md(""),
+             Md("每个段落和要点都按主题标注，并附有判定依据（命中的词语）。主题及其词表定义在 `themes.yml`。"), Md("")]
+    return page(front_matter("主题"), lines + _theme_cards(site, urls.THEME_LIST))
+
+
+def render_home(site: Site) -> str:
+    corpus = site.corpus
+    path = urls.HOME
+    n_parts = sum(len(s.parts) for s in corpus.speeches)
+    n_sub = sum(1 for s in corpus.speeches for u in s.units if u.kind == "subpoint")
+    n_passages = sum(len(s.passages) for s in corpus.speeches)
+    lines = [Md(""), Md("# 工会讲话知识库"), Md(""),
+             Md("本知识库收录 **{}** 篇党政领导在工会代表大会和工作会议上的讲话，"
+                "切分为 **{}** 个部分、**{}** 个要点，共 **{}** 个段落级单元；"
+                "每个部分和段落都标注了主题，并可按主题并排查阅；标签的含义见[主题标注规范]({})。").format(
+                 len(corpus.speeches), n_parts, n_sub, n_passages, urls.relative(path, urls.CODEBOOK)),
+             Md(""),
+             Md("用右上角的搜索框检索全文（任何字词都能找到，一字不差的段落排在前面），或从下面的主题进入。"), Md(""),
+             Md("## 主题 { #themes }"), Md("")]
+    lines += _theme_cards(site, path)
+    lines += [Md("## 讲话 { #speeches }"), Md("")]
+    # The home page is every visitor's first download: past a screenful it
+    # points to the speech list instead of repeating it.
+    for s in corpus.speeches[:HOME_SPEECHES]:
+        lines.append(Md("- [{}]({})").format(site.label(s), token(urls.relative(path, urls.speech_path(s)))))
+    if len(corpus.speeches) > HOME_SPEECHES:
+        lines += [Md(""), Md("全部 {} 篇讲话见[讲话列表]({})。").format(
+            len(corpus.speeches), token(urls.relative(path, urls.SPEECH_LIST)))]
+    data = Md("全部标注结果可下载为 JSON：[{json}]({json})").format(json=token(urls.relative(path, urls.CORPUS_JSON)))
+    if site.has(urls.DATA_FORMAT):
+        data += Md("（格式见[数据格式]({})）").format(token(urls.relative(path, urls.DATA_FORMAT)))
+    lines += [Md(""), Md("## 数据 { #data }"), Md(""), data + Md("。"), Md("")]
+    return page(front_matter("首页"), lines)

@@ -1,0 +1,141 @@
+"""Theme pages (``urls.theme_path``): every passage tagged with a theme, by
+speech, with its evidence highlighted; for a split theme
+(``layout.ThemeLayout``) an overview by period and a page per period
+(``urls.theme_subpage_path``)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from . import urls
+from .layout import KIND_LABEL, Group, Site, ThemeLayout, ThemeSubpage, counts, location
+from .model import PART, Theme
+from .pages import Md, escape, front_matter, html_block, link, num, page, paragraph_blocks, token, unit_body
+from .tagger import order_key
+
+_READ_ME = "高亮的词语是判定主题的证据；点击位置链接回到讲话原处。"
+
+
+def pages(site: Site) -> Iterator[tuple[str, str]]:
+    """(docs path, Markdown) of every theme page and sub-page."""
+    for theme in site.corpus.themes:
+        yield urls.theme_path(theme), render_theme(site, theme)
+        layout = site.layouts[theme.name]
+        for sub in layout.subpages:
+            yield sub.path, render_theme_subpage(site, layout, sub)
+
+
+def render_theme(site: Site, theme: Theme) -> str:
+    """The Markdown of one theme page: every tagged passage, by speech; or,
+    for a split theme, its periods with counts and links to the sub-pages."""
+    corpus = site.corpus
+    path = urls.theme_path(theme)
+    layout = site.layouts[theme.name]
+    groups = layout.groups
+    n_parts, n_passages = counts(groups)
+    others = Md(" · ").join(Md("[{}]({})").format(t.name, token(urls.relative(path, urls.theme_path(t))))
+                            for t in corpus.themes if t is not theme)
+    lines = [Md(""), Md("# {}").format(theme.name), Md(""),
+             escape(theme.description), Md("{: .kb-theme-description }"), Md(""),
+             Md("共 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（全库 {} 篇）。{}").format(
+                 n_passages, n_parts, len(groups), len(corpus.speeches), _READ_ME), Md(""),
+             Md("其他主题：{}").format(others), Md("{: .kb-other-themes data-search-exclude }"), Md("")]
+    if layout.subpages:
+        return page(front_matter(theme.name), lines + _periods(layout))
+    if groups:
+        lines += _group_table(site, groups)
+    for group in groups:
+        lines += _theme_group(site, theme, group, path)
+    if not groups:
+        lines += [Md("目前没有段落被标注为此主题。"), Md("")]
+    return page(front_matter(theme.name), lines)
+
+
+def _group_table(site: Site, groups: list[Group]) -> list[Md]:
+    lines = [Md("| 讲话 | 部分 | 段落/要点 |"), Md("| --- | --- | --- |")]
+    for g in groups:
+        lines.append(Md("| [{}](#{}) | {} | {} |").format(
+            site.label(g.speech), token(urls.theme_anchor(g.speech)), len(g.parts), len(g.passages)))
+    return lines + [Md("")]
+
+
+def _periods(layout: ThemeLayout) -> list[Md]:
+    """The overview of a split theme: a row per period with its counts and
+    pages."""
+    path = urls.theme_path(layout.theme)
+    lines = [Md("## 按时期查阅 { #periods }"), Md(""),
+             Md("本主题段落较多，按讲话的估计时期分页（每页至多 {} 条）。"
+                "时期由正文中的时代线索（如“十二五”“十九大”）估计，见各讲话页的“估计时期”。").format(layout.limit), Md(""),
+             Md("| 时期 | 讲话 | 段落/要点 | 部分 | 页面 |"), Md("| --- | --- | --- | --- | --- |")]
+    periods: dict[str, list[ThemeSubpage]] = {}
+    for sub in layout.subpages:
+        periods.setdefault(sub.period, []).append(sub)
+    for period, subs in periods.items():
+        groups = [g for sub in subs for g in sub.groups]
+        links = Md(" · ").join(Md("[{}]({})").format("查看" if len(subs) == 1 else f"第{sub.number}页",
+                                                     token(urls.relative(path, sub.path))) for sub in subs)
+        n_parts, n_passages = counts(groups)
+        lines.append(Md("| {} | {} | {} | {} | {} |").format(period, len(groups), n_passages, n_parts, links))
+    return lines + [Md("")]
+
+
+def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> str:
+    """The Markdown of one page of a split theme: its speeches' passages,
+    as on an unsplit theme page, with links to the other pages."""
+    theme = layout.theme
+    title = f"{theme.name} · {sub.label}"
+    n_parts, n_passages = counts(sub.groups)
+    siblings = [s for s in layout.subpages if s.period == sub.period]
+    nav_links = [Md("[← {}：全部时期]({})").format(theme.name, token(urls.relative(sub.path, urls.theme_path(theme))))]
+    if len(siblings) > 1:
+        nav_links.append(Md("本时期各页：") + Md(" ").join(
+            Md("**{}**").format(s.number) if s is sub else
+            Md("[{}]({})").format(s.number, token(urls.relative(sub.path, s.path))) for s in siblings))
+    lines = [Md(""), Md("# {}").format(title), Md(""),
+             Md(" · ").join(nav_links), Md("{: .kb-other-themes data-search-exclude }"), Md(""),
+             Md("本页 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（本主题共 {} 篇）。{}").format(
+                 n_passages, n_parts, len(sub.groups), len(layout.groups), _READ_ME), Md("")]
+    lines += _group_table(site, sub.groups)
+    for group in sub.groups:
+        lines += _theme_group(site, theme, group, sub.path)
+    return page(front_matter(title), lines)
+
+
+def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
+    """One speech's entries on the theme page (or sub-page) at ``path``."""
+    speech = group.speech
+    speech_page = urls.speech_path(speech)
+    m = speech.meta
+    facts = [v.value for v in (m.place, m.congress, m.period) if v is not None]
+    lines = [Md("## {} {{ #{} }}").format(speech.title, token(urls.theme_anchor(speech))), Md(""),
+             html_block("p", Md("{} · {}").format(" · ".join(facts), link(urls.relative(path, speech_page), "阅读全文")),
+                        "kb-speech-facts"), Md("")]
+    # Passages are grouped under their part (or under 开场/结束语).
+    blocks: dict[str, list] = {}
+    for u in group.passages:
+        blocks.setdefault(u.parent or u.kind, []).append(u)
+    order = [u.id for u in speech.units if u.kind == PART]
+    keys = [k for k in ("salutation", "intro") if k in blocks] + \
+           [k for k in order if k in blocks or any(s.id == k for s in group.parts)] + \
+           [k for k in ("paragraph", "closing") if k in blocks]
+    for key in keys:
+        part = next((u for u in speech.units if u.id == key and u.kind == PART), None)
+        if part is not None:
+            lines += [Md("### {} {{ #{} }}").format(part.heading or "", token(urls.theme_anchor(speech, part))), Md("")]
+            tag = part.tag(theme.name)
+            if tag:
+                lines += [html_block("p", Md("本部分整体涉及此主题（得分 {}；证据：{}）· {}").format(
+                    num(tag.score), "、".join(tag.terms[:10]),
+                    link(urls.relative(path, speech_page, part.id), location(speech, part))),
+                    "kb-section-note", search=False), Md("")]
+        else:
+            lines += [Md("### {} {{ #{}-{} }}").format(KIND_LABEL.get(key, key), token(urls.theme_anchor(speech)),
+                                                      token(key)), Md("")]
+        # Passages mainly about the theme first (tagger.order_key).
+        for u in sorted(blocks.get(key, []), key=lambda unit: order_key(unit, theme.name)):
+            tag = u.tag(theme.name)
+            lines += paragraph_blocks(unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u))
+            lines += [html_block("p", Md("{} · 得分 {} · 证据：{}").format(
+                link(urls.relative(path, speech_page, u.id), f"{location(speech, u)} ↩"),
+                num(tag.score), "、".join(tag.terms[:10])), "kb-passage-meta", search=False), Md("")]
+    return lines

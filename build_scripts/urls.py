@@ -1,0 +1,97 @@
+"""Where every generated file lives: the one owner of page paths and links.
+
+Paths are mkdocs *docs paths* (``File.src_uri``: ``speeches/<id>.md``),
+POSIX, relative to docs/.  Which URL a path gets (``speeches/<id>/`` or
+``speeches/<id>.html``) is mkdocs' business (``use_directory_urls``):
+renderers link from one docs path to another with ``relative`` — as a
+Markdown link, which mkdocs (or the plugin, for links inside HTML blocks)
+turns into the URL — and the export asks mkdocs' ``File.url`` through a
+``url_of`` function (``directory_url`` when no mkdocs build is running).
+
+Layout::
+
+    index.md                          home
+    speeches/index.md                 the speech list
+    speeches/<id>.md                  one speech
+    themes/index.md                   the theme list
+    themes/<slug>.md                  one theme (or its period overview)
+    themes/<slug>/<period>[-<n>].md   one page of a split theme
+    sources/<file name>               a speech's input file, byte for byte
+    data/corpus.json                  the JSON export (and its schema)
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+from typing import Callable, Optional
+from urllib.parse import quote
+
+from .model import Speech, Theme, Unit
+
+HOME = "index.md"
+SPEECH_LIST = "speeches/index.md"
+THEME_LIST = "themes/index.md"
+TAGS = "tags.md"
+ABOUT = "about/index.md"
+CODEBOOK = "about/codebook.md"
+DATA_FORMAT = "about/data.md"
+CORPUS_JSON = "data/corpus.json"
+CORPUS_SCHEMA = "data/corpus.schema.json"
+
+#: A docs path → the URL mkdocs gives it, relative to the site root.
+UrlOf = Callable[[str], str]
+
+
+def speech_path(speech: Speech) -> str:
+    """``speeches/<id>.md``."""
+    return f"speeches/{speech.id}.md"
+
+
+def theme_path(theme: Theme) -> str:
+    """``themes/<slug>.md``."""
+    return f"themes/{theme.slug}.md"
+
+
+def theme_subpage_path(theme: Theme, name: str) -> str:
+    """``themes/<slug>/<name>.md``: one page of a split theme (``name`` is
+    a period slug, with ``-<n>`` from its second page on)."""
+    return f"themes/{theme.slug}/{name}.md"
+
+
+def source_path(speech: Speech) -> str:
+    """``sources/<file name>``: where the untouched input file is published."""
+    return f"sources/{speech.source.rsplit('/', 1)[-1]}"
+
+
+def theme_anchor(speech: Speech, unit: Optional[Unit] = None) -> str:
+    """Anchor of a speech's group, or of one of its units, on a theme page."""
+    return speech.id if unit is None else f"{speech.id}-{unit.id}"
+
+
+def relative(page: str, target: str, anchor: Optional[str] = None) -> str:
+    """The link from docs path ``page`` to docs path ``target`` (plus
+    ``#anchor``), as written in a Markdown link: ``../themes/x.md#a``.
+    Not percent-encoded (see ``quoted``)."""
+    rel = _relpath(target, posixpath.dirname(page) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _relpath(target: str, folder: str) -> str:
+    # Pages link to the same few folders thousands of times.
+    return posixpath.relpath(target, folder)
+
+
+def quoted(page: str, target: str) -> str:
+    """``relative``, percent-encoded: for file names that may hold spaces
+    or parentheses (sources/), which a Markdown link would cut."""
+    return quote(relative(page, target))
+
+
+def directory_url(path: str) -> str:
+    """The URL mkdocs gives ``path`` with ``use_directory_urls: true`` (the
+    default), for an export made without a mkdocs build."""
+    from mkdocs.structure.files import File
+
+    return File(path, src_dir=None, dest_dir="", use_directory_urls=True).url
