@@ -154,10 +154,12 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     problems: list[Problem] = []
     for path in paths:
         side = reader.sidecar_path(path)
-        # The gate's rule for sidecars too: a link out of seeds/, a folder
-        # or a FIFO named x.yml is a configuration problem, never read.
+        # The gate's rule for sidecars too: a link (out of seeds/, dangling,
+        # a loop), a FIFO or a socket named x.yml is a configuration
+        # problem, never opened.  Regular files and folders are
+        # read_sidecar's to judge.
         gate = reader.classify(side, seeds_dir if files is None else None, sidecar=True) if (
-            side.is_symlink() or side.exists()) else None
+            side.is_symlink() or (side.exists() and not side.is_file() and not side.is_dir())) else None
         if gate is not None:
             problems.append(gate)
             sidecars[path] = {}

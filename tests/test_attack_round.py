@@ -597,15 +597,21 @@ def test_sidecar_bidi_is_never_displayed_raw(tmp_path, name, make):
 
 @pytest.mark.parametrize("kind, fragment", [
     ("link-out", "is a symbolic link to {outside}, outside the seeds folder"),
-    ("folder", "is a folder, not a sidecar"),
+    ("folder", "is a directory, not a file"),
+    ("link-to-folder", "which is a folder, not a sidecar"),
     ("fifo", "is a named pipe (FIFO), not a sidecar"),
     ("dangling", "which does not exist"),
 ])
 def test_a_sidecar_the_gate_refuses_is_a_config_problem(tmp_path, kind, fragment):
     outside = tmp_path / "secret.yml"
     outside.write_text("title: 外部文件的标题\n", encoding="utf-8")
+
+    def link_to_folder(path: Path) -> None:
+        (path.parent / "subdir").mkdir()
+        os.symlink("subdir", path)
+
     make = {"link-out": link(str(outside)), "folder": lambda path: path.mkdir(), "fifo": fifo,
-            "dangling": link("nowhere.yml")}[kind]
+            "dangling": link("nowhere.yml"), "link-to-folder": link_to_folder}[kind]
     with pytest.raises(ConfigError) as info:
         _corpus_with_sidecar(tmp_path, make)
     (problem,) = info.value.problems
