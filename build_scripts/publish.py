@@ -77,7 +77,8 @@ def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(messag
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     try:
-        deadline = time.monotonic() + wait
+        started = time.monotonic()
+        deadline = started + wait
         announced = False
         while True:
             try:
@@ -89,7 +90,9 @@ def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(messag
             pid = _holder(fd)
             if time.monotonic() >= deadline:
                 raise BuildLocked(pid)
-            if not announced:
+            # The holder writes its pid just after locking: wait a moment
+            # for it rather than say "unknown".
+            if not announced and (pid or time.monotonic() >= started + 2):
                 say(f"another build is running (pid {pid if pid else 'unknown'}); waiting for it to finish …")
                 announced = True
             time.sleep(POLL_SECONDS)
@@ -98,7 +101,7 @@ def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(messag
         try:
             yield fd
         finally:
-            os.ftruncate(fd, 0)
+            # The pid is left in the file: the next holder overwrites it.
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
