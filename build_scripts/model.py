@@ -271,6 +271,9 @@ class Corpus:
     #: ``insight.Insight``, computed after every speech is analysed; None
     #: when only some files were analysed (the ``tag`` command).
     insight: Optional[object] = None
+    #: Entries of seeds/ that are not speeches (hidden files, other
+    #: suffixes, sub-folders): logged at INFO and counted, never read.
+    ignored: list[SkippedFile] = field(default_factory=list)
 
     def theme(self, name: str) -> Theme:
         for t in self.themes:
