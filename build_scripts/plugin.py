@@ -55,7 +55,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import downloads, export, generated, search_index, source_date, urls
+from . import downloads, export, generated, reader, search_index, source_date, urls
 from .cache import AnalysisCache
 from .errors import KnowledgeBaseError
 from .model import Corpus
@@ -229,11 +229,13 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         for path, content in downloads.downloads(corpus, self._passage_url(config), date):
             files.append(File.generated(config, path, content=content))
         # speech.source is relative to the folder holding seeds_dir.
-        base = self.path(config, "seeds_dir").parent
+        seeds_dir = self.path(config, "seeds_dir")
         for speech in corpus.speeches:
-            source = base / speech.source
-            # The untouched input file, byte for byte.
-            content = source.read_bytes() if source.is_file() else speech.original.encode("utf-8")
+            # The untouched input file, byte for byte, if it still passes
+            # the input gate (else the text that was analysed).
+            content = reader.source_bytes(seeds_dir.parent / speech.source, seeds_dir)
+            if content is None:
+                content = speech.original.encode("utf-8")
             files.append(File.generated(config, urls.source_path(speech), content=content))
         return files
 

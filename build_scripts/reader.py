@@ -347,6 +347,22 @@ def _read_limited(path: Path, limit: int) -> tuple[bytes, int]:
     return data, st.st_size
 
 
+def source_bytes(path: Path, seeds_dir: Path) -> Optional[bytes]:
+    """The bytes of the speech file ``path`` to publish under ``sources/``,
+    vetted again as the input gate vets it (a link must still resolve inside
+    ``seeds_dir``, a regular file, within the size limit), or None when it
+    no longer passes: a file swapped for a link or a FIFO between analysis
+    and publishing is never copied into the site."""
+    if classify(path, seeds_dir) is not None:
+        return None
+    limit = MAX_DOCX_BYTES if path.suffix.lower() == ".docx" else MAX_BYTES
+    try:
+        data, _ = _read_limited(path, limit)
+    except (SpeechError, _TooLarge):
+        return None
+    return data if len(data) <= limit else None
+
+
 class _TooLarge(Exception):
     def __init__(self, size: int):
         super().__init__(size)

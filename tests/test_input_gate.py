@@ -524,3 +524,28 @@ def test_printable_escapes_every_unsafe_character():
     assert safetext.printable("a\nb\tc\x1b[31m\u202e\udcff\\") == "a\\nb\\tc\\x1b[31m\\u202e\\udcff\\\\"
     assert safetext.printable("讲话 (2016).txt") == "讲话 (2016).txt"
     assert safetext.strip_bidi("a\u202bb\u2069") == ("ab", ["U+202B", "U+2069"])
+
+
+def test_sources_are_published_only_if_they_still_pass_the_gate(tmp_path):
+    # The file published under sources/ is read again at publish time; a
+    # file swapped for a link out of seeds/ or a FIFO in between is refused.
+    from build_scripts.reader import source_bytes
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    speech = seeds / "a.txt"
+    speech.write_bytes("同志们：\n讲话正文。\n".encode("utf-8"))
+    assert source_bytes(speech, seeds) == speech.read_bytes()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密", encoding="utf-8")
+    speech.unlink()
+    speech.symlink_to(secret)
+    assert source_bytes(speech, seeds) is None
+    speech.unlink()
+    os.mkfifo(speech)
+    assert source_bytes(speech, seeds) is None
+    inside = seeds / "b.txt"
+    inside.write_bytes(b"ok")
+    speech.unlink()
+    speech.symlink_to(inside)
+    assert source_bytes(speech, seeds) == b"ok"
