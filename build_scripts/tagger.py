@@ -49,6 +49,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import zhconv
 
 from .model import Evidence, ThemeTag, Unit
 from .segmenter import Segmenter
@@ -67,6 +70,24 @@ LEAD_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.�
 #: A sentence's own subject: the words before its first modal (要, 应…)
 #: in the first clause; empty when the sentence starts with the modal.
 SUBJECT_RE = re.compile(r"([^，,；;：:。]{0,14}?)(?:要|应当|应该|必须|务必|需要|将)")
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters that zhconv's traditional→simplified table (zh-hans)
+    changes; a sentence without any of them is already simplified."""
+    table = zhconv.zhconv.getdict("zh-hans")
+    return frozenset(k for k, v in table.items() if len(k) == 1 and k != v)
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, for matching only (the lexicon is
+    simplified; 維護職工權益 must match 维护职工权益).  The tables are
+    zhconv's (MediaWiki's zh-hans conversion).  Only sentences with a
+    traditional character are converted: the rest is returned as is."""
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return zhconv.convert(text, "zh-hans")
 
 
 def sentences(text: str) -> list[str]:
@@ -125,6 +146,19 @@ class Tagger:
 
     def is_ceremonial(self, sentence: str) -> bool:
         return any(c in sentence for c in self.settings.ceremonial)
+
+    def content(self, sentence: str) -> str:
+        """What of ``sentence`` is content (codebook 四): empty for a
+        ceremonial or procedural sentence, except what follows a colon
+        after its last ceremonial term (新当选的主席提出四点要求：一是…;
+        讲三点意见：一要…): a list announced by a procedural clause is
+        content and is judged on its own."""
+        at = max((sentence.rfind(c) + len(c) for c in self.settings.ceremonial if c in sentence), default=-1)
+        if at < 0:
+            return sentence
+        colon = min((i for i in (sentence.find("：", at), sentence.find(":", at)) if i >= 0), default=-1)
+        rest = sentence[colon + 1:] if colon >= 0 else ""
+        return rest if rest.strip("。！？；!?; ") else ""
 
     def _matches(self, theme, sentence: str, spans: list[tuple[str, int, int]]) -> list[Match]:
         """Terms of ``theme`` in one sentence, one per expression.
@@ -217,6 +251,12 @@ class Tagger:
         frames = [(start, end) for start, end in clauses(sentence)
                   if any(sentence[start:end].rstrip("，,：:").endswith(f) for f in s.frames)]
         frames += [m.span() for m in TITLE_RE.finditer(sentence)]
+        # A closing formula (…作出新的更大贡献) ends a sentence that may
+        # have content before it: only its clause and what follows go.
+        closing = min((sentence.find(c) for c in s.closings if c in sentence), default=-1)
+        if closing >= 0:
+            start = next(a for a, b in reversed(clauses(sentence)) if a <= closing)
+            frames.append((start, len(sentence)))
         frames += self._lists(sentence, per_theme)
         out = []
         for i, terms in enumerate(per_theme):
@@ -275,14 +315,18 @@ class Tagger:
         title = [0.0] * n
         title_evidence: list[list[Evidence]] = [[] for _ in range(n)]
         content = 0
-        for sentence in sentences(text):
-            if self.is_ceremonial(sentence):
+        view_heading = simplified(heading) if heading else heading
+        for shown in sentences(text):
+            # Matching sees simplified characters; evidence quotes the text as written.
+            sentence = simplified(shown)
+            sentence = self.content(sentence)
+            if not sentence:
                 continue
-            if self._is_title(sentence, heading):
+            if self._is_title(sentence, view_heading):
                 in_title = self._sentence_terms(sentence, memo)
                 raw = [sum(m.weight for m in terms) for terms in in_title]
                 title = [r if r >= s.dominance * max(raw) else 0.0 for r in raw]
-                title_evidence = [[Evidence(term=m.term, weight=m.weight, sentence=sentence, cue=True) for m in terms]
+                title_evidence = [[Evidence(term=m.term, weight=m.weight, sentence=shown, cue=True) for m in terms]
                                   for terms in in_title]
                 continue
             content += 1
@@ -311,13 +355,13 @@ class Tagger:
                     if m.term in found[i]:
                         found[i][m.term].count += 1
                     else:
-                        found[i][m.term] = Evidence(term=m.term, weight=m.weight, sentence=sentence)
+                        found[i][m.term] = Evidence(term=m.term, weight=m.weight, sentence=shown)
         out = []
         for i, theme in enumerate(self.lexicon.themes):
             evidence = sorted(found[i].values(), key=lambda e: -e.weight)
             # A heading cue only confirms content evidence; on its own it
             # is a word in a title, not a theme.
-            cue = next((c for c in theme.heading_cues if c in heading), None) if heading and evidence else None
+            cue = next((c for c in theme.heading_cues if c in view_heading), None) if heading and evidence else None
             total, best, main = totals[i], bests[i], mains[i]
             if cue:
                 total += s.heading_bonus
