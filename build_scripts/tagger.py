@@ -4,11 +4,15 @@ The rule is the codebook's (主题标注规范, docs/about/codebook.md): a
 passage carries theme T when at least one of its sentences is *mainly
 about* T.  Thresholds are in themes.yml's ``tagging`` block.
 
+0. Matching sees the text in simplified characters (``simplified``,
+   zhconv's tables): 維護職工權益 matches 维护职工权益.  Evidence quotes
+   each sentence as written.
 1. Split the passage into sentences (。！？；and line breaks) and each
    sentence into clauses (，：).  Ceremonial and procedural sentences
    (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 重要意义, 主要任务是…)
    and definitions of the union (``tagging.definitions``: 工会是…) carry no
-   theme (codebook 四, 七).  A sub-point's first sentence of at most
+   theme (codebook 四, 七), except a list that follows a colon after the
+   procedural words (新当选的主席提出四点要求：一是…), which is content.  A sub-point's first sentence of at most
    ``title_max`` characters is its title: a cue (step 6), not content.
 2. Segment each sentence with the domain dictionary; a keyword matches a
    whole token, a phrase matches a substring.  Overlapping matches of a
@@ -19,6 +23,9 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
    * a framing clause, one that ends in ``tagging.frames`` (以…为指导,
      在…坚强领导下), and a document title in 《》: background, not the point
      (codebook 二 党的领导, 六);
+   * a closing formula (``tagging.closings``: 作出新的更大贡献) and the
+     rest of its sentence (codebook 四, 结尾号召); the clauses before it
+     still count;
    * a list (codebook 三): the whole sentence when it names three themes
      with none dominating, or enumerates 在…等方面 several themes or verb
      phrases; a clause of three or more 、-separated items of
