@@ -7,6 +7,9 @@
                                               print the corpus JSON
     python -m build_scripts evaluate          precision/recall/F1 of the tagger
                                               on the labelled sets in tests/data
+    python -m build_scripts pages DIR         every page as a plain file in a
+                                              build-only DIR with a mkdocs.yml
+                                              that needs no kb plugin (plain.py)
 
 Exit codes: 0 success; 1 a speech file was skipped (the others are still
 processed) ; 2 bad usage; 3 configuration error (themes.yml, sidecar).
@@ -79,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
                         default=[ROOT / "tests" / "data" / "labels_heldout.yml", ROOT / "tests" / "data" / "labels_test.yml"],
                         help="labelled passages of other speeches (default: the dev and test sets)")
     p_eval.add_argument("-v", "--verbose", action="store_true", help="list every false positive/negative")
+    p_pages = sub.add_parser("pages", help="write every page as a plain file, with a mkdocs.yml without kb")
+    p_pages.add_argument("dir", type=Path, help="build-only folder (new, empty or written by this command)")
+    p_pages.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml",
+                         help="the mkdocs.yml with the kb plugin (default: the repository's)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
@@ -86,6 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "tag":
             corpus = build_corpus(args.seeds, args.themes, files=args.files)
             sys.stdout.write(export.to_json(corpus))
+        elif args.command == "pages":
+            from . import plain
+
+            written = plain.write(args.dir, args.config_file)
+            print(f"wrote {args.dir}: {written.pages} generated pages, {written.hand_written} hand-written files, "
+                  f"{written.sources} source files; build it with: cd {args.dir} && mkdocs build", file=sys.stderr)
+            return EXIT_SKIPPED if written.skipped else 0
         elif args.command == "evaluate":
             corpus = _evaluate(args)
         else:
