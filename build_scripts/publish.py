@@ -20,13 +20,24 @@ import sys
 from pathlib import Path
 
 
-def publish(config: Path, site_dir: Path, strict: bool) -> int:
-    """Build ``config`` (mkdocs.yml) into ``site_dir`` atomically; returns
-    mkdocs' exit code.  ``site_dir`` is untouched unless the build succeeds."""
+#: The engines that build the site (``python -m <engine> build``): MkDocs
+#: 1.6 and ProperDocs, its maintained fork (same mkdocs.yml, same plugins).
+ENGINES = ("mkdocs", "properdocs")
+
+
+def default_engine() -> str:
+    """``$KB_ENGINE`` (set by ``make … ENGINE=…``), else ``mkdocs``."""
+    return os.environ.get("KB_ENGINE") or "mkdocs"
+
+
+def publish(config: Path, site_dir: Path, strict: bool, engine: str = "mkdocs") -> int:
+    """Build ``config`` (mkdocs.yml) into ``site_dir`` atomically with
+    ``engine`` (one of ``ENGINES``); returns the engine's exit code.
+    ``site_dir`` is untouched unless the build succeeds."""
     new = site_dir.with_name(site_dir.name + ".new")
     old = site_dir.with_name(site_dir.name + ".old")
     shutil.rmtree(new, ignore_errors=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(new)]
+    cmd = [sys.executable, "-m", engine, "build", "-f", str(config), "-d", str(new)]
     if strict:
         cmd.append("--strict")
     code = subprocess.run(cmd, cwd=config.parent).returncode
@@ -50,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
     parser.add_argument("-d", "--site-dir", type=Path, default=None,
                         help="default: site/ beside mkdocs.yml")
+    parser.add_argument("--engine", choices=ENGINES, default=default_engine(),
+                        help="default: $KB_ENGINE, else mkdocs")
     args = parser.parse_args(argv)
     config = args.config_file.resolve()
     site_dir = (args.site_dir or config.parent / "site").resolve()
-    return publish(config, site_dir, args.strict)
+    return publish(config, site_dir, args.strict, args.engine)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -27,6 +26,7 @@ import pytest
 import search_quality as sq
 from build_scripts import search_index as si
 from conftest import ARTIFACTS, ROOT, mkdocs_build
+from support import engine_command
 from support.browser import serve_site
 from support.projects import make_project
 
@@ -119,7 +119,7 @@ def offline_site(tmp_path_factory) -> Path:
     """The ``make offline`` copy of the real site (file:// URLs)."""
     site = tmp_path_factory.mktemp("offline") / "site-offline"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", OFFLINE="true")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-d", str(site)],
+    result = subprocess.run([*engine_command("build"), "-q", "--strict", "-d", str(site)],
                             cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     return site
