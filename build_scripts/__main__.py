@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     p_pages.add_argument("dir", type=Path, help="build-only folder (new, empty or written by this command)")
     p_pages.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml",
                          help="the mkdocs.yml with the kb plugin (default: the repository's)")
+    p_pages.add_argument("--html-links", choices=("url", "md"), default="url",
+                         help="links inside HTML blocks: resolved URLs (mkdocs, ProperDocs; default) or .md paths "
+                              "(Zensical, which resolves them itself)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "pages":
             from . import plain
 
-            written = plain.write(args.dir, args.config_file)
+            written = plain.write(args.dir, args.config_file, args.html_links)
             print(f"wrote {args.dir}: {written.pages} generated pages, {written.hand_written} hand-written files, "
                   f"{written.sources} source files; build it with: cd {args.dir} && mkdocs build", file=sys.stderr)
             return EXIT_SKIPPED if written.skipped else 0

@@ -203,11 +203,21 @@ def plain_config(config: dict[str, Any], corpus: Corpus, hand_written: set[str],
     return out
 
 
-def write(out: Path, config_file: Path = ROOT / "mkdocs.yml") -> Written:
+#: What ``write`` does with the links in HTML blocks: resolve them to URLs
+#: (mkdocs, ProperDocs: they leave raw HTML alone) or keep the ``.md``
+#: paths (Zensical resolves links in raw HTML itself, and would resolve a
+#: URL once more, one folder too deep).
+HTML_LINKS = ("url", "md")
+
+
+def write(out: Path, config_file: Path = ROOT / "mkdocs.yml", html_links: str = "url") -> Written:
     """Write the plain docs directory for ``config_file`` (a mkdocs.yml
     with the kb plugin) into ``out`` (see the module docstring).  Raises
     ``ConfigError`` for a bad ``out``, a config without kb, or a bad
-    themes.yml or sidecar (as the plugin would)."""
+    themes.yml or sidecar (as the plugin would).  ``html_links``: one of
+    ``HTML_LINKS``."""
+    if html_links not in HTML_LINKS:
+        raise ValueError(f"html_links is one of {HTML_LINKS}, not {html_links!r}")
     config_file = config_file.resolve()
     root = config_file.parent
     config = load_config(config_file)
@@ -235,7 +245,9 @@ def write(out: Path, config_file: Path = ROOT / "mkdocs.yml") -> Written:
     for path, markdown in sorted(pages.items()):
         target = out / "docs" / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(resolve_html_links(path, markdown, known), encoding="utf-8")
+        if html_links == "url":
+            markdown = resolve_html_links(path, markdown, known)
+        target.write_text(markdown, encoding="utf-8")
 
     # The export's URLs are the pages' (File.url in the plugin's build).
     url_of = {path: directory_url(path) for path in pages}

@@ -35,6 +35,7 @@ THEME_LIST = "themes/index.md"
 TAGS = "tags.md"
 ABOUT = "about/index.md"
 DATA_FORMAT = "about/data.md"
+ENGINES = "developer/engines.md"
 CORPUS_JSON = "data/corpus.json"
 CORPUS_SCHEMA = "data/corpus.schema.json"
 

@@ -184,3 +184,19 @@ def test_plain_config_keeps_what_only_mkdocs_resolves():
     assert "site_url: !ENV [SITE_URL, '']" in text or 'site_url: !ENV [SITE_URL, ""]' in text
     assert "!!python/object/apply:pymdownx.slugs.slugify" in text
     assert plain.kb_options(config)["seeds_dir"] == "seeds"
+
+
+@pytest.mark.slow
+def test_html_links_are_urls_or_left_to_the_engine(tmp_path):
+    """``url``: no ``.md`` link is left in an HTML block (mkdocs would
+    publish it as is); ``md``: the blocks keep them, for Zensical."""
+    for mode in plain.HTML_LINKS:
+        plain.write(tmp_path / mode, html_links=mode)
+    speech = next((tmp_path / "url" / "docs" / "speeches").glob("0*.md")).name
+    as_urls, as_md = ((tmp_path / mode / "docs" / "speeches" / speech).read_text(encoding="utf-8")
+                      for mode in ("url", "md"))
+    assert not plain._MD_HREF.search(as_urls)
+    assert 'href="../../themes/' in as_urls
+    assert plain._MD_HREF.search(as_md) and 'href="../themes/' in as_md
+    with pytest.raises(ValueError):
+        plain.write(tmp_path / "x", html_links="html")
