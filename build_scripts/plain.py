@@ -8,7 +8,8 @@
     DIR/docs/           the hand-written docs/, every generated page
                         (``generated.PAGE_KINDS``) as a Markdown file, the
                         JSON export and its schema (data/), the speeches'
-                        input files byte for byte (sources/)
+                        input files byte for byte (sources/), each theme's
+                        专题汇编 downloads (.docx, .csv; ``downloads``)
     DIR/overrides/      the repository's overrides/ without the search
                         worker swap (main.html, kb-search.js)
     DIR/userdict.txt    jieba's user dictionary for material's search
@@ -48,13 +49,14 @@ import posixpath
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
-from urllib.parse import unquote
+from typing import Any
+from urllib.parse import unquote, urljoin
 
 import yaml
 
-from . import export, generated, urls
+from . import downloads, export, generated, source_date, urls
 from .cache import AnalysisCache
 from .errors import ConfigError, Problem
 from .model import Corpus
@@ -154,6 +156,19 @@ def load_config(path: Path) -> dict[str, Any]:
         return yaml.load(f, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader that constructs no objects
 
 
+def site_url(config: dict[str, Any]) -> str:
+    """``site_url`` of a loaded mkdocs.yml as mkdocs resolves it (``!ENV
+    [VAR, default]`` or ``!ENV VAR`` read from the environment); ``""``
+    if unset."""
+    value = config.get("site_url")
+    if isinstance(value, Tagged) and value.tag == "!ENV":
+        node = value.node
+        names = [n.value for n in node.value] if isinstance(node, yaml.SequenceNode) else [node.value]
+        default = names.pop() if len(names) > 1 else ""
+        return next((os.environ[n] for n in names if n in os.environ), default) or ""
+    return str(value or "")
+
+
 def kb_options(config: dict[str, Any]) -> dict[str, Any]:
     """The ``kb`` plugin's options in a loaded mkdocs.yml (``{}`` if listed
     without options); raises ``ConfigError`` if kb is not listed."""
@@ -251,6 +266,13 @@ def write(out: Path, config_file: Path = ROOT / "mkdocs.yml", html_links: str = 
 
     # The export's URLs are the pages' (File.url in the plugin's build).
     url_of = {path: directory_url(path) for path in pages}
+    # Each theme's 专题汇编 (.docx, .csv), as the plugin dates and links them.
+    date = datetime.fromtimestamp(source_date.epoch(root), timezone.utc)
+    base_url = site_url(config)
+    for path, content in downloads.downloads(
+            corpus, lambda speech, unit: urljoin(base_url, url_of[urls.speech_path(speech)]) + f"#{unit.id}", date):
+        (out / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / "docs" / path).write_bytes(content)
     (out / "docs" / urls.CORPUS_JSON).parent.mkdir(parents=True, exist_ok=True)
     (out / "docs" / urls.CORPUS_JSON).write_text(export.to_json(corpus, url_of.__getitem__), encoding="utf-8")
     shutil.copyfile(export.SCHEMA_PATH, out / "docs" / urls.CORPUS_SCHEMA)

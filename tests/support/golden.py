@@ -7,11 +7,11 @@ the new fingerprint (and says so in its commit)::
 
     .venv/bin/python tests/support/golden.py site/      # after `make site`
 
-sitemap.xml(.gz) is left out: its dates are the build date, which follows
-the last commit that touched an input (``source_date``).  In HTML pages the
-``<meta name="generator">`` tag is left out: it names the engine (MkDocs or
-ProperDocs, ``make test ENGINE=…``), which is the only byte the two change
-(tests/test_engines.py).
+sitemap.xml(.gz) and the Word downloads are left out: their dates are the
+build date, which follows the last commit that touched an input
+(``source_date``).  In HTML pages the ``<meta name="generator">`` tag is
+left out: it names the engine (MkDocs or ProperDocs, ``make test
+ENGINE=…``), which is the only byte the two change (tests/test_engines.py).
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 
 def fingerprint(site: Path) -> dict[str, str]:
-    """Relative path → SHA-256 of every file of ``site`` but ``DATED``
-    (HTML pages without their ``GENERATOR`` tag)."""
+    """Relative path → SHA-256 of every file of ``site`` but ``DATED`` and
+    the Word downloads (HTML pages without their ``GENERATOR`` tag)."""
     return {p.relative_to(site).as_posix(): hashlib.sha256(_engine_free(p)).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file() and p.relative_to(site).as_posix() not in DATED}
+            for p in sorted(site.rglob("*")) if p.is_file() and p.relative_to(site).as_posix() not in DATED
+            and p.suffix != ".docx"}
 
 
 def _engine_free(path: Path) -> bytes:
