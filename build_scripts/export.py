@@ -15,6 +15,19 @@ Version 2 is lean: an evidence sentence is stored once per unit
 repeated it in every evidence entry: half the file), and the file is
 compact — one line per speech — instead of indented.
 
+After the speeches, the corpus-wide views (``build_scripts/insight.py``),
+each item on its own line::
+
+     "formulations": [{"text", "speeches", "count", "periods", "years",
+                       "pinned", "occurrences": ["<speech id>#<unit id>"…],
+                       "starts": [offset of each occurrence in its unit]}],
+     "reuse": [{"a", "b", "similarity"}],
+     "citations": [{"kind", "name", "speeches", "occurrences"}],
+     "trends": {"by_period": [bucket], "by_year": [bucket], "undated"}
+
+A unit reference ``<speech id>#<unit id>`` is also the unit's URL fragment
+on its speech page.
+
 Deterministic: same corpus, same bytes (no timestamps, no set order,
 ``ensure_ascii=False`` so Chinese stays readable).
 """
@@ -108,15 +121,64 @@ def corpus_dict(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> dict
     }
 
 
+def unit_ref(speech_id: str, unit_id: str) -> str:
+    """A unit's id across the corpus: ``<speech id>#<unit id>``."""
+    return f"{speech_id}#{unit_id}"
+
+
+def _bucket(b: Any, themes: list[Theme]) -> dict[str, Any]:
+    return {"key": b.key, "label": b.label, "speeches": b.speeches, "passages": b.passages,
+            "themes": {t.name: b.themes.get(t.name, 0) for t in themes},
+            "shares": {t.name: b.share(t.name) for t in themes}}
+
+
+def insight_dict(corpus: Corpus) -> dict[str, Any]:
+    """The corpus-wide views as exported (empty lists when not computed)."""
+    ins = corpus.insight
+    if ins is None:
+        return {"formulations": [], "reuse": [], "citations": [],
+                "trends": {"by_period": [], "by_year": [], "undated": 0}}
+    return {
+        "formulations": [
+            {"text": f.text, "speeches": len(f.speeches), "count": f.count,
+             "periods": ins.formulation_periods(f), "years": {str(y): n for y, n in ins.formulation_years(f).items()},
+             "pinned": f.pinned,
+             "occurrences": [unit_ref(o.speech, o.unit) for o in f.occurrences],
+             "starts": [o.start for o in f.occurrences]}
+            for f in ins.formulations],
+        "reuse": [{"a": unit_ref(*p.a), "b": unit_ref(*p.b), "similarity": p.similarity} for p in ins.reuse],
+        "citations": [{"kind": c.kind, "name": c.name, "speeches": len(c.speeches),
+                       "occurrences": [unit_ref(o.speech, o.unit) for o in c.occurrences]}
+                      for c in ins.citations],
+        "trends": {"by_period": [_bucket(b, corpus.themes) for b in ins.trends.by_period],
+                   "by_year": [_bucket(b, corpus.themes) for b in ins.trends.by_year],
+                   "undated": ins.trends.undated},
+    }
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def to_json(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> str:
     """The export as UTF-8-ready text: compact, one line per speech (so a
-    diff shows which speeches changed), trailing newline.  ``url_of``: see
-    ``corpus_dict``."""
+    diff shows which speeches changed), then one line per formulation,
+    reuse pair and citation, and the trends on one line; trailing newline.
+    ``url_of``: see ``corpus_dict``."""
     data = corpus_dict(corpus, url_of)
     speeches = data.pop("speeches")
-    head = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in speeches]
-    return head[:-1] + ',"speeches":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+    head = _dump(data)
+    out = [head[:-1], ',"speeches":', _lines(speeches)]
+    views = insight_dict(corpus)
+    for key in ("formulations", "reuse", "citations"):
+        out += [f',\n"{key}":', _lines(views[key])]
+    out += [',\n"trends":', _dump(views["trends"]), "}\n"]
+    return "".join(out)
+
+
+def _lines(items: list) -> str:
+    """A JSON array with one item per line."""
+    return "[\n" + ",\n".join(_dump(i) for i in items) + ("\n" if items else "") + "]"
 
 
 def load_schema() -> dict[str, Any]:
