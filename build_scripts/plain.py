@@ -68,8 +68,8 @@ MARKER = ".kb-pages"
 SEARCH_OVERRIDES = ("main.html", "assets/javascripts/workers/kb-search.js")
 USERDICT = "userdict.txt"
 
-#: ``href="….md#anchor"`` in an HTML block (as plugin._MD_HREF).
-_MD_HREF = re.compile(r'href="([^"#:?]+\.md)(?:#([^"]*))?"')
+#: ``href="….md?query#anchor"`` in an HTML block (as plugin._MD_HREF).
+_MD_HREF = re.compile(r'href="([^"#:?]+\.md)(\?[^"#]*)?(?:#([^"]*))?"')
 
 
 class Tagged:
@@ -140,12 +140,12 @@ def resolve_html_links(page: str, markdown: str, known: set[str]) -> str:
     page_url = directory_url(page)
 
     def resolve(match: re.Match) -> str:
-        path, anchor = unquote(html_lib.unescape(match[1])), match[2]
+        path, query, anchor = unquote(html_lib.unescape(match[1])), match[2] or "", match[3]
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
         if target not in known:
             return match[0]
         url = relative_url(directory_url(target), page_url)
-        return f'href="{html_lib.escape(url)}{"#" + anchor if anchor else ""}"'
+        return f'href="{html_lib.escape(url)}{query}{"#" + anchor if anchor else ""}"'
 
     return _MD_HREF.sub(resolve, markdown)
 
