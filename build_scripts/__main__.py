@@ -9,6 +9,9 @@
                                               intervals) of the tagger on the
                                               labelled sets in tests/data, and
                                               the annotators' agreement
+    python -m build_scripts pages DIR         every page as a plain file in a
+                                              build-only DIR with a mkdocs.yml
+                                              that needs no kb plugin (plain.py)
 
 Exit codes: 0 success; 1 a speech file was skipped (the others are still
 processed), or no speech at all was found; 2 bad usage; 3 configuration
@@ -115,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
                         default=[ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2")],
                         help="two annotators' labels of the same passages (Cohen's κ, micro-F1)")
     p_eval.add_argument("-v", "--verbose", action="store_true", help="list every false positive/negative")
+    p_pages = sub.add_parser("pages", help="write every page as a plain file, with a mkdocs.yml without kb")
+    p_pages.add_argument("dir", type=Path, help="build-only folder (new, empty or written by this command)")
+    p_pages.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml",
+                         help="the mkdocs.yml with the kb plugin (default: the repository's)")
+    p_pages.add_argument("--html-links", choices=("url", "md"), default="url",
+                         help="links inside HTML blocks: resolved URLs (mkdocs, ProperDocs; default) or .md paths "
+                              "(Zensical, which resolves them itself)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
@@ -122,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "tag":
             corpus = build_corpus(args.seeds, args.themes, files=args.files)
             sys.stdout.write(export.to_json(corpus))
+        elif args.command == "pages":
+            from . import plain
+
+            written = plain.write(args.dir, args.config_file, args.html_links)
+            print(f"wrote {args.dir}: {written.pages} generated pages, {written.hand_written} hand-written files, "
+                  f"{written.sources} source files; build it with: cd {args.dir} && mkdocs build", file=sys.stderr)
+            return EXIT_SKIPPED if written.skipped else 0
         elif args.command == "evaluate":
             corpus = _evaluate(args)
         else:
