@@ -268,8 +268,10 @@ def speech_profile(site: Site, speech: Speech) -> list[Md]:
     chart = charts.bars("profile", "本篇讲话各主题段落所占比例", [t.name for t in themes],
                         [charts.Series("段落占比", "#c62828", [b.share(t.name) for t in themes])],
                         caption=f"共 {b.passages} 个段落/要点；一个段落可有多个主题。")
-    # charts.bars escapes every text it writes.
-    return [Md(chart), Md("")]
+    # charts.bars escapes every text it writes.  Closed by default: the
+    # page is for reading, and the text should start on the first screen.
+    summary = Md("<summary>本篇讲话的主题分布（图和表）</summary>")
+    return [html_block("details", summary + Md(chart), "kb-profile", search=False), Md("")]
 
 
 def render_citations(site: Site) -> str:
