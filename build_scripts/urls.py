@@ -17,7 +17,10 @@ Layout::
     themes/<slug>.md                  one theme (or its period overview)
     themes/<slug>/<period>[-<n>].md   one page of a split theme
     sources/<file name>               a speech's input file, byte for byte
-    data/corpus.json                  the JSON export (and its schema)
+    data/index.json                   the JSON export's manifest
+    data/speeches/<id>.json           one speech of the JSON export
+    data/corpus.json                  the whole export in one file (small
+                                      corpora), and its schema
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ ABOUT = "about/index.md"
 DATA_FORMAT = "about/data.md"
 CORPUS_JSON = "data/corpus.json"
 CORPUS_SCHEMA = "data/corpus.schema.json"
+DATA_INDEX = "data/index.json"
 
 #: A docs path → the URL mkdocs gives it, relative to the site root.
 UrlOf = Callable[[str], str]
@@ -56,6 +60,11 @@ def theme_subpage_path(theme: Theme, name: str) -> str:
     """``themes/<slug>/<name>.md``: one page of a split theme (``name`` is
     a period slug, with ``-<n>`` from its second page on)."""
     return f"themes/{theme.slug}/{name}.md"
+
+
+def speech_data_path(speech: Speech) -> str:
+    """``data/speeches/<id>.json``: one speech of the JSON export."""
+    return f"data/speeches/{speech.id}.json"
 
 
 def source_path(speech: Speech) -> str:
