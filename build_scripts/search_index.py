@@ -14,7 +14,7 @@ exact-phrase matching exact.  Why chunked: the whole index is never shipped;
 keys are hashed into ``shard_count`` files and a query fetches only the
 shards of its own bigrams, plus the text of the passages it shows.
 
-The format (``FORMAT`` = 2; the worker's ``FORMAT`` must be equal, and a
+The format (``FORMAT`` = 3; the worker's ``FORMAT`` must be equal, and a
 test checks both, and the encodings below, against each other):
 
 Folding and terms
@@ -50,19 +50,31 @@ Files written (paths relative to the site root):
                      rebuilt site is never read with stale shards,
          "shards":   number of postings shards (a power of two),
          "docs":     number of documents,
-         "pages":    [[location, title, kind, first_doc, facts], ...]
-                     in result order among equals; kind is speech, theme,
-                     home or doc (a hand-written page); the documents of
-                     page n are first_doc .. first_doc of page n+1 - 1;
-                     facts is the line shown under a speech's title
-                     (place · occasion · period), else "",
+         "pages":    number of pages, in result order among equals,
+         "firsts":   each page's first document, comma-joined deltas (the
+                     documents of page n are firsts[n] .. firsts[n+1] - 1),
+         "titles":   each page's title length in code points, comma-joined
+                     (its page document's text starts with the title, so
+                     positions tell whether a term is in the title),
+         "kinds":    [[kind, first page], ...]: runs of page kinds —
+                     speech, theme, home or doc (a hand-written page),
+         "chunk":    pages per page-table file (``PAGE_CHUNK``),
+         "help":     location of the help page (a doc page under about/)
+                     or "",
          "headings": part-heading document numbers, comma-joined deltas}
+
+    The manifest grows by a few bytes a page; everything else about a page
+    is in the page table, fetched only for the pages a result list shows.
 
 ``search/kb/p<k>.js``
     postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted.  A
     bigram key's value is ``"doc:pos,pos;doc:pos"``, a single character
     key's value ``"doc:count;doc:count"`` (document, position deltas and
     counts in base 36, see Numbers).
+``search/kb/t<k>.js``
+    the page table, pages k·chunk … (k+1)·chunk − 1:
+    ``kbLoaded("t<k>", [[location, title, facts], ...])``; facts is the
+    line shown under a speech's title (place · occasion · period), else "".
 ``search/kb/d<n>.js``
     the documents of page *n*: ``kbLoaded("d<n>", [[anchor, title, text,
     kind], ...])``; the first is the page itself (anchor "").  ``text`` is
@@ -97,7 +109,11 @@ from .model import LEAF_KINDS, Speech, Unit
 
 #: Index format (see the module docstring); the worker refuses a manifest
 #: of another format.  Raise it whenever the files' shape changes.
-FORMAT = 2
+FORMAT = 3
+
+#: Pages per page-table file: a result list's first screen (six pages)
+#: fetches at most six of them, about 5 KB each.
+PAGE_CHUNK = 32
 
 #: Target size of one postings shard, in bytes.  A query of n characters
 #: fetches at most 2n - 1 shards; 48 KB keeps a typical query well under the
@@ -456,6 +472,9 @@ class IndexBuilder:
             buckets[key_hash(key) % shards][key] = encoded[key]
 
         files = dict(self.doc_files)
+        for k in range(0, len(self.manifest_pages), PAGE_CHUNK):
+            rows = [[p[0], p[1], p[4]] for p in self.manifest_pages[k:k + PAGE_CHUNK]]
+            files[f"search/kb/t{k // PAGE_CHUNK}.js"] = _script(f"t{k // PAGE_CHUNK}", rows)
         for k, bucket in enumerate(buckets):
             files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
         digest = hashlib.sha256()
@@ -463,8 +482,18 @@ class IndexBuilder:
             digest.update(path.encode())
             digest.update(files[path])
         headings = self.headings
+        pages = self.manifest_pages
+        firsts = [p[3] for p in pages]
+        kinds: list[list] = []
+        for n, p in enumerate(pages):
+            if not kinds or kinds[-1][0] != p[2]:
+                kinds.append([p[2], n])
+        help_page = next((p[0] for p in pages if p[2] == "doc" and p[0].startswith("about")), "")
         manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards,
-                    "docs": self.docs, "pages": self.manifest_pages,
+                    "docs": self.docs, "pages": len(pages),
+                    "firsts": ",".join(_b36(b - a) for a, b in zip([0] + firsts, firsts)),
+                    "titles": ",".join(_b36(len(p[1])) for p in pages),
+                    "kinds": kinds, "chunk": PAGE_CHUNK, "help": help_page,
                     "headings": ",".join(_b36(b - a) for a, b in zip([0] + headings, headings))}
         config = dict(base_config or {})
         config["kb"] = manifest

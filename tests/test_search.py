@@ -233,8 +233,16 @@ def _manifest(site: Path, offline: bool = False) -> dict:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["kb"]
 
 
-def _page_no(manifest: dict, speech_id: str) -> int:
-    return next(i for i, p in enumerate(manifest["pages"]) if f"speeches/{speech_id}" in p[0])
+def _page_no(site: Path, speech_id: str) -> int:
+    """The page number of a speech, from the page-table files (search/kb/t<k>.js)."""
+    chunk = _manifest(site)["chunk"]
+    for table in (site / "search" / "kb").glob("t*.js"):
+        text = table.read_text(encoding="utf-8")
+        rows = json.loads(text[text.index(",") + 1:text.rindex(");")])
+        for i, row in enumerate(rows):
+            if f"speeches/{speech_id}" in row[0]:
+                return int(table.stem[1:]) * chunk + i
+    raise LookupError(speech_id)
 
 
 def _type(pg, query: str) -> None:
@@ -250,7 +258,7 @@ def _break_shards(site: Path) -> tuple[str, str]:
     of 困难; returns (query that needs the broken postings shard, query
     whose postings are intact)."""
     manifest = _manifest(site)
-    (site / "search" / "kb" / f"d{_page_no(manifest, '002_3520ac743f25e09c')}.js").unlink()
+    (site / "search" / "kb" / f"d{_page_no(site, '002_3520ac743f25e09c')}.js").unlink()
     def shards(query: str) -> set[int]:
         return {si.key_hash(query[i:i + 2]) % manifest["shards"] for i in range(len(query) - 1)}
 

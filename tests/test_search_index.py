@@ -53,11 +53,33 @@ def test_every_passage_and_heading_is_a_document(corpus):
             assert doc.text == (unit.heading or unit.text if unit.kind == "section" else unit.text)
 
 
+def _page_entries(manifest: dict, tables: dict[int, list]) -> list[list]:
+    """[location, title, kind, first document, facts] of every page, from
+    the manifest (firsts, titles, kinds) and the page-table files; checks
+    that they agree."""
+    firsts, first = [], 0
+    for delta in manifest["firsts"].split(",") if manifest["firsts"] else []:
+        firsts.append(first := first + int(delta, 36))
+    lengths = [int(n, 36) for n in manifest["titles"].split(",")] if manifest["titles"] else []
+    assert len(firsts) == len(lengths) == manifest["pages"]
+    assert sorted(tables) == list(range(len(tables))) and len(tables) == -(-manifest["pages"] // manifest["chunk"])
+    rows = [row for k in sorted(tables) for row in tables[k]]
+    assert len(rows) == manifest["pages"]
+    kinds = []
+    for n in range(manifest["pages"]):
+        kinds.append([kind for kind, start in manifest["kinds"] if start <= n][-1])
+    entries = [[loc, title, kind, first, facts] for (loc, title, facts), kind, first in zip(rows, kinds, firsts)]
+    assert [len(e[1]) for e in entries] == lengths
+    return entries
+
+
 def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, list]]:
+    """(manifest with its "pages" expanded to entries, postings shards,
+    documents files), every file parsed as call(name, JSON)."""
     manifest = json.loads(files["search/search_index.json"])["config"]["kb"]
-    shards, docs = {}, {}
+    shards, docs, tables = {}, {}, {}
     for path, content in files.items():
-        m = re.fullmatch(r"search/kb/([pd])(\d+)\.js", path)
+        m = re.fullmatch(r"search/kb/([pdt])(\d+)\.js", path)
         if not m:
             continue
         text = content.decode("utf-8")
@@ -66,8 +88,11 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
         data = json.loads(text[len(prefix):-3])
         if m.group(1) == "p":
             shards[int(m.group(2))] = data
+        elif m.group(1) == "t":
+            tables[int(m.group(2))] = data
         else:
             docs[int(m.group(2))] = data
+    manifest["pages"] = _page_entries(manifest, tables)
     return manifest, shards, docs
 
 
@@ -122,7 +147,8 @@ def test_shards_keep_speech_text_inside_string_literals():
 
 def test_built_site_uses_the_knowledge_base_index(built_site, corpus):
     index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
-    kb = index["config"]["kb"]
+    kb, _, _ = _decode({p.relative_to(built_site).as_posix(): p.read_bytes()
+                        for p in [built_site / "search/search_index.json", *(built_site / "search/kb").glob("*.js")]})
     assert index["docs"] == []  # the browser loads shards, never the whole text
     assert index["config"]["separator"]  # material's page highlighter still gets its config
     locations = [p[0] for p in kb["pages"]]

@@ -56,7 +56,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 /* Index format this worker reads (search_index.FORMAT) */
-const FORMAT = 2
+const FORMAT = 3
 
 /* Longest query, in characters (code points); the rest is ignored */
 const MAX_QUERY = 100
@@ -73,6 +73,9 @@ const FIRST_PAGES = 6
    and number of matches.  Kept small: a query's fetches queue before the
    next query's (typing one more character) */
 const MAX_PAGES = 30
+/* Pages listed at all (their page-table entries are fetched); the count
+   of matching pages is given in full */
+const MAX_LISTED = 200
 /* Passages shown open per page; the rest go under material's "more" */
 const OPEN_PER_PAGE = 3
 /* Snippet length and lead-in, in UTF-16 code units */
@@ -87,9 +90,11 @@ const WINDOW = term => Math.max(16, 3 * term.length)
 /**
  * The manifest (search_index.py's module docstring).
  * @typedef {[string, string, string, number, string]} PageEntry
- *   location, title, kind, first document, facts line
+ *   location, title, kind, first document, facts line (location, title and
+ *   facts are "" until the page's table file is loaded: `entry`)
  * @typedef {{format: number, digest: string, shards: number, docs: number,
- *   pages: PageEntry[], headings: string}} Manifest
+ *   pages: number, firsts: string, titles: string, kinds: [string, number][],
+ *   chunk: number, help: string, headings: string}} Manifest
  * @typedef {[string, string, string, string]} DocRow anchor, title, text, kind
  * @typedef {Map<number, number[]> | Posting | Map<number, number>} Occurrences
  *   doc → start positions (a phrase), or doc → count (one character)
@@ -107,6 +112,11 @@ let manifest = null
 let refused = ""
 /** @type {Set<number>} */
 let headings = new Set()
+/** Every page's entry (filled in from its table file by `entry`)
+ * @type {PageEntry[]} */
+let pages = []
+/** Each page's title length (code points) @type {number[]} */
+let titleLengths = []
 /** The site root; set on SETUP (nothing is loaded before) */
 let base = new URL("http://localhost/")
 let latest = 0
@@ -125,8 +135,8 @@ const phrases = new Map()
  * @param {any} data
  */
 function kbLoaded(name, data) {
-  /* A postings shard is an object, a documents shard an array */
-  const ok = name[0] === "d" ? Array.isArray(data)
+  /* A postings shard is an object, a documents or page-table shard an array */
+  const ok = name[0] === "d" || name[0] === "t" ? Array.isArray(data)
     : data !== null && typeof data === "object" && !Array.isArray(data)
   if (ok)
     shards.set(name, data)
@@ -597,11 +607,36 @@ function idf(df) {
 }
 
 /**
+ * The page-table file of a page
+ * @param {number} page
+ */
+function tableOf(page) {
+  return `t${Math.floor(page / (manifest ? manifest.chunk || 1 : 1))}`
+}
+
+/**
+ * A page's entry, with location, title and facts from its table file when
+ * that is loaded (the title falls back to the page's location, then "")
+ * @param {number} page
+ * @returns {PageEntry}
+ */
+function entry(page) {
+  const known = pages[page]
+  const rows = shards.get(tableOf(page))
+  const row = Array.isArray(rows) ? rows[page % (manifest ? manifest.chunk || 1 : 1)] : null
+  if (Array.isArray(row) && !known[0]) {
+    known[0] = String(row[0])
+    known[1] = String(row[1])
+    known[4] = String(row[2] || "")
+  }
+  return known
+}
+
+/**
  * Page number of a global document number (pages hold consecutive docs)
  * @param {number} doc
  */
 function pageOf(doc) {
-  const pages = manifest ? manifest.pages : []
   let lo = 0, hi = pages.length - 1
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1
@@ -786,19 +821,24 @@ function termsOf(hit) {
  * @returns {Group[]}
  */
 function groups(hits, terms) {
-  const pages = manifest ? manifest.pages : []
-  const query = terms.map(t => str(t.chars)).join(" ")
   /** @type {Map<number, Group>} */
   const byPage = new Map()
   for (const [doc, h] of hits) {
     const page = pageOf(doc)
-    const [, title, kind, first] = pages[page]
+    const [, , kind, first] = pages[page]
     if (doc === first) {
-      /* A page whose name is the query is the answer to it */
-      const name = fold(title)
-      if (name === query)
+      /* A page whose name is the query is the answer to it.  The page
+         document starts with the title: a term is in the title when it
+         occurs within its first titleLengths[page] characters */
+      const length = titleLengths[page]
+      /** @param {Term} t @param {(p: number) => boolean} ok */
+      const at = (t, ok) => {
+        const found = phrase(t.chars).get(doc)
+        return Array.isArray(found) ? found.some(ok) : found !== undefined && t.chars.length <= length
+      }
+      if (terms.length === 1 && terms[0].chars.length === length && at(terms[0], p => p === 0))
         h.score += 1000
-      else if (terms.every(t => name.includes(str(t.chars))))
+      else if (terms.every(t => at(t, p => p + t.chars.length <= length)))
         h.score += kind === "theme" ? 100 : 10
     }
     let g = byPage.get(page)
@@ -827,7 +867,7 @@ function groups(hits, terms) {
  * @returns {SearchItem[]}
  */
 function render(group, withText) {
-  const [location, title, , first, facts] = /** @type {Manifest} */ (manifest).pages[group.page]
+  const [location, title, , first, facts] = entry(group.page)
   /** @type {DocRow[] | null} */
   const rows = withText ? shards.get(`d${group.page}`) || null : null
   const score = 1 + group.score
@@ -877,9 +917,8 @@ function render(group, withText) {
  * @returns {SearchItem[]}
  */
 function brokenItem(detail) {
-  const help = manifest ? manifest.pages.find(p => p[2] === "doc" && p[0].startsWith("about")) : undefined
   return [{
-    location: help ? help[0] : "",
+    location: manifest && manifest.help ? String(manifest.help) : "",
     title: `<span class="kb-search-error">${INDEX_BROKEN}</span>`,
     text: escapeHTML(detail),
     score: 1e9,
@@ -916,10 +955,12 @@ async function search(query, id, reply) {
   await load(needed)
   if (id !== latest)
     return
-  /** @param {Group[]} ranked @param {number} upto */
-  const answer = (ranked, upto) => {
-    const items = ranked.map((g, i) => render(g, i < upto))
-    const failed = failures([...needed, ...ranked.slice(0, upto).map(g => `d${g.page}`)])
+  /** @param {Group[]} ranked @param {number} upto @param {number} listed */
+  const answer = (ranked, upto, listed) => {
+    const shown = ranked.slice(0, listed)
+    const items = shown.map((g, i) => render(g, i < upto))
+    const failed = failures([...needed, ...ranked.slice(0, upto).map(g => `d${g.page}`),
+      ...shown.map(g => tableOf(g.page))])
     reply(failed ? { items: [brokenItem(failed), ...items], total: ranked.length + 1 }
       : { items, total: ranked.length })
   }
@@ -930,16 +971,19 @@ async function search(query, id, reply) {
   const complete = ranked.length < FIRST_PAGES
   if (complete)
     ranked = groups(match(terms), terms)
-  await load(ranked.slice(0, FIRST_PAGES).map(g => `d${g.page}`))
+  /* The first screen: its pages' passages and table entries only */
+  const first = ranked.slice(0, FIRST_PAGES)
+  await load([...first.map(g => `d${g.page}`), ...first.map(g => tableOf(g.page))])
   if (id !== latest)
     return
-  answer(ranked, FIRST_PAGES)
+  answer(ranked, FIRST_PAGES, FIRST_PAGES)
   if (!complete)
     ranked = groups(match(terms), terms)
   if (!complete || ranked.length > FIRST_PAGES) {
-    await load(ranked.slice(0, MAX_PAGES).map(g => `d${g.page}`))
+    await load([...ranked.slice(0, MAX_PAGES).map(g => `d${g.page}`),
+      ...ranked.slice(0, MAX_LISTED).map(g => tableOf(g.page))])
     if (id === latest)
-      answer(ranked, MAX_PAGES)
+      answer(ranked, MAX_PAGES, MAX_LISTED)
   }
 }
 
@@ -962,8 +1006,20 @@ function setup(data) {
     return
   }
   manifest = kb
+  /** @param {unknown} text */
+  const numbers = text => text ? String(text).split(",").map(d => parseInt(d, 36)) : []
   let doc = 0
-  headings = new Set(kb.headings ? String(kb.headings).split(",").map(d => (doc += parseInt(d, 36))) : [])
+  headings = new Set(numbers(kb.headings).map(d => (doc += d)))
+  doc = 0
+  const firsts = numbers(kb.firsts).map(d => (doc += d))
+  titleLengths = numbers(kb.titles)
+  const runs = Array.isArray(kb.kinds) ? kb.kinds : []
+  let run = -1
+  pages = firsts.map((first, n) => {
+    while (run + 1 < runs.length && runs[run + 1][1] <= n)
+      run++
+    return /** @type {PageEntry} */ (["", "", run >= 0 ? String(runs[run][0]) : "", first, ""])
+  })
 }
 
 addEventListener("message", async ev => {
