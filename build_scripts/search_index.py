@@ -34,8 +34,12 @@ Hashing
     ``shards`` is a power of two.
 Numbers
     Document numbers and positions are written as deltas (from the previous
-    one, starting at 0) in lower-case base 36.  Positions count code points
-    of the folded text of one document.
+    one, starting at 0).  In the manifest they are lower-case base 36,
+    comma-joined.  In postings they are unsigned LEB128 varints (7 bits a
+    byte, low bits first, high bit set on every byte but the last), and a
+    key's bytes are stored base64-encoded (RFC 4648, with padding): about
+    half the size of base-36 text, and a Uint8Array in the worker.
+    Positions count code points of the folded text of one document.
 
 Files written (paths relative to the site root):
 
@@ -67,10 +71,12 @@ Files written (paths relative to the site root):
     is in the page table, fetched only for the pages a result list shows.
 
 ``search/kb/p<k>.js``
-    postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted.  A
-    bigram key's value is ``"doc:pos,pos;doc:pos"``, a single character
-    key's value ``"doc:count;doc:count"`` (document, position deltas and
-    counts in base 36, see Numbers).
+    postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted;
+    value is base64 of varints (see Numbers).  A bigram key holds, per
+    document, ``doc-delta, n, position-delta × …`` where *n* is the number
+    of bytes of its position deltas (so a reader skips a document's
+    positions without decoding them); a single character key holds, per
+    document, ``doc-delta, count``.
 ``search/kb/t<k>.js``
     the page table, pages k·chunk … (k+1)·chunk − 1:
     ``kbLoaded("t<k>", [[location, title, facts], ...])``; facts is the
@@ -93,6 +99,7 @@ manifest of another format, is reported in the result list, never shown as
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import pickle
@@ -189,13 +196,22 @@ def _b36(n: int) -> str:
     return "".join(reversed(out))
 
 
-#: Base-36 forms of small numbers (most position deltas), precomputed.
-_B36_CACHED = 36 ** 3
-_B36 = [_b36(i) for i in range(_B36_CACHED)]
+def _leb128(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
 
 
-def _num(n: int) -> str:
-    return _B36[n] if n < _B36_CACHED else _b36(n)
+#: Varint forms of small numbers (most deltas and counts), precomputed.
+_VARINT_CACHED = 1 << 14
+_VARINT = [_leb128(i) for i in range(_VARINT_CACHED)]
+
+
+def _varint(n: int) -> bytes:
+    return _VARINT[n] if n < _VARINT_CACHED else _leb128(n)
 
 
 # --- documents --------------------------------------------------------------
@@ -413,10 +429,10 @@ class IndexBuilder:
         self.headings: list[int] = []
         self.doc_files: dict[str, bytes] = {}
         self.docs = 0
-        # Per key, its encoded "doc-delta:…" entries in document order
-        # (documents are numbered in order, so no sorting is needed), and
-        # the last document posted under it.
-        self.postings: dict[str, list[str]] = {}
+        # Per key, its encoded entries (varint bytes, see Numbers) in
+        # document order (documents are numbered in order, so no sorting is
+        # needed), and the last document posted under it.
+        self.postings: dict[str, list[bytes]] = {}
         self.last_doc: dict[str, int] = {}
 
     def add(self, pages: Iterable[SearchPage]) -> "IndexBuilder":
@@ -436,11 +452,12 @@ class IndexBuilder:
                     for i in range(len(chars) - 1):
                         local[chars[i:i + 2]].append(start + i)
                 for key, positions in local.items():
-                    deltas = ",".join(map(_num, map(sub, positions, [0, *positions])))
-                    postings.setdefault(key, []).append(f"{_num(n - last_doc.get(key, 0))}:{deltas}")
+                    deltas = b"".join(map(_varint, map(sub, positions, [0, *positions])))
+                    postings.setdefault(key, []).append(
+                        _varint(n - last_doc.get(key, 0)) + _varint(len(deltas)) + deltas)
                     last_doc[key] = n
                 for ch, count in counts.items():
-                    postings.setdefault(ch, []).append(f"{_num(n - last_doc.get(ch, 0))}:{_num(count)}")
+                    postings.setdefault(ch, []).append(_varint(n - last_doc.get(ch, 0)) + _varint(count))
                     last_doc[ch] = n
                 rows.append([doc.anchor, doc.title, doc.text, doc.kind])
                 if doc.kind == "section":
@@ -453,7 +470,7 @@ class IndexBuilder:
     def __getstate__(self) -> dict:
         # One string per key pickles far faster than millions of entries.
         state = dict(self.__dict__)
-        state["postings"] = {key: [";".join(entries)] for key, entries in self.postings.items()}
+        state["postings"] = {key: [b"".join(entries)] for key, entries in self.postings.items()}
         return state
 
     def finish(self, shard_bytes: int = SHARD_BYTES, base_config: Optional[dict] = None) -> SearchIndex:
@@ -462,7 +479,7 @@ class IndexBuilder:
         highlighter (``?h=``) works; the manifest is added as
         ``config["kb"]``.  Output is byte-identical for the same pages,
         however they were added."""
-        encoded = {key: ";".join(entries) for key, entries in self.postings.items()}
+        encoded = {key: base64.b64encode(b"".join(entries)).decode("ascii") for key, entries in self.postings.items()}
         total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
         shards = 1
         while total / shards > shard_bytes:

@@ -34,7 +34,8 @@
  *     period line is shown under its title;
  *   - nothing else: a query whose words are not in the corpus finds nothing;
  *   - when tier 0 fills the first screen it is answered at once, and the
- *     full list (tiers 1 and 2 below it) follows;
+ *     full list (tiers 1 and 2 below it) follows; the first screen comes
+ *     first with titles and counts, then with its passages;
  *   - a query is cut to its first MAX_QUERY characters (documented on the
  *     help page; the search box has the same maxlength), and matching work
  *     grows about linearly with the query's length below that;
@@ -64,10 +65,10 @@ const MAX_QUERY = 100
 /* Shown at the top of the result list when the index is broken */
 const INDEX_BROKEN = "搜索索引不完整或已损坏，请重新构建站点"
 
-/* Pages whose passages are loaded before the first answer: as many as the
-   browser fetches at once from one host over HTTP/1.1 (six), more than fit
-   on the screen.  Material renders ten result items at once; the next
-   answer fills in the rest */
+/* Pages of the first screen: as many as the browser fetches at once from
+   one host over HTTP/1.1 (six), more than fit on the screen.  They are
+   answered first with titles only, then with their passages; material
+   renders ten result items at once; the next answer fills in the rest */
 const FIRST_PAGES = 6
 /* Pages whose passages are loaded at all; further pages show their title
    and number of matches.  Kept small: a query's fetches queue before the
@@ -284,9 +285,35 @@ function str(chars) {
   return text
 }
 
-/** Value of a base-36 digit's character code (0-9, a-z)
- * @param {number} c */
-const digit = c => c <= 57 ? c - 48 : c - 87
+/**
+ * A postings value: base64 → bytes
+ * @param {string} raw
+ * @returns {Uint8Array}
+ */
+function bytesOf(raw) {
+  const text = atob(raw)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++)
+    bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/* The varint reader's position (one reader at a time: no allocation per
+   number) */
+let at = 0
+/**
+ * The unsigned LEB128 varint at `at` in bytes; moves `at` past it
+ * @param {Uint8Array} bytes
+ */
+function varint(bytes) {
+  let n = 0, shift = 0, b
+  do {
+    b = bytes[at++]
+    n += (b & 127) * 2 ** shift
+    shift += 7
+  } while (b & 128 && at < bytes.length)
+  return n
+}
 
 /* A bigram's posting, read lazily: the documents are found at once, a
    document's positions only when asked for.
@@ -296,22 +323,24 @@ const digit = c => c <= 57 ? c - 48 : c - 87
 class Posting {
   /** @param {string} raw */
   constructor(raw) {
-    this.raw = raw
-    /** Ascending documents, and where each one's positions start in raw
+    this.bytes = bytesOf(raw)
+    /** Ascending documents, and where each one's positions start and end
+     * in bytes
      * @type {number[]} */
     this.docs = []
     /** @type {number[]} */
     this.from = []
-    let doc = 0, i = 0
-    while (i < raw.length) {
-      /* entry: doc-delta ":" position-delta ("," position-delta)*, ";"-joined */
-      let n = 0, c
-      while ((c = raw.charCodeAt(i++)) !== 58)
-        n = n * 36 + digit(c)
-      this.docs.push(doc += n)
-      this.from.push(i)
-      const end = raw.indexOf(";", i)
-      i = end < 0 ? raw.length : end + 1
+    /** @type {number[]} */
+    this.to = []
+    const bytes = this.bytes
+    let doc = 0
+    at = 0
+    while (at < bytes.length) {
+      /* entry: doc-delta, length in bytes, position deltas (varints) */
+      this.docs.push(doc += varint(bytes))
+      const length = varint(bytes)
+      this.from.push(at)
+      this.to.push(at += length)
     }
   }
   get size() {
@@ -350,20 +379,11 @@ class Posting {
    * @param {number} k
    * @returns {number[]} */
   at(k) {
-    const raw = this.raw, positions = []
-    let i = this.from[k], p = 0, n = 0
-    for (; i < raw.length; i++) {
-      const c = raw.charCodeAt(i)
-      if (c === 44) {
-        positions.push(p += n)
-        n = 0
-      } else if (c === 59) {
-        break
-      } else {
-        n = n * 36 + digit(c)
-      }
-    }
-    positions.push(p + n)
+    const bytes = this.bytes, end = this.to[k], positions = []
+    let p = 0
+    at = this.from[k]
+    while (at < end)
+      positions.push(p += varint(bytes))
     return positions
   }
   /** @returns {Generator<[number, number[]]>} */
@@ -388,10 +408,12 @@ function posting(key) {
   } else {
     /** @type {Map<number, number>} */
     const counts = new Map()
+    const bytes = bytesOf(raw)
     let doc = 0
-    for (const entry of raw ? raw.split(";") : []) {
-      const [d, tf] = entry.split(":")
-      counts.set(doc += parseInt(d, 36), parseInt(tf, 36))
+    at = 0
+    while (at < bytes.length) {
+      doc += varint(bytes)
+      counts.set(doc, varint(bytes))
     }
     found = counts
   }
@@ -971,9 +993,15 @@ async function search(query, id, reply) {
   const complete = ranked.length < FIRST_PAGES
   if (complete)
     ranked = groups(match(terms), terms)
-  /* The first screen: its pages' passages and table entries only */
+  /* The first screen, as Pagefind does it: its pages' titles and numbers
+     of matches as soon as their table entries are in (a few KB), then
+     their passages (about 10 KB a page) */
   const first = ranked.slice(0, FIRST_PAGES)
-  await load([...first.map(g => `d${g.page}`), ...first.map(g => tableOf(g.page))])
+  await load(first.map(g => tableOf(g.page)))
+  if (id !== latest)
+    return
+  answer(ranked, 0, FIRST_PAGES)
+  await load(first.map(g => `d${g.page}`))
   if (id !== latest)
     return
   answer(ranked, FIRST_PAGES, FIRST_PAGES)
