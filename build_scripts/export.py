@@ -49,7 +49,7 @@ from .model import Corpus, MetaValue, Speech, Unit
 
 SCHEMA_VERSION = 3
 #: Largest corpus (in speeches) that also gets the one-file corpus.json.
-SINGLE_FILE_MAX = 1000
+SINGLE_FILE_MAX = 500
 SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
 
 
