@@ -29,7 +29,8 @@ Keys
     Every indexed character is a key (document frequency only), and so is
     every pair of adjacent indexed characters, a *bigram* (with positions).
 Hashing
-    A key lives in postings shard ``key_hash(key) % shards``: 32-bit FNV-1a
+    A key lives in postings shard ``key_hash(key) % shards`` (a hot key
+    in a file of its own, see ``hot``): 32-bit FNV-1a
     over the key's code points (offset basis 0x811C9DC5, prime 0x01000193);
     ``shards`` is a power of two.
 Numbers
@@ -53,6 +54,8 @@ Files written (paths relative to the site root):
                      and bytes); appended as ?v= to shard URLs so that a
                      rebuilt site is never read with stale shards,
          "shards":   number of postings shards (a power of two),
+         "hot":      the hot keys, sorted: hot key n is alone in file h<n>
+                     and in no postings shard,
          "docs":     number of documents,
          "pages":    number of pages, in result order among equals,
          "firsts":   each page's first document, comma-joined deltas (the
@@ -77,6 +80,9 @@ Files written (paths relative to the site root):
     of bytes of its position deltas (so a reader skips a document's
     positions without decoding them); a single character key holds, per
     document, ``doc-delta, count``.
+``search/kb/h<n>.js``
+    hot key *n* (postings over ``HOT_SHARE`` of a shard's size):
+    ``kbLoaded("h<n>", {key: value})``, as in a postings shard.
 ``search/kb/t<k>.js``
     the page table, pages k·chunk … (k+1)·chunk − 1:
     ``kbLoaded("t<k>", [[location, title, facts], ...])``; facts is the
@@ -121,6 +127,10 @@ FORMAT = 3
 #: Pages per page-table file: a result list's first screen (six pages)
 #: fetches at most six of them, about 5 KB each.
 PAGE_CHUNK = 32
+
+#: A key whose postings exceed this share of ``SHARD_BYTES`` is a hot key,
+#: in a file of its own.
+HOT_SHARE = 0.5
 
 #: Target size of one postings shard, in bytes.  A query of n characters
 #: fetches at most 2n - 1 shards; 48 KB keeps a typical query well under the
@@ -480,13 +490,18 @@ class IndexBuilder:
         ``config["kb"]``.  Output is byte-identical for the same pages,
         however they were added."""
         encoded = {key: base64.b64encode(b"".join(entries)).decode("ascii") for key, entries in self.postings.items()}
-        total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
+        # A hot key (职工, 工会) gets a file of its own: in a shared shard
+        # every other key hashed there would be fetched with it.
+        hot = sorted(key for key, value in encoded.items() if len(value) > shard_bytes * HOT_SHARE)
+        hot_set = set(hot)
+        total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items() if k not in hot_set)
         shards = 1
         while total / shards > shard_bytes:
             shards *= 2
         buckets: list[dict[str, str]] = [{} for _ in range(shards)]
         for key in sorted(encoded):
-            buckets[key_hash(key) % shards][key] = encoded[key]
+            if key not in hot_set:
+                buckets[key_hash(key) % shards][key] = encoded[key]
 
         files = dict(self.doc_files)
         for k in range(0, len(self.manifest_pages), PAGE_CHUNK):
@@ -494,6 +509,8 @@ class IndexBuilder:
             files[f"search/kb/t{k // PAGE_CHUNK}.js"] = _script(f"t{k // PAGE_CHUNK}", rows)
         for k, bucket in enumerate(buckets):
             files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
+        for k, key in enumerate(hot):
+            files[f"search/kb/h{k}.js"] = _script(f"h{k}", {key: encoded[key]})
         digest = hashlib.sha256()
         for path in sorted(files):
             digest.update(path.encode())
@@ -506,7 +523,7 @@ class IndexBuilder:
             if not kinds or kinds[-1][0] != p[2]:
                 kinds.append([p[2], n])
         help_page = next((p[0] for p in pages if p[2] == "doc" and p[0].startswith("about")), "")
-        manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards,
+        manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards, "hot": hot,
                     "docs": self.docs, "pages": len(pages),
                     "firsts": ",".join(_b36(b - a) for a, b in zip([0] + firsts, firsts)),
                     "titles": ",".join(_b36(len(p[1])) for p in pages),

@@ -80,7 +80,7 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
     manifest = json.loads(files["search/search_index.json"])["config"]["kb"]
     shards, docs, tables = {}, {}, {}
     for path, content in files.items():
-        m = re.fullmatch(r"search/kb/([pdt])(\d+)\.js", path)
+        m = re.fullmatch(r"search/kb/([pdth])(\d+)\.js", path)
         if not m:
             continue
         text = content.decode("utf-8")
@@ -89,6 +89,10 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
         data = json.loads(text[len(prefix):-3])
         if m.group(1) == "p":
             shards[int(m.group(2))] = data
+        elif m.group(1) == "h":
+            # A hot key's file: filed under a negative number.
+            assert list(data) == [manifest["hot"][int(m.group(2))]], path
+            shards[-1 - int(m.group(2))] = data
         elif m.group(1) == "t":
             tables[int(m.group(2))] = data
         else:
@@ -158,7 +162,8 @@ def test_postings_hold_every_bigram_exactly_once(corpus):
     found_bigrams = 0
     for k, shard in shards.items():
         for key, value in shard.items():
-            assert si.key_hash(key) % manifest["shards"] == k, f"{key} is in the wrong shard"
+            if k >= 0:
+                assert si.key_hash(key) % manifest["shards"] == k, f"{key} is in the wrong shard"
             doc = 0
             for d, rest in _entries(value, bigram=len(key) > 1):
                 doc += d
@@ -171,6 +176,19 @@ def test_postings_hold_every_bigram_exactly_once(corpus):
                     assert texts[doc][pos:pos + 2] == key
                     found_bigrams += 1
     assert found_bigrams == expected_bigrams
+
+
+def test_hot_keys_are_alone_in_their_files(corpus):
+    index = si.build(_pages(corpus), shard_bytes=600)
+    manifest, shards, _ = _decode(index.files)
+    hot = manifest["hot"]
+    assert "职工" in hot and "工会" in hot, hot[:20]
+    assert hot == sorted(hot)
+    for n, key in enumerate(hot):
+        assert len(shards[-1 - n][key]) > 600 * si.HOT_SHARE
+        assert not any(key in shard for k, shard in shards.items() if k >= 0), key
+    # Every other key is in its hashed shard, under the share.
+    assert all(len(v) <= 600 * si.HOT_SHARE for k, shard in shards.items() if k >= 0 for v in shard.values())
 
 
 def test_index_is_byte_identical_for_the_same_input(corpus):

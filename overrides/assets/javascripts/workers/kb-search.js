@@ -94,7 +94,7 @@ const WINDOW = term => Math.max(16, 3 * term.length)
  *   location, title, kind, first document, facts line (location, title and
  *   facts are "" until the page's table file is loaded: `entry`)
  * @typedef {{format: number, digest: string, shards: number, docs: number,
- *   pages: number, firsts: string, titles: string, kinds: [string, number][],
+ *   hot: string[], pages: number, firsts: string, titles: string, kinds: [string, number][],
  *   chunk: number, help: string, headings: string}} Manifest
  * @typedef {[string, string, string, string]} DocRow anchor, title, text, kind
  * @typedef {Map<number, number[]> | Posting | Map<number, number>} Occurrences
@@ -118,6 +118,8 @@ let headings = new Set()
 let pages = []
 /** Each page's title length (code points) @type {number[]} */
 let titleLengths = []
+/** Hot key → its file number (a file of its own) @type {Map<string, number>} */
+let hotKeys = new Map()
 /** The site root; set on SETUP (nothing is loaded before) */
 let base = new URL("http://localhost/")
 let latest = 0
@@ -267,7 +269,8 @@ function keyHash(key) {
 
 /** @param {string} key */
 function shardOf(key) {
-  return `p${keyHash(key) % (manifest ? manifest.shards : 1)}`
+  const hot = manifest ? hotKeys.get(key) : undefined
+  return hot === undefined ? `p${keyHash(key) % (manifest ? manifest.shards : 1)}` : `h${hot}`
 }
 
 /* A term's or piece's characters as a string, made once per array: the
@@ -1041,6 +1044,7 @@ function setup(data) {
   doc = 0
   const firsts = numbers(kb.firsts).map(d => (doc += d))
   titleLengths = numbers(kb.titles)
+  hotKeys = new Map((Array.isArray(kb.hot) ? kb.hot : []).map((key, n) => [String(key), n]))
   const runs = Array.isArray(kb.kinds) ? kb.kinds : []
   let run = -1
   pages = firsts.map((first, n) => {
