@@ -133,9 +133,11 @@ PAGE_CHUNK = 32
 HOT_SHARE = 0.5
 
 #: Target size of one postings shard, in bytes.  A query of n characters
-#: fetches at most 2n - 1 shards; 48 KB keeps a typical query well under the
-#: 1 MB budget of the scale issue while keeping the file count small.
-SHARD_BYTES = 48_000
+#: fetches at most 2n - 1 shards (hot keys aside), all before its first
+#: result: 16 KB keeps a four-character query near 50 KB of postings (the
+#: whole first-result budget is 0.35 MB, page and scripts included), at
+#: about one shard per KB of corpus text (10,000 speeches: 8,192 shards).
+SHARD_BYTES = 16_000
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
