@@ -330,7 +330,7 @@ def test_broken_manifest_says_so_over_http_and_offline(browser, built_site, offl
         elif damage == "corrupt":
             index.write_text(index.read_text(encoding="utf-8")[:200], encoding="utf-8")
         else:  # another format: the worker refuses it
-            index.write_text(index.read_text(encoding="utf-8").replace('"format":2', '"format":1'), encoding="utf-8")
+            index.write_text(index.read_text(encoding="utf-8").replace(f'"format":{si.FORMAT}', '"format":1'), encoding="utf-8")
         with contextlib.ExitStack() as stack:
             ctx = stack.enter_context(contextlib.closing(browser.new_context(viewport={"width": 1280, "height": 900})))
             pg = ctx.new_page()
