@@ -125,8 +125,8 @@ from .model import LEAF_KINDS, Speech, Unit
 FORMAT = 3
 
 #: Pages per page-table file: a result list's first screen (six pages)
-#: fetches at most six of them, about 5 KB each.
-PAGE_CHUNK = 32
+#: fetches at most six of them, about 2.5 KB each.
+PAGE_CHUNK = 16
 
 #: A key whose postings exceed this share of ``SHARD_BYTES`` is a hot key,
 #: in a file of its own.
