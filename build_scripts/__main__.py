@@ -5,8 +5,10 @@
                                               site/data/corpus.json; - = stdout)
     python -m build_scripts tag FILE...       tag speech files anywhere and
                                               print the corpus JSON
-    python -m build_scripts evaluate          precision/recall/F1 of the tagger
-                                              on the labelled sets in tests/data
+    python -m build_scripts evaluate          precision/recall/F1 (95 % bootstrap
+                                              intervals) of the tagger on the
+                                              labelled sets in tests/data, and
+                                              the annotators' agreement
 
 Exit codes: 0 success; 1 a speech file was skipped (the others are still
 processed) ; 2 bad usage; 3 configuration error (themes.yml, sidecar).
@@ -49,16 +51,26 @@ def _evaluate(args: argparse.Namespace) -> Corpus:
     names = [t.name for t in corpus.themes]
     sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
     for path in args.text_labels:
-        sets.append((path.name, evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
+        if path.exists():
+            sets.append((path.stem.removeprefix("labels_"),
+                         evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
+        else:
+            print(f"{path.name}: not there (no passages of this split yet)\n")
     for label, decisions in sets:
         metrics = evaluation.score(decisions, names)
         print(f"{label}: {len(decisions)} passages")
-        print(evaluation.table(metrics))
+        print(evaluation.table_with_intervals(metrics, evaluation.bootstrap(decisions, names)))
         if args.verbose:
             for m in metrics[:-1]:
                 for e in m.errors:
                     print(f"  {m.name} {e}")
         print()
+    if args.agreement.exists():
+        items = evaluation.load_agreement(args.agreement)
+        kappas, micro = evaluation.agreement(items, names)
+        print(f"annotator agreement ({args.agreement.name}): {len(items)} passages labelled by both")
+        print("  Cohen's κ: " + "  ".join(f"{t} {k:.2f}" for t, k in kappas.items()))
+        print(f"  annotator B against A: micro P {micro.precision:.2f} R {micro.recall:.2f} F1 {micro.f1:.2f}")
     return corpus
 
 
@@ -76,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / "labels_heldout.yml", ROOT / "tests" / "data" / "labels_test.yml"],
-                        help="labelled passages of other speeches (default: the dev and test sets)")
+                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev", "test")],
+                        help="labelled passages of other speeches (default: the train, dev and test sets)")
+    p_eval.add_argument("--agreement", type=Path, default=ROOT / "tests" / "data" / "labels_agreement.yml",
+                        help="two annotators' labels of the same passages (Cohen's κ, micro-F1)")
     p_eval.add_argument("-v", "--verbose", action="store_true", help="list every false positive/negative")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")

@@ -10,11 +10,15 @@ Two kinds of labelled sets (YAML lists, see tests/data/):
 
 Per theme, every labelled passage is one binary decision: true positive
 if both gold and prediction have the theme, etc.  Micro-averages pool all
-decisions.
+decisions.  ``bootstrap`` gives a 95 % percentile interval for each F1 by
+resampling passages (Efron & Tibshirani 1993, ch. 13), with a fixed seed so
+the printout is reproducible.  ``agreement`` compares two annotators:
+Cohen's κ per theme (Cohen 1960) and micro-F1 of one against the other.
 """
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +78,15 @@ def load_labels(path: Path) -> list[dict]:
     return items
 
 
+def load_agreement(path: Path) -> list[dict]:
+    """Two annotators' labels: a list of ``{id, a: [...], b: [...]}``."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("a"), list) or not isinstance(item.get("b"), list):
+            raise ValueError(f"{path}: entry {i} needs `a:` and `b:` lists")
+    return items
+
+
 def seed_decisions(corpus: Corpus, labels: Iterable[dict]) -> list[Decision]:
     """Compare seed labels with the corpus's unit tags.
 
@@ -104,7 +117,8 @@ def text_decisions(tagger: Tagger, labels: Iterable[dict]) -> list[Decision]:
     for item in labels:
         text = "\n".join(clean_line(line) for line in item["text"].splitlines())
         predicted = frozenset(t.theme for t in tagger.tag(text, subpoint_heading(text)))
-        out.append(Decision(item["text"][:24], frozenset(item["themes"]), predicted))
+        key = str(item.get("id") or item["text"][:24])
+        out.append(Decision(key, frozenset(item["themes"]), predicted))
     return out
 
 
@@ -136,3 +150,60 @@ def table(metrics: list[Metrics]) -> str:
     rows = [f"{'theme':<8} {'support':>7} {'P':>6} {'R':>6} {'F1':>6}"]
     rows += [f"{m.name:<8} {m.support:>7} {m.precision:>6.2f} {m.recall:>6.2f} {m.f1:>6.2f}" for m in metrics]
     return "\n".join(rows)
+
+
+def bootstrap(decisions: list[Decision], themes: list[str], rounds: int = 1000,
+              seed: int = 0) -> dict[str, tuple[float, float]]:
+    """95 % percentile intervals of each theme's F1 and of micro-F1.
+
+    Resamples the passages ``rounds`` times with replacement (``seed``
+    fixes the draw).  Returns {theme or "micro": (low, high)}.
+    """
+    rng = random.Random(seed)
+    names = list(themes) + ["micro"]
+    samples: dict[str, list[float]] = {n: [] for n in names}
+    if not decisions:
+        return {n: (0.0, 0.0) for n in names}
+    for _ in range(rounds):
+        draw = [decisions[rng.randrange(len(decisions))] for _ in decisions]
+        for m in score(draw, themes):
+            samples[m.name].append(m.f1)
+    out = {}
+    for n in names:
+        values = sorted(samples[n])
+        out[n] = (values[int(0.025 * (rounds - 1))], values[int(0.975 * (rounds - 1))])
+    return out
+
+
+def table_with_intervals(metrics: list[Metrics], intervals: dict[str, tuple[float, float]]) -> str:
+    """``table`` plus the 95 % bootstrap interval of each F1."""
+    rows = [f"{'theme':<8} {'support':>7} {'P':>6} {'R':>6} {'F1':>6}  95% CI (bootstrap)"]
+    for m in metrics:
+        lo, hi = intervals.get(m.name, (m.f1, m.f1))
+        rows.append(f"{m.name:<8} {m.support:>7} {m.precision:>6.2f} {m.recall:>6.2f} {m.f1:>6.2f}  [{lo:.2f}, {hi:.2f}]")
+    return "\n".join(rows)
+
+
+def cohen_kappa(a: list[bool], b: list[bool]) -> float:
+    """Cohen's κ of two annotators' yes/no decisions on the same items.
+
+    κ = (p_o − p_e) / (1 − p_e); 1.0 when both agree on every item and
+    chance agreement is 1 (e.g. neither ever says yes).
+    """
+    n = len(a)
+    if n == 0:
+        return 1.0
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return 1.0 if pe == 1 else (po - pe) / (1 - pe)
+
+
+def agreement(items: list[dict], themes: list[str]) -> tuple[dict[str, float], Metrics]:
+    """Annotator agreement on items ``{id, a: [...], b: [...]}``.
+
+    Returns (κ per theme, micro metrics of annotator B measured against A).
+    """
+    kappas = {t: cohen_kappa([t in i["a"] for i in items], [t in i["b"] for i in items]) for t in themes}
+    decisions = [Decision(str(i["id"]), frozenset(i["a"]), frozenset(i["b"])) for i in items]
+    return kappas, score(decisions, themes)[-1]

@@ -72,7 +72,7 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
         {"讲话": [urls.SPEECH_LIST] + [{html_text(site.label(s)): urls.speech_path(s)} for s in speeches]},
         {"主题": [urls.THEME_LIST] + [_theme_nav(site, t) for t in corpus.themes]},
         {"标签": urls.TAGS},
-        {"关于": [urls.ABOUT, urls.DATA_FORMAT]},
+        {"关于": [urls.ABOUT, urls.CODEBOOK, urls.DATA_FORMAT]},
     ]
     if hand_written is None:
         return entries

@@ -78,6 +78,9 @@ class ThemeTag:
     theme: str
     score: float
     evidence: list[Evidence] = field(default_factory=list)
+    #: The passage is mainly about this theme (its strongest, or close to
+    #: it); theme pages list these passages first (``tagger.order_key``).
+    main: bool = True
 
     @property
     def terms(self) -> list[str]:
@@ -238,6 +241,9 @@ class Theme:
     phrases: dict[str, float]
     heading_cues: list[str]
     color: str = ""
+    #: Sentence subjects (工会干部, 各级党委) that make a sentence about
+    #: this theme whatever else it names (build_scripts/tagger.py).
+    subjects: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -71,7 +71,8 @@ def render_home(site: Site) -> str:
     lines = [Md(""), Md("# 工会讲话知识库"), Md(""),
              Md("本知识库收录 **{}** 篇党政领导在工会代表大会和工作会议上的讲话，"
                 "切分为 **{}** 个部分、**{}** 个要点，共 **{}** 个段落级单元；"
-                "每个部分和段落都标注了主题，并可按主题并排查阅。").format(len(corpus.speeches), n_parts, n_sub, n_passages),
+                "每个部分和段落都标注了主题，并可按主题并排查阅；标签的含义见[主题标注规范]({})。").format(
+                 len(corpus.speeches), n_parts, n_sub, n_passages, token(urls.relative(path, urls.CODEBOOK))),
              Md(""),
              Md("用右上角的搜索框检索全文（任何字词都能找到，一字不差的段落排在前面），或从下面的主题进入。"), Md(""),
              Md("## 主题 { #themes }"), Md("")]

@@ -11,6 +11,7 @@ from . import urls
 from .layout import KIND_LABEL, Group, Site, ThemeLayout, ThemeSubpage, counts, location
 from .model import PART, Theme
 from .pages import Md, escape, front_matter, html_block, link, num, page, paragraph_blocks, token, unit_body
+from .tagger import order_key
 
 _READ_ME = "高亮的词语是判定主题的证据；点击位置链接回到讲话原处。"
 
@@ -130,7 +131,8 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
         else:
             lines += [Md("### {} {{ #{}-{} }}").format(KIND_LABEL.get(key, key), token(urls.theme_anchor(speech)),
                                                       token(key)), Md("")]
-        for u in blocks.get(key, []):
+        # Passages mainly about the theme first (tagger.order_key).
+        for u in sorted(blocks.get(key, []), key=lambda unit: order_key(unit, theme.name)):
             tag = u.tag(theme.name)
             lines += paragraph_blocks(unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u))
             lines += [html_block("p", Md("{} · 得分 {} · 证据：{}").format(

@@ -19,17 +19,15 @@ Decoding (``decode``), in order of certainty:
 
 from __future__ import annotations
 
-import datetime
 import io
 import logging
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
+from . import config_schema
 from .errors import ConfigError, Problem, SpeechError
 
 log = logging.getLogger("build_scripts")
@@ -41,10 +39,8 @@ SPEECH_SUFFIXES = (".txt", ".docx")
 UNSUPPORTED_SUFFIXES = {".doc": "a Word 97–2003 document (.doc)", ".wps": "a WPS document (.wps)",
                         ".rtf": "an RTF document", ".pdf": "a PDF file"}
 #: Keys a sidecar seeds/<id>.yml may set; each overrides the value read
-#: from the text.
-SIDECAR_KEYS = ("title", "date", "place", "speaker", "occasion", "congress", "source")
-#: A sidecar date: a year, year-month or full ISO date.
-DATE_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+#: from the text (their rules: build_scripts/data/sidecar.schema.json).
+SIDECAR_KEYS = tuple(config_schema.schema("sidecar")["properties"])
 
 #: Files this large are not read.  The longest speeches are ~50 000
 #: characters (≈ 150 KB in UTF-8); 5 MiB of text is a book, a log or a
@@ -255,50 +251,19 @@ def sidecar_path(speech: Path) -> Path:
 def read_sidecar(speech: Path) -> tuple[dict[str, str], list[Problem]]:
     """Metadata overrides from ``<speech>.yml``, if it exists.
 
-    Returns (values, problems).  Values are strings (a YAML date becomes
-    ISO ``YYYY-MM-DD``; a date must be YYYY, YYYY-MM or YYYY-MM-DD).
-    Unknown keys are logged as warnings.
+    Returns (values, problems): values are single-line strings by key
+    (``SIDECAR_KEYS``; a date as written, YYYY, YYYY-MM or YYYY-MM-DD).
+    The file is read strictly and validated against
+    ``build_scripts/data/sidecar.schema.json`` (``config_schema``): YAML
+    tags, aliases, merge keys, duplicate and unknown keys, multi-line or
+    invisible-character values and impossible dates (2016-02-30) are
+    problems, each with its line and fix; a sidecar that is a directory or
+    unreadable is one too.  With any problem, no value is used.
     """
     path = sidecar_path(speech)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}, []
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        return {}, [Problem(str(path), "is not UTF-8 text", "save it as UTF-8")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return {}, [Problem(str(path), f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                            "fix the syntax: one `key: value` per line, UTF-8", mark.line + 1 if mark else None)]
-    if node is None:
-        return {}, []
-    if not isinstance(node, yaml.MappingNode):
-        return {}, [Problem(str(path), "must be a mapping of key: value",
-                            f"write lines like `title: …`; keys: {', '.join(SIDECAR_KEYS)}", node.start_mark.line + 1)]
-    values: dict[str, str] = {}
-    problems: list[Problem] = []
-    for knode, vnode in node.value:
-        key = knode.value
-        line = knode.start_mark.line + 1
-        if key not in SIDECAR_KEYS:
-            log.warning("%s:%d: unknown key %r ignored (known: %s)", path, line, key, ", ".join(SIDECAR_KEYS))
-            continue
-        if key in values:
-            problems.append(Problem(str(path), f"`{key}` is given twice", "keep one of the two lines", line))
-            continue
-        try:
-            value: Any = yaml.safe_load(yaml.serialize(vnode)) if isinstance(vnode, yaml.ScalarNode) else vnode
-        except ValueError:  # a timestamp-like scalar that is no date (2016-13-01)
-            value = vnode.value
-        if isinstance(value, (datetime.date, int)) and not isinstance(value, bool):
-            value = value.isoformat() if isinstance(value, datetime.date) else str(value)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(Problem(str(path), f"`{key}` must be a non-empty text",
-                                    f"write `{key}: …` with the value on the same line", line))
-            continue
-        if key == "date" and not DATE_RE.match(value.strip()):
-            problems.append(Problem(str(path), f"`date` {value.strip()!r} is not a date",
-                                    "write it as YYYY-MM-DD, YYYY-MM or YYYY (e.g. `date: 2016-05-20`)", line))
-            continue
-        values[key] = value.strip()
-    return values, problems
+    doc, problems = config_schema.read_config(path, "sidecar", scalars_as_text=True)
+    if problems or doc is None or doc.data is None:
+        return {}, problems
+    return {key: value.strip() for key, value in doc.data.items()}, []

@@ -41,7 +41,7 @@ def test_every_problem_is_listed_at_once_with_line_and_fix():
     problems = info.value.problems
     messages = "\n".join(str(p) for p in problems)
     assert len(problems) >= 5, messages
-    assert "themes.yml:3" in messages and "not URL-safe" in messages          # slug
+    assert "themes.yml:3" in messages and "not a usable URL part" in messages  # slug
     assert "themes.yml:5" in messages and "weight" in messages               # weights
     assert "used twice" in messages                                          # name
     assert "description" in messages                                         # missing
@@ -54,10 +54,12 @@ def test_yaml_syntax_error_names_the_line():
     assert info.value.problems[0].line is not None
 
 
-def test_unknown_keys_warn(caplog):
-    with caplog.at_level(logging.WARNING, logger="build_scripts"):
-        parse_lexicon(GOOD_THEME.replace("    slug:", "    keyword: x\n    slug:"))
-    assert "unknown theme key 'keyword'" in caplog.text
+def test_unknown_keys_are_errors_with_the_nearest_key():
+    with pytest.raises(ConfigError) as info:
+        parse_lexicon(GOOD_THEME.replace("    slug:", "    keyword: x\n    slug:"), "themes.yml")
+    [problem] = info.value.problems
+    assert problem.line == 4 and "unknown key `keyword`" in problem.problem
+    assert "keyword → keywords?" in problem.fix
 
 
 def test_a_fifth_theme_needs_no_code(tmp_path):

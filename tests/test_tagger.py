@@ -1,15 +1,20 @@
 """Theme tagging: behaviour on small passages, and P/R/F1 on the labelled sets.
 
-The labelled sets (tests/data) were made by hand, by reading each passage,
-independently of the tagger.  The thresholds below are floors a little under
-the measured figures (reported in the closing note of the main-job issue),
-so a change that makes tagging worse fails here.
+The labelled sets (tests/data) were made by hand under the codebook
+(docs/about/codebook.md), by reading each passage.  The floors below are a
+little under the measured figures, so a change that makes tagging worse
+fails here; the codebook's own example sentences must be tagged as it says.
 """
+
+import re
+from pathlib import Path
 
 import pytest
 
 from build_scripts import evaluation
-from conftest import DATA
+from build_scripts.splitter import subpoint_heading
+from build_scripts.tagger import order_key
+from conftest import DATA, ROOT
 
 
 def themes(analyzer, text, heading=None):
@@ -45,7 +50,7 @@ def test_domain_terms_stay_whole_tokens(analyzer):
 
 def test_overlapping_matches_count_once(analyzer):
     # 党联系职工群众 / 联系职工群众的桥梁 / 桥梁和纽带 are one stock phrase.
-    scores = {s.theme: s for s in analyzer.tagger.scores("各级工会组织不愧为党联系职工群众的桥梁和纽带。")}
+    scores = {s.theme: s for s in analyzer.tagger.scores("工会要发挥好党联系职工群众的桥梁和纽带作用。")}
     assert scores["党的领导"].score == 2.0
 
 
@@ -71,8 +76,11 @@ def test_every_section_and_passage_of_the_seeds_is_tagged(corpus):
                 assert tag.evidence, f"{speech.id} {unit.id} {tag.theme} has no evidence"
 
 
-SEED_FLOOR = {"服务大局": 0.85, "维权帮扶": 0.9, "自身建设": 0.8, "党的领导": 0.8, "micro": 0.88}
-HELDOUT_FLOOR = {"micro": 0.72}
+SEED_FLOOR = {"服务大局": 0.95, "维权帮扶": 0.95, "自身建设": 0.95, "党的领导": 0.95, "micro": 0.95}
+#: Floors a little under the figures measured when the thresholds were
+#: calibrated on dev (micro 0.83, train 0.78); the test set is not scored
+#: here: it is evaluated once, by `python -m build_scripts evaluate`.
+TEXT_FLOOR = {"train": 0.74, "dev": 0.79}
 
 
 def test_precision_recall_f1_on_the_seed_labels(corpus):
@@ -84,23 +92,37 @@ def test_precision_recall_f1_on_the_seed_labels(corpus):
         assert m.f1 >= SEED_FLOOR[m.name], f"{m.name}: F1 {m.f1:.2f} < {SEED_FLOOR[m.name]}\n{m.errors}"
 
 
-def test_precision_recall_f1_on_unseen_speeches(analyzer, corpus):
-    labels = evaluation.load_labels(DATA / "labels_heldout.yml")
-    assert len(labels) >= 30
-    metrics = evaluation.score(evaluation.text_decisions(analyzer.tagger, labels), [t.name for t in corpus.themes])
-    print("\n" + evaluation.table(metrics))
-    micro = metrics[-1]
-    assert micro.f1 >= HELDOUT_FLOOR["micro"]
+def test_every_numbered_part_of_the_seeds_is_tagged_as_labelled(corpus):
+    labels = [item for item in evaluation.load_labels(DATA / "labels_seeds.yml") if re.fullmatch(r"part-\d+", item["unit"])]
+    assert len(labels) == 16
+    wrong = [d for d in evaluation.seed_decisions(corpus, labels) if d.gold != d.predicted]
+    assert not wrong, wrong
 
 
-def test_precision_recall_f1_on_a_test_set_never_used_for_tuning(analyzer, corpus):
-    # labels_test.yml was labelled after the lexicon and thresholds were
-    # fixed, from sources not in labels_heldout.yml, and is never tuned on.
-    labels = evaluation.load_labels(DATA / "labels_test.yml")
-    assert len(labels) >= 30
-    metrics = evaluation.score(evaluation.text_decisions(analyzer.tagger, labels), [t.name for t in corpus.themes])
+@pytest.mark.parametrize("split", sorted(TEXT_FLOOR))
+def test_precision_recall_f1_on_passages_of_other_speeches(analyzer, corpus, split):
+    labels = evaluation.load_labels(DATA / f"labels_{split}.yml")
+    assert len(labels) >= 40
+    names = [t.name for t in corpus.themes]
+    decisions = evaluation.text_decisions(analyzer.tagger, labels)
+    metrics = evaluation.score(decisions, names)
+    low, high = evaluation.bootstrap(decisions, names, rounds=200)["micro"]
     print("\n" + evaluation.table(metrics))
-    assert metrics[-1].f1 >= 0.68
+    assert low <= metrics[-1].f1 <= high
+    assert metrics[-1].f1 >= TEXT_FLOOR[split]
+
+
+def test_the_splits_share_no_source():
+    sources = {}
+    for split in ("train", "dev", "test"):
+        sources[split] = {item["source"] for item in evaluation.load_labels(DATA / f"labels_{split}.yml")}
+    assert not sources["train"] & sources["dev"]
+    assert not sources["train"] & sources["test"]
+    assert not sources["dev"] & sources["test"]
+    test = evaluation.load_labels(DATA / "labels_test.yml")
+    assert len(test) >= 120 and len(sources["test"]) >= 60
+    agreement = evaluation.load_agreement(DATA / "labels_agreement.yml")
+    assert {str(i["id"]) for i in agreement} == {str(i["id"]) for i in test}
 
 
 def test_labels_point_at_the_right_passages(corpus):
@@ -109,3 +131,138 @@ def test_labels_point_at_the_right_passages(corpus):
     assert len(evaluation.seed_decisions(corpus, labels)) == len(labels)
     with pytest.raises(ValueError):
         evaluation.seed_decisions(corpus, [dict(labels[0], start="完全不同的开头")])
+
+
+# --- the codebook (docs/about/codebook.md) -----------------------------------
+
+CODEBOOK = ROOT / "docs" / "about" / "codebook.md"
+EXAMPLE_RE = re.compile(r"^- 「(.+)」(?:（[^）]*）)? → (.+)$", re.M)
+
+
+def codebook_examples():
+    text = CODEBOOK.read_text(encoding="utf-8")
+    out = []
+    for m in EXAMPLE_RE.finditer(text):
+        expected = set() if m.group(2).strip() == "无" else set(m.group(2).split("、"))
+        out.append((m.group(1), expected))
+    return out
+
+
+def test_the_codebook_has_examples_for_every_rule():
+    examples = codebook_examples()
+    assert len(examples) >= 30
+    themes = {t for _, expected in examples for t in expected}
+    assert themes == {"服务大局", "维权帮扶", "自身建设", "党的领导"}
+    assert sum(1 for _, expected in examples if not expected) >= 10
+
+
+@pytest.mark.parametrize("sentence, expected", codebook_examples())
+def test_codebook_examples_are_tagged_as_the_codebook_says(analyzer, sentence, expected):
+    assert themes(analyzer, sentence, subpoint_heading(sentence)) == expected
+
+
+def test_annotation_copy_of_the_codebook_matches_the_page():
+    # /work/annotation/codebook.md is the annotators' copy; the page is the
+    # source.  Only checked where the copy exists (not in CI).
+    copy = Path("/work/annotation/codebook.md")
+    if not copy.exists():
+        pytest.skip("no annotation copy on this machine")
+    def bare(text):
+        return re.sub(r"\s+", "", text)
+
+    page = CODEBOOK.read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert bare(page) in bare(copy.read_text(encoding="utf-8"))
+
+
+# --- failure classes ------------------------------------------------------------
+
+def test_a_ceremonial_opening_carries_no_theme(analyzer):
+    text = ("××区工会第七次代表大会今天隆重开幕了，这是全区广大职工政治生活中的一件大事。"
+            "开好这次大会，对于动员全区职工促进经济社会发展，具有十分重要的意义。"
+            "首先，代表区委、区政府，向大会的召开表示热烈的祝贺！")
+    assert themes(analyzer, text) == set()
+
+
+def test_a_summary_listing_all_four_themes_carries_none(analyzer):
+    text = ("五年来，全市各级工会在加强职工思想政治引领、推动经济社会发展、维护职工合法权益、"
+            "深化工会改革创新等方面做了大量卓有成效的工作。")
+    assert themes(analyzer, text) == set()
+
+
+def test_a_developed_item_of_a_summary_is_carried(analyzer):
+    text = ("过去五年，全区工会在职工维权、技能培训、帮扶解困、自身建设等方面取得了新成绩。"
+            "全年开展劳动竞赛120场，参赛职工3万人次，评出技术能手85名。")
+    assert themes(analyzer, text) == {"服务大局"}
+
+
+def test_one_strong_sentence_is_enough(analyzer):
+    text = "会议期间还安排了参观学习。要大力弘扬劳模精神，激励职工在岗位上争创一流。代表们还观看了展览。"
+    assert themes(analyzer, text) == {"服务大局"}
+
+
+def test_political_study_is_partys_leadership_and_a_frame_is_not(analyzer):
+    assert themes(analyzer, "各级工会要落实“第一议题”制度，深刻领悟“两个确立”的决定性意义。") == {"党的领导"}
+    assert themes(analyzer, "以习近平新时代中国特色社会主义思想为指导，扎实开展困难职工帮扶工作。") == {"维权帮扶"}
+
+
+def test_named_programmes(analyzer):
+    assert themes(analyzer, "要建好用好职工书屋，丰富职工精神文化生活。") == {"维权帮扶"}
+    assert themes(analyzer, "要推进劳模创新工作室建设，带动职工技术攻关。") == {"服务大局"}
+
+
+def test_the_subject_decides(analyzer):
+    # 主干是党委 → 党的领导 even when the object is the union's cadres.
+    text = "各级党委要重视工会工作。要加强工会干部队伍建设，关心工会干部的成长。"
+    assert themes(analyzer, text) == {"党的领导"}
+    assert themes(analyzer, "工会干部要真情关心职工疾苦，不断提高服务职工的能力。") == {"自身建设"}
+
+
+def test_tags_mark_what_a_passage_is_mainly_about(analyzer):
+    text = ("要围绕全区重点项目开展劳动竞赛和技术革新活动。要深入开展岗位练兵和技术比武。"
+            "要弘扬劳模精神和工匠精神。要关心困难职工生活。")
+    tags = analyzer.tagger.tag(text)
+    by_theme = {t.theme: t for t in tags}
+    assert by_theme["服务大局"].main and not by_theme["维权帮扶"].main
+    from build_scripts.model import Unit
+    strong = Unit("a", "paragraph", text, 1, tags=tags)
+    weak = Unit("b", "paragraph", "要关心困难职工生活，做好帮扶工作。", 2,
+                tags=analyzer.tagger.tag("要关心困难职工生活，做好帮扶工作。"))
+    assert order_key(weak, "维权帮扶") < order_key(strong, "维权帮扶")
+
+
+# --- evaluation arithmetic --------------------------------------------------------
+
+def test_cohen_kappa_and_agreement():
+    assert evaluation.cohen_kappa([True, False, True, False], [True, False, True, False]) == 1.0
+    # p_o = 0.5, p_e = 0.5 → κ = 0
+    assert evaluation.cohen_kappa([True, True, False, False], [True, False, True, False]) == 0.0
+    kappas, micro = evaluation.agreement([{"id": 1, "a": ["甲"], "b": ["甲"]}, {"id": 2, "a": [], "b": ["甲"]}], ["甲"])
+    assert micro.precision == 0.5 and micro.recall == 1.0 and kappas["甲"] == 0.0
+
+
+def test_bootstrap_is_reproducible_and_brackets_the_estimate():
+    decisions = [evaluation.Decision(str(i), frozenset({"甲"} if i % 3 else set()), frozenset({"甲"} if i % 4 else set()))
+                 for i in range(40)]
+    first = evaluation.bootstrap(decisions, ["甲"], rounds=300)
+    assert first == evaluation.bootstrap(decisions, ["甲"], rounds=300)
+    f1 = evaluation.score(decisions, ["甲"])[-1].f1
+    assert first["micro"][0] <= f1 <= first["micro"][1] and first["micro"][0] < first["micro"][1]
+
+
+def test_a_fifth_theme_with_subjects_and_cues_needs_no_code(tmp_path):
+    from build_scripts.pipeline import Analyzer
+    from build_scripts.themes import load_lexicon
+    from conftest import THEMES
+    text = THEMES.read_text(encoding="utf-8") + """
+  - name: 安全生产
+    slug: anquan-shengchan
+    description: 工会参与安全生产监督。
+    keywords: {安全生产: 2, 安康杯: 2, 隐患排查: 1.5}
+    heading_cues: [安全]
+    subjects: [安全员]
+"""
+    (tmp_path / "themes.yml").write_text(text, encoding="utf-8")
+    analyzer = Analyzer.from_lexicon(load_lexicon(tmp_path / "themes.yml"))
+    tags = analyzer.tagger.tag("要深入开展安康杯竞赛，抓好隐患排查。")
+    assert [t.theme for t in tags] == ["安全生产"] and tags[0].evidence
+    assert {t.theme for t in analyzer.tagger.tag("安全员要抓好安全生产和隐患排查，做好困难职工帮扶工作。")} == {"安全生产"}
