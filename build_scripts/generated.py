@@ -61,7 +61,7 @@ NAV_MAX_SPEECHES = 100
 def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
         hand_written: Optional[set[str]] = None, pages: Optional[set[str]] = None) -> list:
     """The mkdocs ``nav``: home, speeches (each one while there are at most
-    ``NAV_MAX_SPEECHES``), themes (with the pages of split themes), tags,
+    ``NAV_MAX_SPEECHES``), themes (with the pages of split themes),
     about.  With ``hand_written`` (the site's own docs paths) and ``pages``
     (the generated ones), entries for pages that are missing are left out
     and the site's other pages follow at the end."""
@@ -71,7 +71,6 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
         {"首页": urls.HOME},
         {"讲话": [urls.SPEECH_LIST] + [{html_text(site.label(s)): urls.speech_path(s)} for s in speeches]},
         {"主题": [urls.THEME_LIST] + [_theme_nav(site, t) for t in corpus.themes]},
-        {"标签": urls.TAGS},
         {"关于": [urls.ABOUT, urls.CODEBOOK, urls.DATA_FORMAT]},
     ]
     if hand_written is None:

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
-from . import urls
+from . import compilation, urls
 from .model import PART, PASSAGE_KINDS, Corpus, Speech, Theme, Unit
 from .splitter import to_chinese_numeral
 
@@ -93,11 +93,11 @@ def counts(groups: list[Group]) -> tuple[int, int]:
 
 def period_of(speech: Speech) -> tuple[str, str]:
     """(slug, label) of the period a speech belongs to (``PERIODS``)."""
-    m = speech.meta
-    if m is None or m.period_start is None or m.period_end is None:
+    # The speech's date, else the middle of its estimated period.
+    year = compilation.year(speech)
+    if year is None:
         return UNDATED
-    middle = (m.period_start + m.period_end) / 2
-    return next((slug, label) for slug, label, first in PERIODS if middle >= first)
+    return next((slug, label) for slug, label, first in PERIODS if year >= first)
 
 
 def tagged_units(speech: Speech, theme: Theme) -> Group:

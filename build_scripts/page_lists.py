@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from . import export, urls
+from . import compilation, export, facets, urls
 from .layout import Site, tagged_units
-from .pages import Md, front_matter, page, token
+from .model import Speech
+from .pages import Html, Md, front_matter, page, token
 
 #: Speeches listed on the home page; more are listed on the speech list.
 HOME_SPEECHES = 30
@@ -20,25 +21,43 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
 
 
 def render_speech_index(site: Site) -> str:
+    """The speech list: an HTML table (``<table data-kb-list>``) whose rows
+    carry ``facets.speech_row``, so kb.js filters it by period, year,
+    place, occasion and theme and sorts it by time or length, offline too.
+    Rows are newest first (undated last)."""
     corpus = site.corpus
     path = urls.SPEECH_LIST
+    theme_order = [t.name for t in corpus.themes]
     lines = [Md(""), Md("# 讲话"), Md(""),
-             Md("共 {} 篇讲话。时期由正文中的时代线索（如“十二五”“十九大”）估计。").format(len(corpus.speeches)), Md(""),
-             Md("| 标题 | 地点 | 会议 / 场合 | 估计时期 | 部分 | 主题 |"), Md("| --- | --- | --- | --- | --- | --- |")]
-    for s in corpus.speeches:
+             Md("共 {} 篇讲话。用下面的筛选栏按时期、年份、地点、场合或主题查找；时间未注明日期的，"
+                "是由正文中的时代提法（如“十二五”“十九大”）估计的时期。").format(len(corpus.speeches)), Md(""),
+             Md('<table data-kb-list>'),
+             Md("<thead><tr><th>标题</th><th>地点</th><th>场合</th><th>时间</th><th>时期</th>"
+                "<th>篇幅（字）</th><th>主题</th></tr></thead>"),
+             Md("<tbody>")]
+    for s in _newest_first(corpus.speeches):
         m = s.meta
-        meeting = " / ".join(v.value for v in (m.congress, m.occasion) if v is not None)
+        row = facets.speech_row(s, theme_order)
+        attrs = Md("").join(Md(' {}="{}"').format(token(k), Html.escape(v)) for k, v in row.items())
         themes = Md(" ").join(
-            Md("[{}]({})").format(t, token(urls.relative(path, site.theme_page_of(corpus.theme(t), s),
-                                                          urls.theme_anchor(s))))
+            Md('<a href="{}">{}</a>').format(
+                token(urls.relative(path, site.theme_page_of(corpus.theme(t), s), urls.theme_anchor(s))), t)
             for t in site.ordered(s.themes))
-        lines.append(Md("| [{}]({}) | {} | {} | {} | {} | {} |").format(
-            s.title, token(urls.relative(path, urls.speech_path(s))), m.place.value if m.place else "—",
-            meeting or "—", m.period.value if m.period else "—", len(s.parts), themes or Md("—")))
+        lines.append(Md('<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+                        '<td>{}</td><td>{}</td></tr>').format(
+            attrs, token(urls.relative(path, urls.speech_path(s))), s.title,
+            compilation.place(s) or "—", m.occasion.value if m.occasion else "—", compilation.when(s) or "—",
+            row["data-kb-period"], row["data-kb-length"], themes or Md("—")))
+    lines += [Md("</tbody>"), Md("</table>"), Md("")]
     if corpus.skipped:
         lines += [Md(""), Md('!!! warning "未能收录的文件"'), Md("")]
         lines += [Md("    - {}").format(sk.message) for sk in corpus.skipped]
     return page(front_matter("讲话"), lines) + "\n"
+
+
+def _newest_first(speeches: list[Speech]) -> list[Speech]:
+    """Newest first by ``compilation.year``; undated last, in corpus order."""
+    return sorted(speeches, key=lambda s: (compilation.year(s) is None, -(compilation.year(s) or 0)))
 
 
 def _theme_cards(site: Site, path: str) -> list[Md]:
@@ -74,8 +93,12 @@ def render_home(site: Site) -> str:
                 "每个部分和段落都标注了主题，并可按主题并排查阅；标签的含义见[主题标注规范]({})。").format(
                  len(corpus.speeches), n_parts, n_sub, n_passages, token(urls.relative(path, urls.CODEBOOK))),
              Md(""),
-             Md("用右上角的搜索框检索全文（任何字词都能找到，一字不差的段落排在前面），或从下面的主题进入。"), Md(""),
-             Md("## 主题 { #themes }"), Md("")]
+             Md("用右上角的搜索框检索全文（任何字词都能找到，一字不差的段落排在前面），或从下面的主题进入。"), Md("")]
+    if site.has(urls.ABOUT):
+        lines += [Md("第一次使用？请看[使用说明]({})：怎样连同出处复制一段话、按时期查找讲话、比较同一主题、"
+                     "下载专题汇编。").format(token(urls.relative(path, urls.ABOUT))),
+                  Md("{: .kb-help-link }"), Md("")]
+    lines += [Md("## 主题 { #themes }"), Md("")]
     lines += _theme_cards(site, path)
     lines += [Md("## 讲话 { #speeches }"), Md("")]
     # The home page is every visitor's first download: past a screenful it

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from . import urls
+from . import compilation, facets, urls
 from .cleaner import PLACEHOLDER
-from .layout import Site, location, tagged_units
+from .layout import Site, tagged_units
 from .model import PART, Speech, Unit
-from .pages import Html, Md, escape, front_matter, html_block, link, page, paragraph_blocks, token, unit_body
+from .pages import Html, Md, escape, front_matter, html_block, link, page, passage_block, token, unit_body
 
 ORIGIN_LABEL = {"text": "正文", "title": "标题", "inferred": "推断", "sidecar": "元数据文件", "default": "默认"}
 
@@ -21,41 +21,34 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
 
 
 def render_speech(site: Site, speech: Speech) -> str:
-    """The Markdown of one speech page."""
+    """The Markdown of one speech page, reading first: the title, one line
+    of facts, a closed 详情 (metadata and what each value rests on), a line
+    of its themes, then the text; each passage ends with its theme badges
+    and carries the ``data-kb-*`` attributes of ``facets.passage``."""
     path = urls.speech_path(speech)
-    m = speech.meta
     lines: list = [Md(""), Md("# {}").format(speech.title), Md("")]
-
-    # A year read from the title is only what the title claims.
-    date_label = "标题所署年份" if m.date is not None and m.date.origin == "title" else "日期"
-    rows = [("地点", m.place), ("会议", m.congress), ("场合", m.occasion), ("讲话人", m.speaker),
-            (date_label, m.date), ("出处", m.source), ("估计时期", m.period)]
-    lines += [Md('!!! info "基本信息"'), Md(""), Md("    | 项目 | 内容 | 依据 |"), Md("    | --- | --- | --- |")]
-    for label, mv in rows:
-        if mv is not None:
-            lines.append(Md("    | {} | {} | {}：{} |").format(label, mv.value, ORIGIN_LABEL[mv.origin], mv.source))
-    if m.clues:
-        clue_text = Md("；").join(Md("{}（{}–{}）").format(c.label, c.start, c.end) for c in m.clues)
-        lines.append(Md("    | 时代线索 | {} | 见 data/period_clues.yml |").format(clue_text))
-    lines.append(Md("    | 来源文件 | {} | |").format(speech.source))
-    lines.append(Md(""))
-    for w in m.warnings:
-        lines += [Md('!!! warning "元数据提示"'), Md(""), Md("    {}").format(w), Md("")]
-
+    facts = _facts(speech)
+    if facts:
+        lines += [html_block("p", Md(" · ").join(facts), "kb-facts"), Md("")]
+    lines += _details(speech)
     lines += _theme_summary(site, speech)
 
     lines += [Md("## 讲话正文 { #text }"), Md("")]
+    source = facets.speech_source(speech)
     for unit in speech.units:
         if unit.kind == "note":
             continue
         if unit.kind == PART:
             lines += [Md("## {} {{ #{} }}").format(unit.heading or unit.text, token(unit.id)), Md("")]
-            lines.append(_badges(site, speech, unit))
+            badges = _badges(site, speech, unit)
+            if badges:
+                lines += [html_block("p", Md('<span class="kb-badges-label">本部分主题</span> ') + badges,
+                                     "kb-badges kb-badges-section", search=False), Md("")]
             continue
+        data = {**facets.passage(speech, unit), **source}
         badges = _badges(site, speech, unit)
-        if badges:
-            lines.append(badges)
-        lines += paragraph_blocks(unit_body(unit), f"kb-unit kb-{unit.kind}", unit.id)
+        tail = Md(' <span class="kb-badges" data-search-exclude>{}</span>').format(badges) if badges else Md("")
+        lines.append(passage_block(unit_body(unit), f"kb-unit kb-{unit.kind}", unit.id, data, tail))
 
     lines += _notes(speech)
     name = speech.source.rsplit("/", 1)[-1]
@@ -66,45 +59,79 @@ def render_speech(site: Site, speech: Speech) -> str:
                   name, token(urls.quoted(path, urls.source_path(speech)))), Md(""),
               html_block("details", original, "kb-original"),
               Md("")]
-    return page(front_matter(speech.title, site.ordered(speech.themes)), lines)
+    return page(front_matter(speech.title), lines)
 
 
-def _theme_summary(site: Site, speech: Speech) -> list[Md]:
-    lines = [Md("## 主题概览 { #themes }"), Md("")]
-    if not speech.themes:
-        return lines + [Md("本篇讲话没有段落被标注主题。"), Md("")]
-    lines += [Md("| 主题 | 部分 | 段落/要点 | 涉及位置 |"), Md("| --- | --- | --- | --- |")]
-    path = urls.speech_path(speech)
-    for theme in site.corpus.themes:
-        group = tagged_units(speech, theme)
-        if not group.entries:
-            lines.append(Md("| {} | 0 | 0 | — |").format(theme.name))
+def _facts(speech: Speech) -> list[str]:
+    """place · occasion · date or estimated period · speaker (those known)."""
+    m = speech.meta
+    values = [compilation.place(speech), m.occasion.value if m.occasion else "", compilation.when(speech),
+              m.speaker.value if m.speaker else ""]
+    return [v for v in values if v]
+
+
+def _details(speech: Speech) -> list[Md]:
+    """A closed 详情 disclosure: every metadata value and the text it was
+    read from (a sentence given once, then 同上), the period clues, the
+    original file; metadata warnings are counted in its title."""
+    m = speech.meta
+    # A year read from the title is only what the title claims.
+    date_label = "标题所署年份" if m.date is not None and m.date.origin == "title" else "日期"
+    rows = [("地点", m.place), ("会议", m.congress), ("场合", m.occasion), ("讲话人", m.speaker),
+            (date_label, m.date), ("出处", m.source), ("估计时期", m.period)]
+    title = "详情：基本信息及其依据" + (f"（{len(m.warnings)} 条提示）" if m.warnings else "")
+    lines = [Md('??? info kb-details "{}"').format(title), Md("")]
+    for w in m.warnings:
+        lines += [Md("    **提示：**{}").format(w), Md("")]
+    lines += [Md("    | 项目 | 内容 | 依据 |"), Md("    | --- | --- | --- |")]
+    seen: dict[str, str] = {}
+    for label, mv in rows:
+        if mv is None:
             continue
-        where = Md("、").join(Md("[{}](#{})").format(location(speech, u), token(u.id))
-                             for u in (group.parts + group.passages)[:12])
-        target = urls.relative(path, site.theme_page_of(theme, speech), urls.theme_anchor(speech))
-        lines.append(Md("| [{}]({}) | {} | {} | {} |").format(
-            theme.name, token(target), len(group.parts), len(group.passages), where))
+        basis = Md("{}：{}").format(ORIGIN_LABEL[mv.origin], mv.source) if mv.source else Md(ORIGIN_LABEL[mv.origin])
+        if mv.source and mv.source in seen:
+            basis = Md("{}：同“{}”").format(ORIGIN_LABEL[mv.origin], seen[mv.source])
+        seen.setdefault(mv.source, label)
+        lines.append(Md("    | {} | {} | {} |").format(label, mv.value, basis))
+    if m.clues:
+        clue_text = Md("；").join(Md("{}（{}–{}）").format(c.label, c.start, c.end) for c in m.clues)
+        lines.append(Md("    | 时代提法 | {} | 正文中出现的提法及其通行年份 |").format(clue_text))
+    name = speech.source.rsplit("/", 1)[-1]
+    lines.append(Md("    | 原始文件 | [{}]({}) | 读取为 {} |").format(
+        name, token(urls.quoted(urls.speech_path(speech), urls.source_path(speech))), speech.encoding))
     return lines + [Md("")]
 
 
+def _theme_summary(site: Site, speech: Speech) -> list[Md]:
+    """One line: each theme of the speech with its number of passages,
+    linking to the speech's passages on the theme page."""
+    path = urls.speech_path(speech)
+    chips = []
+    for theme in site.corpus.themes:
+        group = tagged_units(speech, theme)
+        if not group.entries:
+            continue
+        target = urls.relative(path, site.theme_page_of(theme, speech), urls.theme_anchor(speech))
+        chips.append(Md("[{}（{} 段）]({})").format(theme.name, len(group.passages), token(target)))
+    text = Md("本篇主题：") + Md(" · ").join(chips) if chips else Md("本篇讲话没有段落被标注主题。")
+    return [text, Md("{: .kb-theme-summary #themes data-search-exclude }"), Md("")]
+
+
 def _badges(site: Site, speech: Speech, unit: Unit) -> Md:
-    """A line of theme badges for ``unit``, each linking to the unit's
-    entry on the theme page; a part's line is labelled 本部分主题."""
+    """``unit``'s theme badges, each linking to the unit's entry on the
+    theme page and carrying its evidence (``facets.badge``: kb.js shows
+    it and highlights the terms in the text)."""
     path = urls.speech_path(speech)
     badges = []
     for tag in unit.tags:
         theme = site.corpus.theme(tag.theme)
-        terms = "、".join(tag.terms[:8])
-        attrs = Html(' style="background:{}" title="{}"').format(
-            token(site.theme_color(theme)), f"得分 {tag.score:g}；证据：{terms}")
+        data = facets.badge(tag, unit.id if unit.kind == PART else None)
+        attrs = Html(' style="background:{}"{}').format(
+            token(site.theme_color(theme)), Html("").join(
+                Html(' {}="{}"').format(token(k), v) for k, v in data.items()))
         target = urls.relative(path, site.theme_page_of(theme, speech), urls.theme_anchor(speech, unit))
         badges.append(link(target, escape(theme.name), "kb-badge", attrs))
-    if not badges:
-        return Md("")
-    label = Md('<span class="kb-badges-label">本部分主题</span> ') if unit.kind == PART else Md("")
-    css = "kb-badges kb-badges-section" if unit.kind == PART else "kb-badges"
-    return html_block("p", label + Md(" ").join(badges), css, search=False) + Md("\n")
+    return Md(" ").join(badges)
 
 
 def _notes(speech: Speech) -> list[Md]:

@@ -5,12 +5,13 @@ speech, with its evidence highlighted; for a split theme
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
-from . import urls
+from . import compilation, facets, urls
 from .layout import KIND_LABEL, Group, Site, ThemeLayout, ThemeSubpage, counts, location
 from .model import PART, Theme
-from .pages import Md, escape, front_matter, html_block, link, num, page, paragraph_blocks, token, unit_body
+from .pages import Html, Md, escape, front_matter, html_block, link, num, page, passage_block, token, unit_body
 from .tagger import order_key
 
 _READ_ME = "高亮的词语是判定主题的证据；点击位置链接回到讲话原处。"
@@ -26,8 +27,10 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
 
 
 def render_theme(site: Site, theme: Theme) -> str:
-    """The Markdown of one theme page: every tagged passage, by speech; or,
-    for a split theme, its periods with counts and links to the sub-pages."""
+    """The Markdown of one theme page: downloads, a count per period, then
+    every tagged passage, by speech, newest speech first (kb.js switches
+    the order and filters by period); or, for a split theme, its periods
+    with counts and links to the sub-pages."""
     corpus = site.corpus
     path = urls.theme_path(theme)
     layout = site.layouts[theme.name]
@@ -40,23 +43,52 @@ def render_theme(site: Site, theme: Theme) -> str:
              Md("共 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（全库 {} 篇）。{}").format(
                  n_passages, n_parts, len(groups), len(corpus.speeches), _READ_ME), Md(""),
              Md("其他主题：{}").format(others), Md("{: .kb-other-themes data-search-exclude }"), Md("")]
+    if groups:
+        lines += _downloads(theme, path)
     if layout.subpages:
         return page(front_matter(theme.name), lines + _periods(layout))
     if groups:
-        lines += _group_table(site, groups)
-    for group in groups:
+        lines += _period_strip(theme, groups, path)
+    for group in newest_first(groups):
         lines += _theme_group(site, theme, group, path)
     if not groups:
         lines += [Md("目前没有段落被标注为此主题。"), Md("")]
     return page(front_matter(theme.name), lines)
 
 
-def _group_table(site: Site, groups: list[Group]) -> list[Md]:
-    lines = [Md("| 讲话 | 部分 | 段落/要点 |"), Md("| --- | --- | --- |")]
+def newest_first(groups: list[Group]) -> list[Group]:
+    """``groups`` by their speech's year (``compilation.year``), newest
+    first; undated speeches last, in corpus order."""
+    return sorted(groups, key=lambda g: (compilation.year(g.speech) is None, -(compilation.year(g.speech) or 0)))
+
+
+def _downloads(theme: Theme, path: str) -> list[Md]:
+    """Links to the theme's 专题汇编 (.docx) and its table (.csv), made at
+    build time (``compilation``)."""
+    word = urls.relative(path, urls.download_path(theme, "docx"))
+    table = urls.relative(path, urls.download_path(theme, "csv"))
+    return [Md("下载本主题：[专题汇编（Word）]({}) · [表格（CSV）]({})　每段附出处和链接，讲话按时间排列。").format(
+                token(word), token(table)),
+            Md("{: .kb-downloads data-search-exclude }"), Md("")]
+
+
+def _period_strip(theme: Theme, groups: list[Group], path: str) -> list[Md]:
+    """A line of the theme's speeches and passages per congress period
+    (``facets.congress_period``), newest first; each filters the page
+    (kb.js) and has the period's 专题汇编."""
+    by_period: dict[str, list[Group]] = {}
     for g in groups:
-        lines.append(Md("| [{}](#{}) | {} | {} |").format(
-            site.label(g.speech), token(urls.theme_anchor(g.speech)), len(g.parts), len(g.passages)))
-    return lines + [Md("")]
+        by_period.setdefault(facets.congress_period(g.speech), []).append(g)
+    items = [Md('<a href="?period={0}" data-kb-period-filter="">全部</a> {1} 篇').format(Html(""), len(groups))]
+    for label, slug in facets.PERIOD_LABELS:
+        found = by_period.get(label)
+        if not found:
+            continue
+        word = urls.relative(path, urls.download_path(theme, "docx", slug))
+        # The Word link is Markdown: mkdocs turns the docs path into a URL.
+        items.append(Md('<a href="?period={0}" data-kb-period-filter="data-kb-period={0}">{1}</a> {2} 篇 {3} 段'
+                        ' [Word]({4})').format(Html.escape(label), label, len(found), counts(found)[1], token(word)))
+    return [Md("按时期：") + Md(" · ").join(items), Md("{: .kb-period-strip data-search-exclude }"), Md("")]
 
 
 def _periods(layout: ThemeLayout) -> list[Md]:
@@ -95,19 +127,21 @@ def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> 
              Md(" · ").join(nav_links), Md("{: .kb-other-themes data-search-exclude }"), Md(""),
              Md("本页 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（本主题共 {} 篇）。{}").format(
                  n_passages, n_parts, len(sub.groups), len(layout.groups), _READ_ME), Md("")]
-    lines += _group_table(site, sub.groups)
-    for group in sub.groups:
+    for group in newest_first(sub.groups):
         lines += _theme_group(site, theme, group, sub.path)
     return page(front_matter(title), lines)
 
 
 def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
-    """One speech's entries on the theme page (or sub-page) at ``path``."""
+    """One speech's entries on the theme page (or sub-page) at ``path``:
+    its heading carries ``facets.group`` (kb.js orders and filters by
+    it), each passage ``facets.passage`` with the speech's citation."""
     speech = group.speech
     speech_page = urls.speech_path(speech)
     m = speech.meta
-    facts = [v.value for v in (m.place, m.congress, m.period) if v is not None]
-    lines = [Md("## {} {{ #{} }}").format(speech.title, token(urls.theme_anchor(speech))), Md(""),
+    facts = [v for v in (compilation.place(speech), m.congress.value if m.congress else "", compilation.when(speech)) if v]
+    attrs = Md(" ").join(Md('{}="{}"').format(token(k), _attr_value(v)) for k, v in facets.group(speech).items())
+    lines = [Md("## {} {{ #{} {} }}").format(speech.title, token(urls.theme_anchor(speech)), attrs), Md(""),
              html_block("p", Md("{} · {}").format(" · ".join(facts), link(urls.relative(path, speech_page), "阅读全文")),
                         "kb-speech-facts"), Md("")]
     # Passages are grouped under their part (or under 开场/结束语).
@@ -134,8 +168,20 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
         # Passages mainly about the theme first (tagger.order_key).
         for u in sorted(blocks.get(key, []), key=lambda unit: order_key(unit, theme.name)):
             tag = u.tag(theme.name)
-            lines += paragraph_blocks(unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u))
+            # data-kb-href is a Markdown path here; the plugin resolves it
+            # to a URL as it does the href of links.
+            data = facets.passage(speech, u, urls.relative(path, speech_page, u.id), own_source=True)
+            lines.append(passage_block(unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u), data))
             lines += [html_block("p", Md("{} · 得分 {} · 证据：{}").format(
                 link(urls.relative(path, speech_page, u.id), f"{location(speech, u)} ↩"),
                 num(tag.score), "、".join(tag.terms[:10])), "kb-passage-meta", search=False), Md("")]
     return lines
+
+
+def _attr_value(value: str) -> Md:
+    """A value of our own (a period label, a year, an id) for an attr_list
+    attribute ``{ key="value" }``, which takes it literally: it must hold
+    nothing that attr_list or HTML would read otherwise."""
+    if re.search(r'["{}<>&\\\n]', value):
+        raise ValueError(f"not a plain attribute value: {value!r}")
+    return Md(value)

@@ -141,19 +141,25 @@ def highlight(text: str, terms: list[str]) -> str:
 #: blank lines between blocks), so the Markdown stays valid without it.
 #: Speech text is escaped (no ``<``), so only this module writes such lines
 #: and closing tags.
-HTML_BLOCK_START = re.compile(r'<(p|details) class="kb-[^"<>]*"(?: id="([^"<>]*)")?(?: data-search-exclude)?>')
+HTML_BLOCK_START = re.compile(r'<(p|details|div) class="kb-[^"<>]*"(?: id="([^"<>]*)")?'
+                              r'(?: data-kb-[a-z-]+="[^"<>]*")*(?: data-search-exclude)?>')
 
 
-def html_block(tag: str, inner: Any, classes: str, id: Optional[str] = None, search: bool = True) -> Md:
-    """The element ``<tag class=… id=…>inner</tag>`` as an HTML block (see
-    ``HTML_BLOCK_START``).  ``inner`` is HTML (escaped text, and links
-    from ``link``); only inside a ``<pre>`` may it hold line breaks.
-    ``id`` and ``classes`` are ASCII tokens.  ``search`` False marks the
-    element ``data-search-exclude`` (material's search skips it)."""
+def html_block(tag: str, inner: Any, classes: str, id: Optional[str] = None, search: bool = True,
+               data: Optional[dict[str, str]] = None) -> Md:
+    """The element ``<tag class=… id=… data-kb-…>inner</tag>`` as an HTML
+    block (see ``HTML_BLOCK_START``).  ``inner`` is HTML (escaped text, and
+    links from ``link``); only inside a ``<pre>`` or a ``<div>`` (around
+    paragraphs) may it hold line breaks.  ``id`` and ``classes`` are ASCII
+    tokens; ``data``: ``data-kb-*`` attributes (``facets``), values escaped.
+    ``search`` False marks the element ``data-search-exclude`` (material's
+    search skips it)."""
     ident = Md(' id="{}"').format(token(id)) if id else ""
+    attrs = Md("").join(Md(' {}="{}"').format(token(k), Html.escape(v)) for k, v in (data or {}).items()
+                        if k.startswith("data-kb-"))
     exclude = " data-search-exclude" if not search else ""
-    return Md('<{tag} class="{classes}"{ident}{exclude}>{inner}</{tag}>').format(
-        tag=token(tag), classes=token(classes), ident=ident, exclude=Md(exclude), inner=inner)
+    return Md('<{tag} class="{classes}"{ident}{attrs}{exclude}>{inner}</{tag}>').format(
+        tag=token(tag), classes=token(classes), ident=ident, attrs=attrs, exclude=Md(exclude), inner=inner)
 
 
 def link(target: str, inner: Any, classes: str = "", attrs: Any = "") -> Md:
@@ -235,6 +241,18 @@ def unit_body(unit: Unit, terms: Optional[list[str]] = None) -> list[Md]:
         else:
             out.append(render(para))
     return out
+
+
+def passage_block(body: list[Md], classes: str, id: str, data: dict[str, str], tail: Any = "") -> Md:
+    """A passage (a leaf unit's paragraphs, ``unit_body``) as one HTML
+    block: a ``<p>``, or a ``<div>`` of paragraphs for a unit that spans
+    lines, with the anchor ``id`` and the ``data-kb-*`` attributes the
+    site's script reads (``facets.passage``).  ``tail`` (HTML: its badges)
+    ends the last paragraph."""
+    if len(body) == 1:
+        return html_block("p", body[0] + tail, classes, id, data=data) + Md("\n")
+    paras = [Md("<p>{}</p>").format(para + (tail if i == len(body) - 1 else "")) for i, para in enumerate(body)]
+    return html_block("div", Md("\n").join(paras), classes, id, data=data) + Md("\n")
 
 
 def paragraph_blocks(body: list[Md], classes: str, id: str) -> list[Md]:

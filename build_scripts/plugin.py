@@ -45,7 +45,8 @@ import posixpath
 import re
 from pathlib import Path
 from typing import Optional
-from urllib.parse import unquote
+from datetime import datetime, timezone
+from urllib.parse import unquote, urljoin
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -54,7 +55,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import export, generated, search_index, source_date, urls
+from . import downloads, export, generated, search_index, source_date, urls
 from .cache import AnalysisCache
 from .errors import KnowledgeBaseError
 from .model import Corpus
@@ -222,6 +223,10 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         for path, content in export.files(corpus, self.generated.__getitem__).items():
             files.append(File.generated(config, path, content=content))
         files.append(File.generated(config, urls.CORPUS_SCHEMA, content=export.SCHEMA_PATH.read_bytes()))
+        # Each theme's 专题汇编 (.docx, .csv), dated by the build's source date.
+        date = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
+        for path, content in downloads.downloads(corpus, self._passage_url(config), date):
+            files.append(File.generated(config, path, content=content))
         # speech.source is relative to the folder holding seeds_dir.
         base = self.path(config, "seeds_dir").parent
         for speech in corpus.speeches:
@@ -230,6 +235,16 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             content = source.read_bytes() if source.is_file() else speech.original.encode("utf-8")
             files.append(File.generated(config, urls.source_path(speech), content=content))
         return files
+
+    def _passage_url(self, config: MkDocsConfig):
+        """``url_of(speech, unit)`` for the downloads: the passage on its
+        speech page, a full URL under ``site_url`` (site-relative without
+        one)."""
+        base = config.site_url or ""
+
+        def url_of(speech, unit) -> str:
+            return urljoin(base, self.generated[urls.speech_path(speech)]) + f"#{unit.id}"
+        return url_of
 
     # --- pages ----------------------------------------------------------------
 

@@ -17,6 +17,7 @@ Layout::
     themes/<slug>.md                  one theme (or its period overview)
     themes/<slug>/<period>[-<n>].md   one page of a split theme
     sources/<file name>               a speech's input file, byte for byte
+    downloads/<slug>[-<period>].docx  a theme's 专题汇编 (and .csv for the theme)
     data/index.json                   the JSON export's manifest
     data/speeches/<id>.json           one speech of the JSON export
     data/corpus.json                  the whole export in one file (small
@@ -35,7 +36,6 @@ from .model import Speech, Theme, Unit
 HOME = "index.md"
 SPEECH_LIST = "speeches/index.md"
 THEME_LIST = "themes/index.md"
-TAGS = "tags.md"
 ABOUT = "about/index.md"
 CODEBOOK = "about/codebook.md"
 DATA_FORMAT = "about/data.md"
@@ -66,6 +66,13 @@ def theme_subpage_path(theme: Theme, name: str) -> str:
 def speech_data_path(speech: Speech) -> str:
     """``data/speeches/<id>.json``: one speech of the JSON export."""
     return f"data/speeches/{speech.id}.json"
+
+
+def download_path(theme: Theme, ext: str, period: Optional[str] = None) -> str:
+    """``downloads/<slug>.<ext>``: a theme's 专题汇编 (``docx``) or table
+    (``csv``); with ``period`` (a period slug, ``layout.PERIODS``), that
+    period's part: ``downloads/<slug>-<period>.<ext>``."""
+    return f"downloads/{theme.slug}{'-' + period if period else ''}.{ext}"
 
 
 def source_path(speech: Speech) -> str:

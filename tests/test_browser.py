@@ -86,16 +86,20 @@ def test_badge_leads_to_theme_passage_and_back(page: Page, base_url, net, corpus
     page.goto(f"{base_url}speeches/{SPEECH}/")
     unit = _by_id(page, UNIT)
     expect(unit).to_have_count(1)
-    # The badge paragraph sits just before the unit it belongs to.
-    badge = unit.locator(f"xpath=preceding-sibling::*[1][self::p and {_has_class('kb-badges')}]"
+    # The passage ends with its badges; a badge opens its evidence, which
+    # links to the passage on the theme page.
+    badge = unit.locator(f"xpath=.//*[{_has_class('kb-badges')}]"
                          f"//a[{_has_class('kb-badge')} and normalize-space(.)='{THEME_NAME}']")
     expect(badge).to_have_count(1)
     badge.scroll_into_view_if_needed()
     expect(badge).to_be_visible()
     page.wait_for_timeout(500)  # let the header's title transition settle
+    badge.click()
+    evidence = page.locator(".kb-evidence")
+    expect(evidence).to_contain_text("维权")
     page.screenshot(path=str(ARTIFACTS / "speech.png"))
 
-    badge.click()
+    evidence.get_by_role("link", name="在主题页查看").click()
     target = f"{SPEECH}-{UNIT}"
     page.wait_for_url(f"**/themes/{THEME_SLUG}/#{target}")
     assert page.url == f"{base_url}themes/{THEME_SLUG}/#{target}"

@@ -16,13 +16,16 @@ def test_strict_build_makes_every_page(built_site, corpus):
         assert (built_site / "sources" / Path(speech.source).name).read_bytes() == (ROOT / speech.source).read_bytes()
     for theme in corpus.themes:
         assert (built_site / "themes" / theme.slug / "index.html").is_file()
-    for page in ("index.html", "speeches/index.html", "themes/index.html", "tags/index.html", "about/data/index.html"):
+    for page in ("index.html", "speeches/index.html", "themes/index.html", "about/data/index.html"):
         assert (built_site / page).is_file(), page
+    # The tag index listed every speech under nearly every tag; the speech
+    # list's filters replace it.
+    assert not (built_site / "tags").exists()
 
 
 def test_generated_pages_are_not_written_into_docs(built_site):
     docs = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
-    assert docs == {"about/codebook.md", "about/data.md", "about/index.md", "stylesheets/kb.css", "tags.md"}
+    assert docs == {"about/codebook.md", "about/data.md", "about/index.md", "stylesheets/kb.css", "javascripts/kb.js"}
 
 
 def test_corpus_json_is_the_export_and_utf8(built_site, corpus):
@@ -37,9 +40,11 @@ def test_speech_page_structure(built_site):
         assert f'id="{anchor}"' in html, anchor
     # Theme badges link to the passage's entry on the theme page.
     assert 'href="../../themes/weiquan-bangfu/#002_3520ac743f25e09c-part-2-1"' in html
-    # Metadata box, theme summary, notes, original.
-    for text in ("基本信息", "主题概览", "附注", "本文系邮箱投稿", "原文", "估计时期"):
+    # Facts line, 详情, theme line, notes, original.
+    for text in ("kb-facts", "详情：基本信息及其依据", "本篇主题：", "附注", "本文系邮箱投稿", "原文", "估计时期"):
         assert text in html, text
+    # No developer paths in what readers see.
+    assert "period_clues.yml" not in html and "seeds/" not in html
     assert 'class="kb-ph"' in html  # placeholders shown one visible way
 
 
@@ -57,13 +62,6 @@ def test_home_lists_counts_themes_and_speeches(built_site, corpus):
     assert f"<strong>{len(corpus.speeches)}</strong> 篇" in html
     for theme in corpus.themes:
         assert f'href="themes/{theme.slug}/"' in html
-
-
-def test_tags_index_lists_speeches_by_theme(built_site):
-    html = (built_site / "tags/index.html").read_text(encoding="utf-8")
-    for theme in ("服务大局", "维权帮扶", "自身建设", "党的领导"):
-        assert theme in html
-    assert "speeches/000_04ee43fed20adb21/" in html
 
 
 def test_no_external_fonts_or_scripts(built_site):
@@ -123,7 +121,7 @@ def test_broken_themes_stop_the_build_before_writing(tmp_path):
 
 def test_headings_get_readable_unicode_anchors(built_site):
     html = (built_site / "about/index.html").read_text(encoding="utf-8")
-    assert 'id="知识库里有什么"' in html
+    assert 'id="搜索"' in html
     assert 'id="_1"' not in html
 
 

@@ -127,7 +127,7 @@ def check_target(site: Path, pages: dict[str, Page], page: str, url: str) -> str
 
 
 def test_site_has_the_expected_pages(built_site, site_pages):
-    expected = ["index.html", "speeches/index.html", "themes/index.html", "tags/index.html", "about/index.html",
+    expected = ["index.html", "speeches/index.html", "themes/index.html", "about/index.html",
                 "speeches/002_3520ac743f25e09c/index.html"]
     expected += [f"themes/{slug}/index.html" for slug in ("fuwu-daju", "weiquan-bangfu", "zishen-jianshe",
                                                            "dang-de-lingdao")]

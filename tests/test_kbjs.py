@@ -1,0 +1,189 @@
+"""docs/javascripts/kb.js against a hand-written page that follows its
+data-kb-* contract (tests/fixtures/kbjs/page.html), opened from file:// in
+headless Chromium: the clipboard after each copy action and after copying a
+selection, the evidence badges, the list's filters and sort, the theme
+groups' period filter.  The real site's pages are checked in
+test_user_tasks.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.browser import DESKTOP, PHONE, TIMEOUT_MS
+
+from playwright.sync_api import expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+PAGE = (Path(__file__).resolve().parent / "fixtures" / "kbjs" / "page.html").as_uri()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(PAGE)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def clipboard(page) -> str:
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def test_copy_with_source(page):
+    passage = page.locator('[id="part-2-1"]')
+    passage.hover()
+    button = passage.get_by_role("button", name="复制（含出处）")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.locator("#kb-status")).to_have_text("已复制段落及出处")
+    assert clipboard(page) == ("一是加大依法维权力度。以参与劳动争议调处为抓手，提供维权服务。\n"
+                               "——《讲话甲》，某区，2016年，第二部分·要点一\n" + PAGE + "#part-2-1")
+
+
+def test_copy_link_and_canonical_link_of_a_theme_passage(page):
+    page.locator('[id="part-2-2"]').hover()
+    page.locator('[id="part-2-2"]').get_by_role("button", name="复制链接").click()
+    expect(page.locator("#kb-status")).to_have_text("已复制链接")
+    assert clipboard(page) == PAGE + "#part-2-2"
+    # A passage shown elsewhere (a theme page) cites and links its speech page.
+    page.locator('[id="b-intro-1"]').hover()
+    page.locator('[id="b-intro-1"]').get_by_role("button", name="复制（含出处）").click()
+    expect(page.locator("#kb-status")).to_have_text("已复制段落及出处")
+    assert clipboard(page) == ("乙的开场白。\n——《讲话乙》，昌平区，2010–2012年（估计），开场\n"
+                               + PAGE.rsplit("/", 1)[0] + "/speech-b.html#intro-1")
+
+
+def test_keyboard_reaches_the_actions(page):
+    actions = page.locator('[id="part-2-1"] .kb-actions')
+    expect(actions).to_have_css("opacity", "0")
+    page.locator("h1").click()
+    # The part's badge, the passage's badge, then the passage's actions.
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "复制（含出处）"
+    expect(actions).to_have_css("opacity", "1")
+    page.keyboard.press("Enter")
+    assert clipboard(page).endswith("#part-2-1")
+
+
+def test_selection_copy_drops_chrome_and_adds_sources(page):
+    page.evaluate("""() => {
+        const r = document.createRange();
+        r.setStart(document.getElementById('part-2-1').firstChild.firstChild, 0);
+        r.setEndAfter(document.getElementById('part-2-2'));
+        const s = getSelection(); s.removeAllRanges(); s.addRange(r);
+    }""")
+    page.keyboard.press("Control+C")
+    text = clipboard(page)
+    assert "维权帮扶" not in text and "复制" not in text, text
+    assert text == ("一是加大依法维权力度。以参与劳动争议调处为抓手，提供维权服务。\n\n"
+                    "二是深化服务职工工作。分类做好困难职工解困脱困工作。\n"
+                    "——《讲话甲》，某区，2016年，第二部分·要点一、第二部分·要点二\n" + PAGE + "#part-2-1")
+
+
+def test_badges_and_actions_cannot_be_selected(page):
+    for selector in (".kb-badges", ".kb-actions"):
+        assert page.locator(selector).first.evaluate("e => getComputedStyle(e).userSelect") == "none"
+
+
+def test_badge_opens_evidence_with_terms_highlighted(page):
+    badge = page.locator('[id="part-2-1"] a.kb-badge')
+    expect(badge).to_have_attribute("aria-expanded", "false")
+    badge.focus()
+    page.keyboard.press("Enter")
+    expect(badge).to_have_attribute("aria-expanded", "true")
+    panel = page.locator(".kb-evidence")
+    expect(panel).to_contain_text("得分 7")
+    expect(panel).to_contain_text("劳动争议、维权")
+    marks = page.locator('[id="part-2-1"] mark.kb-ev')
+    assert sorted(marks.all_text_contents()) == ["劳动争议", "维权", "维权"]
+    assert page.locator('[id="part-2-2"] mark.kb-ev').count() == 0
+    expect(panel.get_by_role("link", name="在主题页查看")).to_have_attribute("href", "theme.html#a-part-2-1")
+    page.keyboard.press(" ")  # Space closes it again (role=button)
+    expect(badge).to_have_attribute("aria-expanded", "false")
+    assert marks.count() == 0 and panel.count() == 0
+    # A part's badge highlights in the whole part.
+    page.locator('.kb-badges-section a.kb-badge').click()
+    assert page.locator('[id="part-2-1"] mark.kb-ev').count() == 3
+
+
+def list_titles(page) -> list[str]:
+    return page.locator("table[data-kb-list] tbody tr:not([hidden]) td:first-child").all_text_contents()
+
+
+def test_list_filters_and_sorts(page):
+    form = page.locator("#kb-list-filters")
+    form.get_by_label("排序").select_option("new")
+    assert list_titles(page) == ["讲话丙", "讲话甲", "讲话乙", "讲话丁"]
+    form.get_by_label("排序").select_option("old")
+    assert list_titles(page) == ["讲话乙", "讲话甲", "讲话丙", "讲话丁"]
+    form.get_by_label("排序").select_option("long")
+    assert list_titles(page) == ["讲话乙", "讲话甲", "讲话丁", "讲话丙"]
+    form.get_by_label("时期").select_option(label="十八大至十九大（2012–2017）")
+    assert list_titles(page) == ["讲话甲"]
+    expect(form.locator("output")).to_have_text("显示 1 / 4 篇")
+    assert "period=" in page.url
+    form.get_by_label("时期").select_option(label="十三五（2016–2020）")
+    assert sorted(list_titles(page)) == ["讲话丙", "讲话甲"]
+    form.get_by_label("时期").select_option("")
+    form.get_by_label("年份").fill("2011")
+    assert list_titles(page) == ["讲话乙"]
+    form.get_by_label("年份").fill("")
+    form.get_by_label("地点").select_option("某区")
+    assert sorted(list_titles(page)) == ["讲话丁", "讲话甲"]
+    form.get_by_label("地点").select_option("")
+    form.get_by_label("主题").select_option("维权帮扶")
+    assert sorted(list_titles(page)) == ["讲话乙", "讲话甲"]
+    form.get_by_label("场合").select_option("代表大会开幕式")
+    assert list_titles(page) == ["讲话乙"]
+
+
+def test_list_filter_from_the_address(browser):
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(PAGE + "?period=十七大至十八大（2007–2012）")
+        assert list_titles(page) == ["讲话乙"]
+    finally:
+        context.close()
+
+
+def test_theme_groups_sort_and_filter(page):
+    groups = page.locator("[data-kb-group]:not([hidden]) h3")
+    form = page.locator("#kb-group-filters")
+    assert groups.all_text_contents() == ["讲话丙", "讲话乙", "讲话丁"]  # newest first, undated last
+    form.get_by_label("排序").select_option("old")
+    assert groups.all_text_contents() == ["讲话乙", "讲话丙", "讲话丁"]
+    page.locator("[data-kb-period-filter]").click()
+    assert groups.all_text_contents() == ["讲话丙"]
+    expect(form.locator("output")).to_have_text("显示 1 / 3 篇讲话")
+
+
+def test_tap_shows_the_actions_on_a_phone(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                   locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(PAGE)
+        assert page.evaluate("matchMedia('(hover: none)').matches")
+        button = page.locator('[id="part-2-2"]').get_by_role("button", name="复制（含出处）")
+        expect(button).to_be_hidden()
+        page.locator('[id="part-2-2"] strong').tap()
+        expect(button).to_be_visible()
+        button.tap()
+        assert clipboard(page).startswith("二是深化服务职工工作。")
+        assert "——《讲话甲》，某区，2016年，第二部分·要点二" in clipboard(page)
+    finally:
+        context.close()
