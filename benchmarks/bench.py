@@ -267,16 +267,16 @@ def largest_data_file(site: Path) -> tuple[Optional[int], str]:
     return top.stat().st_size, top.relative_to(site).as_posix()
 
 
-def edit_one_seed(project: Path) -> Path:
+def edit_one_seed(project: Path) -> tuple[Path, str]:
     """Change one word of the first synthetic speech (as a user saving it):
     the first 职工 of its body becomes 职工群众, or a sentence is added to
-    its last paragraph.  Returns the file."""
+    its last paragraph.  Returns the file and its original text."""
     seed = sorted((project / "seeds").glob("*.txt"))[0]
     text = seed.read_text(encoding="utf-8")
     title, _, body = text.partition("\n")
     body = body.replace("职工", "职工群众", 1) if "职工" in body else body.rstrip("\n") + "这是编辑后的句子。\n"
     seed.write_text(f"{title}\n{body}", encoding="utf-8")
-    return seed
+    return seed, text
 
 
 # --- search in the browser ---------------------------------------------------
@@ -388,8 +388,11 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
     log(f"[{n}] rebuild (cache) …")
     rebuild = mkdocs_build(project, size_dir / "site2")
     log(f"[{n}] rebuild after editing one speech …")
-    edit_one_seed(project)
+    seed, original = edit_one_seed(project)
     edit_rebuild = mkdocs_build(project, size_dir / "site2")
+    # The kept project holds the synthetic corpus as generated (site/ was
+    # built from it; site2/ has the edit).
+    seed.write_text(original, encoding="utf-8")
     cache = project / ".cache" / "analysis"
     pipeline_cached_s = time_pipeline(project, cache)[0] if cache.is_dir() else None
     plain: Optional[Measured] = None
