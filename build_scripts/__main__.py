@@ -30,11 +30,22 @@ EXIT_SKIPPED = 1
 EXIT_CONFIG = 3
 
 
+#: How ``check`` names each line reconstruction decision (model.Speech.repairs).
+_REPAIR_WORDS = (("rejoin", "re-joined {} lines"), ("runin", "split {} run-in headings"),
+                 ("title", "split the title from the greeting"), ("markup", "removed markup on {} lines"))
+
+
+def _repairs(speech) -> str:
+    counts = [(fmt, sum(1 for _, a in speech.repairs if a == action)) for action, fmt in _REPAIR_WORDS]
+    return ", ".join(fmt.format(n) for fmt, n in counts if n) or "-"
+
+
 def _summary(corpus: Corpus) -> str:
-    rows = ["id\tparts\tsub-points\tpassages\tthemes\tread as"]
+    rows = ["id\tparts\tsub-points\tpassages\tthemes\tlines\tread as"]
     for s in corpus.speeches:
         subs = [len([u for u in s.children(part.id) if u.kind == "subpoint"]) for part in s.parts]
-        rows.append(f"{s.id}\t{len(s.parts)}\t{subs}\t{len(s.passages)}\t{'、'.join(s.themes) or '-'}\t{s.encoding}")
+        rows.append(f"{s.id}\t{len(s.parts)}\t{subs}\t{len(s.passages)}\t{'、'.join(s.themes) or '-'}\t{_repairs(s)}"
+                    f"\t{s.encoding}")
     rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
     return "\n".join(rows)

@@ -129,7 +129,8 @@ class MetaValue:
 
     ``source`` is the sentence or phrase that justifies ``value``;
     ``origin`` says how the value was obtained: ``text`` (found in the
-    speech), ``title``, ``inferred`` (derived, e.g. 第九次…以来 → 第十次),
+    speech), ``title``, ``byline`` (front matter under the title: byline,
+    date line), ``inferred`` (derived, e.g. 第九次…以来 → 第十次),
     ``sidecar`` (given in seeds/<id>.yml) or ``default``.
     """
 
@@ -199,6 +200,11 @@ class Speech:
     meta: Optional[Meta] = None
     #: How the file was read: "UTF-8", "GB18030", "UTF-16 (BOM)", "docx" …
     encoding: str = "UTF-8"
+    #: Line reconstruction decisions, (source line, action): "rejoin" (a
+    #: hard-wrapped line joined to the next), "runin" (a heading or greeting
+    #: split from its paragraph), "title" (the title split from the greeting
+    #: after it), "markup" (web-editor leftovers removed).
+    repairs: list[tuple[int, str]] = field(default_factory=list)
 
     def unit(self, unit_id: str) -> Unit:
         for u in self.units:

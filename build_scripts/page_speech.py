@@ -11,7 +11,12 @@ from .layout import Site, tagged_units
 from .model import PART, Speech, Unit
 from .pages import Html, Md, escape, front_matter, html_block, link, page, passage_block, token, unit_body
 
-ORIGIN_LABEL = {"text": "正文", "title": "标题", "inferred": "推断", "sidecar": "元数据文件", "default": "默认"}
+ORIGIN_LABEL = {"text": "正文", "title": "标题", "byline": "署名", "inferred": "推断", "sidecar": "元数据文件",
+                "default": "默认"}
+#: What a note unit is, by its id (splitter.analyse): front matter under the
+#: title, a first line a sidecar title replaced; other notes are source
+#: disclaimers.
+NOTE_LABEL = {"byline": "署名与日期", "source": "原文标题"}
 
 
 def pages(site: Site) -> Iterator[tuple[str, str]]:
@@ -135,7 +140,8 @@ def _badges(site: Site, speech: Speech, unit: Unit) -> Md:
 
 
 def _notes(speech: Speech) -> list[Md]:
-    items = [html_block("p", Md("来源声明（不属于讲话正文）：{}").format(u.text), "kb-unit kb-note", u.id) + Md("\n")
+    items = [html_block("p", Md("{}（不属于讲话正文）：{}").format(NOTE_LABEL.get(u.id.split("-")[0], "来源声明"), u.text),
+                        "kb-unit kb-note", u.id) + Md("\n")
              for u in speech.units if u.kind == "note"]
     if speech.placeholders:
         forms = Md("、").join(sorted({Md("<code>{}</code>").format(p.original) for p in speech.placeholders}))

@@ -54,18 +54,24 @@ class Analyzer:
         if not clean.lines:
             raise SpeechError(Problem(source, "has no speech text (only a disclaimer or blank lines)",
                                       "put the speech text in the file, or remove it"))
-        title, title_line, units = splitter.split(clean.lines, clean.notes)
+        overrides = overrides or {}
+        sidecar_title = cleaner.clean_line(overrides["title"]) if overrides.get("title") else None
+        structure = splitter.analyse(clean.lines, clean.notes, clean.indented, sidecar_title,
+                                     [splitter.Repair(n, "markup") for n in clean.markup], widths=clean.widths)
+        title, title_line, units = structure.title, structure.title_line, structure.units
         if not any(u.kind != "note" for u in units):
-            raise SpeechError(Problem(source, f"has only a title ({title[:30]!r}) and no speech text",
+            raise SpeechError(Problem(source, f"has only a title ({(title or '')[:30]!r}) and no speech text",
                                       "put the speech text below the title, or remove the file"))
+        # Checked after a sidecar title is applied: a first line it replaces
+        # must still be in a unit (a note), never dropped.
         lost = splitter.check_lossless(clean.lines, clean.notes, title, title_line, units)
         if lost:
             # A defect of the splitter, not of the input: say so plainly.
             raise SpeechError(Problem(source, f"splitting would lose text: {lost}",
                                       "report this file to the maintainers; it is skipped meanwhile"))
         self.tagger.tag_units(units)
-        body = "\n".join(t for n, t in clean.lines if n != title_line)
-        meta = metadata.extract(title or speech_id, body)
+        body = "\n".join(t for _, t in structure.lines)
+        meta = metadata.extract(title or speech_id, body, structure.front)
         placeholders: dict[tuple[str, int], Placeholder] = {}
         for line, form in clean.placeholders:
             key = (form, line)
@@ -73,16 +79,20 @@ class Analyzer:
                 placeholders[key].count += 1
             else:
                 placeholders[key] = Placeholder(original=form, line=line)
-        speech = Speech(id=speech_id, source=source, original=text, lines=clean.lines,
+        speech = Speech(id=speech_id, source=source, original=text, lines=structure.lines,
                         title=title or speech_id, title_line=title_line,
                         notes=[t for _, t in clean.notes], placeholders=list(placeholders.values()),
-                        units=units, meta=meta)
-        for key, value in (overrides or {}).items():
+                        units=units, meta=meta,
+                        repairs=[(r.line, r.action) for r in structure.repairs])
+        for key, value in overrides.items():
             _apply_override(speech, key, value)
         return speech
 
 
 def _apply_override(speech: Speech, key: str, value: str) -> None:
+    """Set metadata ``key`` from the speech's sidecar.  A sidecar title
+    replaces the displayed title only: the text's own first line was kept
+    as a unit or a ``source-title`` note by ``splitter.analyse``."""
     mv = MetaValue(value, f"{Path(speech.source).with_suffix('.yml').name}", "sidecar")
     if key == "title":
         speech.title = value

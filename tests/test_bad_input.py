@@ -301,13 +301,14 @@ def test_a_lossy_split_fails_loudly_naming_the_file(tmp_path, monkeypatch, caplo
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "lossy.txt").write_text(variant("lossy"), encoding="utf-8")
-    real_split = splitter.split
+    real_analyse = splitter.analyse
 
-    def drop_last_unit(lines, notes=()):
-        title, line, units = real_split(lines, notes)
-        return title, line, units[:-1]
+    def drop_last_unit(*args, **kwargs):
+        structure = real_analyse(*args, **kwargs)
+        structure.units = structure.units[:-1]
+        return structure
 
-    monkeypatch.setattr(splitter, "split", drop_last_unit)
+    monkeypatch.setattr(splitter, "analyse", drop_last_unit)
     with caplog.at_level(logging.ERROR, logger="build_scripts"):
         corpus = build_corpus(seeds, THEMES)
     assert not corpus.speeches
