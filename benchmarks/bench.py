@@ -41,7 +41,14 @@ For each size the script
    the same UI is measured the same way.  The server does not compress:
    the bytes are what a plain static server sends;
 6. times jieba alone on the same text (``jieba_chars_per_s``): the floor of
-   any build that segments the text for search.
+   any build that segments the text for search;
+7. times the corpus-wide views on the analysed corpus in a fresh
+   interpreter (``insight_s``: all four as the build computes them, with
+   reuse in a worker process beside the 提法 miner; then each alone:
+   ``formulations_s``, ``reuse_s``), and scores the reused passages found
+   against the pairs ``synth.py`` planted: ``reuse_precision``,
+   ``reuse_recall`` (``reuse_planted`` pairs, ``reuse_found`` found).
+   ``--insight-only`` runs just this step (no mkdocs, no browser).
 
 Writes a table to stdout and ``benchmarks/results/latest.json`` (a list, one
 object per size).  Timings are wall-clock seconds on the machine at hand;
@@ -50,6 +57,7 @@ compare runs on the same machine only.
     .venv/bin/python benchmarks/bench.py                 # 50, 200, 1000
     .venv/bin/python benchmarks/bench.py --sizes 10000 --no-browser   # hours
     .venv/bin/python benchmarks/bench.py --sizes 50 --no-browser
+    .venv/bin/python benchmarks/bench.py --sizes 1000 --insight-only
 """
 
 from __future__ import annotations
@@ -212,6 +220,47 @@ def time_pipeline(project: Path, cache: Optional[Path] = None) -> tuple[float, d
     if data["skipped"]:
         raise RuntimeError(f"the pipeline skipped {data['skipped']} synthetic speech(es)")
     return data["seconds"], data["structure"]
+
+
+INSIGHT_SCRIPT = """\
+import json, sys, time
+from pathlib import Path
+from build_scripts.pipeline import build_corpus, jobs_wanted
+from build_scripts import formulations, insight, reuse
+corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), jobs=jobs_wanted())
+config = insight.load_config(Path(sys.argv[2]).parent)
+times = {}
+start = time.perf_counter()
+insight.analyse(corpus, config, jobs_wanted())
+times["insight_s"] = time.perf_counter() - start
+start = time.perf_counter()
+found = formulations.mine(corpus, config.pin, config.ban)
+times["formulations_s"] = time.perf_counter() - start
+start = time.perf_counter()
+pairs = reuse.find(corpus)
+times["reuse_s"] = time.perf_counter() - start
+units = {s.id: {u.id: u.text.replace("\\n", "") for u in s.units} for s in corpus.speeches}
+print(json.dumps({**times, "formulations": len(found),
+                  "pairs": [[p.a[0], units[p.a[0]][p.a[1]], p.b[0], units[p.b[0]][p.b[1]]] for p in pairs]},
+                 ensure_ascii=False))
+"""
+
+
+def measure_insight(project: Path, speeches: list[synth.Synthetic]) -> dict[str, Any]:
+    """Times of the corpus-wide views and the reuse detector's precision and
+    recall against the planted pairs (a pair of passages is identified by
+    speech and text, so the splitter's unit ids do not matter)."""
+    out = run_measured([sys.executable, "-c", INSIGHT_SCRIPT, str(project / "seeds"), str(project / "themes.yml")],
+                       project).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    truth = {frozenset([(p.lender[:-4], p.original), (p.borrower[:-4], p.copy)]) for p in synth.planted_pairs(speeches)}
+    found = {frozenset([(a, ta), (b, tb)]) for a, ta, b, tb in data["pairs"]}
+    hits = len(truth & found)
+    return {"insight_s": round(data["insight_s"], 2), "formulations_s": round(data["formulations_s"], 2),
+            "reuse_s": round(data["reuse_s"], 2), "formulations": data["formulations"],
+            "reuse_planted": len(truth), "reuse_found": len(found),
+            "reuse_precision": round(hits / len(found), 3) if found else None,
+            "reuse_recall": round(hits / len(truth), 3) if truth else None}
 
 
 JIEBA_SCRIPT = """\
@@ -432,6 +481,8 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
         result["plain_site_bytes_estimate"] = round(plain_page_bytes * n * n)
     log(f"[{n}] jieba …")
     result["jieba_chars_per_s"] = round(jieba_throughput(speeches))
+    log(f"[{n}] insight and reuse quality …")
+    result.update(measure_insight(project, speeches))
     if browser:
         log(f"[{n}] search in Chromium …")
         search = measure_search(size_dir / "site")
@@ -446,8 +497,8 @@ def _size(path: Path) -> Optional[int]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    cols = KEYS + ("cpu_ratio", "rebuild_s", "pipeline_cached_s", "jieba_chars_per_s")
-    # (site_gzip_bytes and the data figures are in KEYS)
+    cols = KEYS + ("cpu_ratio", "rebuild_s", "pipeline_cached_s", "jieba_chars_per_s", "insight_s", "reuse_s",
+                   "reuse_precision", "reuse_recall")
     rows = [cols] + [tuple("—" if r.get(k) is None else str(r.get(k)) for k in cols) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]
     lines = [" | ".join(v.rjust(w) for v, w in zip(row, widths)) for row in rows]
@@ -460,12 +511,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
                         help="comma-separated corpus sizes (default: 50,200,1000)")
     parser.add_argument("--no-browser", action="store_true", help="skip the search measurement in Chromium")
-    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="result JSON path")
+    parser.add_argument("--out", type=Path, help="result JSON path (default: results/latest.json; "
+                        "with --insight-only results/insight.json)")
+    parser.add_argument("--insight-only", action="store_true",
+                        help="only time the corpus-wide views and score reuse detection (step 7)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temp folder)")
     parser.add_argument("--plain-max", type=int, default=PLAIN_MAX,
                         help=f"build the plain-material baseline only up to this size (default {PLAIN_MAX})")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.out = args.out or RESULTS / ("insight.json" if args.insight_only else "latest.json")
     browser = not args.no_browser
     if browser and not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: search not measured (install Debian chromium: make browser-deps)",
@@ -484,11 +539,21 @@ def main(argv: Optional[list[str]] = None) -> int:
         # carry the whole nav), for the estimate above --plain-max.
         plain_page: Optional[float] = PLAIN_PAGE_BYTES_PER_SPEECH
         for n in sizes:
+            if args.insight_only:
+                speeches = synth.synthesise(n, source=pools)
+                (work / str(n)).mkdir()
+                log(f"[{n}] insight and reuse quality …")
+                results.append({"n": n, **measure_insight(make_project(work / str(n), speeches), speeches)})
+                print(json.dumps(results[-1], ensure_ascii=False))
+                args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                continue
             results.append(bench_size(n, pools, work, browser, log, args.plain_max, plain_page))
             if results[-1].get("plain_largest_page_bytes"):
                 plain_page = results[-1]["plain_largest_page_bytes"] / n
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.insight_only:
+        return 0
     print(table(results))
     print(f"written to {args.out}")
     return 0

@@ -11,7 +11,9 @@
                                               the annotators' agreement
 
 Exit codes: 0 success; 1 a speech file was skipped (the others are still
-processed) ; 2 bad usage; 3 configuration error (themes.yml, sidecar).
+processed), or no speech at all was found; 2 bad usage; 3 configuration
+error (themes.yml, sidecar).  ``tag`` reads each file once however often it
+is given, and names a missing file, a folder or a non-speech as such.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def _summary(corpus: Corpus) -> str:
         subs = [len([u for u in s.children(part.id) if u.kind == "subpoint"]) for part in s.parts]
         rows.append(f"{s.id}\t{len(s.parts)}\t{subs}\t{len(s.passages)}\t{'、'.join(s.themes) or '-'}\t{_repairs(s)}"
                     f"\t{s.encoding}")
-    rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped")
+    rows.append(f"{len(corpus.speeches)} speech(es) built, {len(corpus.skipped)} skipped, "
+                f"{len(corpus.ignored)} other file(s) ignored")
     rows += [f"skipped: {sk.message}" for sk in corpus.skipped]
     return "\n".join(rows)
 
@@ -129,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    return EXIT_SKIPPED if corpus.skipped else 0
+    # Nothing built (an empty seeds/, or every file skipped) is a failure too.
+    return EXIT_SKIPPED if corpus.skipped or not corpus.speeches else 0
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from typing import Any, Optional
 import jsonschema
 import yaml
 
+from . import safetext
 from .errors import Problem
 
 DATA = Path(__file__).parent / "data"
@@ -186,7 +187,9 @@ def _where(path: tuple, data: Any = None) -> str:
     for part in path:
         if isinstance(part, int):
             name = node[part].get("name") if isinstance(node, list) and part < len(node) and isinstance(node[part], dict) else None
-            out += f"[{name}]" if isinstance(name, str) and name.strip() else f"[{part + 1}]"
+            # The name is user text: escaped so that a newline or bidi
+            # control in it cannot forge or reorder a log line.
+            out += f"[{safetext.printable(name)}]" if isinstance(name, str) and name.strip() else f"[{part + 1}]"
         else:
             out += f".{part}" if out else str(part)
         try:

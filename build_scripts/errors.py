@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from .safetext import printable
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,7 +22,10 @@ class Problem:
     line: Optional[int] = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        # A file name can hold a newline or a bidi control: escaped, so a
+        # message is one honest line (see safetext).
+        path = printable(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.problem} — {self.fix}"
 
 

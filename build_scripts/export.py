@@ -34,6 +34,22 @@ terms), ``evidence_detail`` (theme → entries with ``sentence_index``) and
 together more than half the file.  The 数据格式 page has the migration note.
 Files are compact, one line per speech in corpus.json.
 
+``data/insight.json``
+    the corpus-wide views (``build_scripts/insight.py``), always written,
+    each item on its own line::
+
+      {"schema_version": 3,
+       "formulations": [{"text", "speeches", "count", "periods", "years",
+                         "pinned", "occurrences": ["<speech id>#<unit id>"…],
+                         "starts": [offset of each occurrence in its unit]}],
+       "reuse": [{"a", "b", "similarity"}],
+       "citations": [{"kind", "name", "speeches", "occurrences"}],
+       "trends": {"by_period": [bucket], "by_year": [bucket], "undated"}}
+
+    corpus.json carries the same four keys after its speeches.  A unit
+    reference ``<speech id>#<unit id>`` is also the unit's URL fragment on
+    its speech page.
+
 Deterministic: same corpus, same bytes (no timestamps, no set order,
 ``ensure_ascii=False`` so Chinese stays readable).
 """
@@ -45,7 +61,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import urls
-from .model import Corpus, MetaValue, Speech, Unit
+from .model import Corpus, MetaValue, Speech, Theme, Unit
 
 SCHEMA_VERSION = 3
 #: Largest corpus (in speeches) that also gets the one-file corpus.json.
@@ -176,8 +192,59 @@ def _speech_lines(corpus: Corpus, url_of: urls.UrlOf) -> list[str]:
     return lines
 
 
-def _corpus_text(head: dict[str, Any], lines: list[str]) -> str:
-    return _dumps(head)[:-1] + ',"speeches":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+def _corpus_text(head: dict[str, Any], lines: list[str], views: Optional[dict[str, Any]] = None) -> str:
+    """``head`` with a "speeches" array of ``lines`` (one a line) and, if
+    given, the corpus-wide views after it (see ``_views_text``)."""
+    text = _dumps(head)[:-1] + ',"speeches":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]"
+    return text + ("," + _views_text(views) if views is not None else "") + "}\n"
+
+
+def _views_text(views: dict[str, Any]) -> str:
+    """The four view keys, one formulation, reuse pair and citation a line."""
+    out = []
+    for key in ("formulations", "reuse", "citations"):
+        out += [f'\n"{key}":', _lines(views[key]), ","]
+    return "".join(out + ['\n"trends":', _dumps(views["trends"])])
+
+
+def _lines(items: list) -> str:
+    """A JSON array with one item per line."""
+    return "[\n" + ",\n".join(_dumps(i) for i in items) + ("\n" if items else "") + "]"
+
+
+def unit_ref(speech_id: str, unit_id: str) -> str:
+    """A unit's id across the corpus: ``<speech id>#<unit id>``."""
+    return f"{speech_id}#{unit_id}"
+
+
+def _bucket(b: Any, themes: list[Theme]) -> dict[str, Any]:
+    return {"key": b.key, "label": b.label, "speeches": b.speeches, "passages": b.passages,
+            "themes": {t.name: b.themes.get(t.name, 0) for t in themes},
+            "shares": {t.name: b.share(t.name) for t in themes}}
+
+
+def insight_dict(corpus: Corpus) -> dict[str, Any]:
+    """The corpus-wide views as exported (empty lists when not computed)."""
+    ins = corpus.insight
+    if ins is None:
+        return {"formulations": [], "reuse": [], "citations": [],
+                "trends": {"by_period": [], "by_year": [], "undated": 0}}
+    return {
+        "formulations": [
+            {"text": f.text, "speeches": len(f.speeches), "count": f.count,
+             "periods": ins.formulation_periods(f), "years": {str(y): n for y, n in ins.formulation_years(f).items()},
+             "pinned": f.pinned,
+             "occurrences": [unit_ref(o.speech, o.unit) for o in f.occurrences],
+             "starts": [o.start for o in f.occurrences]}
+            for f in ins.formulations],
+        "reuse": [{"a": unit_ref(*p.a), "b": unit_ref(*p.b), "similarity": p.similarity} for p in ins.reuse],
+        "citations": [{"kind": c.kind, "name": c.name, "speeches": len(c.speeches),
+                       "occurrences": [unit_ref(o.speech, o.unit) for o in c.occurrences]}
+                      for c in ins.citations],
+        "trends": {"by_period": [_bucket(b, corpus.themes) for b in ins.trends.by_period],
+                   "by_year": [_bucket(b, corpus.themes) for b in ins.trends.by_year],
+                   "undated": ins.trends.undated},
+    }
 
 
 def to_json(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> str:
@@ -185,13 +252,14 @@ def to_json(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> str:
     diff shows which speeches changed), trailing newline.  ``url_of``: see
     ``corpus_dict``."""
     head = {"schema_version": SCHEMA_VERSION, "themes": theme_dicts(corpus, url_of)}
-    return _corpus_text(head, _speech_lines(corpus, url_of))
+    return _corpus_text(head, _speech_lines(corpus, url_of), insight_dict(corpus))
 
 
 def files(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> dict[str, bytes]:
     """Every export file (docs path → UTF-8 bytes): data/index.json, one
     data/speeches/<id>.json per speech and, up to ``SINGLE_FILE_MAX``
-    speeches, data/corpus.json (see the module docstring)."""
+    speeches, data/corpus.json, and data/insight.json (see the module
+    docstring)."""
     themes = theme_dicts(corpus, url_of)
     lines = _speech_lines(corpus, url_of)
     version = f'{{"schema_version":{SCHEMA_VERSION},'
@@ -201,9 +269,11 @@ def files(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> dict[str, 
     out[urls.DATA_INDEX] = _corpus_text({"schema_version": SCHEMA_VERSION, "themes": themes}, rows).encode("utf-8")
     for speech, line in zip(corpus.speeches, lines):
         out[urls.speech_data_path(speech)] = (version + line[1:] + "\n").encode("utf-8")
+    views = insight_dict(corpus)
+    out[urls.INSIGHT_JSON] = (version + _views_text(views) + "}\n").encode("utf-8")
     if len(corpus.speeches) <= SINGLE_FILE_MAX:
         head = {"schema_version": SCHEMA_VERSION, "themes": themes}
-        out[urls.CORPUS_JSON] = _corpus_text(head, lines).encode("utf-8")
+        out[urls.CORPUS_JSON] = _corpus_text(head, lines, views).encode("utf-8")
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator, Optional
 
-from . import page_lists, page_speech, page_theme, urls
+from . import page_insight, page_lists, page_speech, page_theme, urls
 from .layout import THEME_PAGE_MAX_ENTRIES, Site
 from .model import Corpus, Theme
 from .pages import html_text
@@ -31,6 +31,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     page_lists.pages,
     page_speech.pages,
     page_theme.pages,
+    page_insight.pages,
 )
 
 
@@ -71,6 +72,7 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
         {"首页": urls.HOME},
         {"讲话": [urls.SPEECH_LIST] + [{html_text(site.label(s)): urls.speech_path(s)} for s in speeches]},
         {"主题": [urls.THEME_LIST] + [_theme_nav(site, t) for t in corpus.themes]},
+        *([page_insight.NAV] if corpus.insight is not None else []),
         {"关于": [urls.ABOUT, urls.CODEBOOK, urls.DATA_FORMAT]},
     ]
     if hand_written is None:

@@ -27,21 +27,36 @@ log = logging.getLogger("build_scripts")
 
 #: Anything that is not a letter, a digit or "_" (``\\w`` is Unicode-aware).
 _SEPARATOR_RE = re.compile(r"[\W]+")
-#: Ids the site itself uses: speeches/index.md is the list of speeches.
-RESERVED = frozenset({"index"})
+#: Ids the site itself uses (speeches/index.md is the list of speeches),
+#: and the device names Windows refuses as file or folder names (a site
+#: copied to an IIS intranet server must still open).
+RESERVED = frozenset({"index", "con", "prn", "aux", "nul"}
+                     | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
+#: The most UTF-8 bytes of a slug.  A file name may be 255 bytes
+#: (NAME_MAX on Linux, macOS and Windows), and NFKC can make a name longer
+#: (㌀ → アパート: 3 bytes → 12); the id becomes the folder
+#: ``speeches/<id>/`` and, in the offline copy, the file
+#: ``speeches/<id>.html``, after a collision suffix ``-NN``.  200 bytes
+#: leaves room for both.
+MAX_ID_BYTES = 200
 #: Id of a file whose name has no letter or digit at all (e.g. "（）.txt").
 FALLBACK = "speech"
 
 
 def slugify(stem: str) -> str:
-    """A file name without its suffix → URL-safe id (see the module doc).
+    """A file name without its suffix → URL-safe id (see the module doc),
+    at most ``MAX_ID_BYTES`` bytes of UTF-8.
 
     >>> slugify("我的 讲话（2016）")
     '我的-讲话-2016'
     """
     text = unicodedata.normalize("NFKC", stem)
     text = "".join(c.lower() if c.isascii() else c for c in text)
-    return _SEPARATOR_RE.sub("-", text).strip("-") or FALLBACK
+    slug = _SEPARATOR_RE.sub("-", text).strip("-")
+    if len(slug.encode("utf-8")) > MAX_ID_BYTES:
+        # Cut at a character boundary; a collision this makes gets "-2".
+        slug = slug.encode("utf-8")[:MAX_ID_BYTES].decode("utf-8", "ignore").rstrip("-")
+    return slug or FALLBACK
 
 
 def assign(paths: Iterable[Path], names: Optional[dict[Path, str]] = None) -> dict[Path, str]:
@@ -72,8 +87,8 @@ def assign(paths: Iterable[Path], names: Optional[dict[Path, str]] = None) -> di
         owner[new] = path
         ids[path] = new
         if slug in RESERVED:
-            log.warning("%s: id %r is used by the site itself; published as %r — rename the file",
-                        names.get(path, path), slug, new)
+            why = "is used by the site itself" if slug == "index" else "is a device name Windows servers refuse"
+            log.warning("%s: id %r %s; published as %r — rename the file", names.get(path, path), slug, why, new)
         else:
             log.warning("%s: id %r is already taken by %s; published as %r — rename one of the two files",
                         names.get(path, path), slug, names.get(owner[slug], owner[slug]), new)

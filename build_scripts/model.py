@@ -267,6 +267,13 @@ class Corpus:
     themes: list[Theme]
     speeches: list[Speech]
     skipped: list[SkippedFile] = field(default_factory=list)
+    #: The corpus-wide views (提法, reuse, citations, trends): an
+    #: ``insight.Insight``, computed after every speech is analysed; None
+    #: when only some files were analysed (the ``tag`` command).
+    insight: Optional[object] = None
+    #: Entries of seeds/ that are not speeches (hidden files, other
+    #: suffixes, sub-folders): logged at INFO and counted, never read.
+    ignored: list[SkippedFile] = field(default_factory=list)
 
     def theme(self, name: str) -> Theme:
         for t in self.themes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from . import compilation, facets, urls
+from . import compilation, facets, page_insight, urls
 from .cleaner import PLACEHOLDER
 from .layout import Site, tagged_units
 from .model import PART, Speech, Unit
@@ -37,6 +37,7 @@ def render_speech(site: Site, speech: Speech) -> str:
         lines += [html_block("p", Md(" · ").join(facts), "kb-facts"), Md("")]
     lines += _details(speech)
     lines += _theme_summary(site, speech)
+    lines += page_insight.speech_profile(site, speech)
 
     lines += [Md("## 讲话正文 { #text }"), Md("")]
     source = facets.speech_source(speech)
@@ -54,6 +55,7 @@ def render_speech(site: Site, speech: Speech) -> str:
         badges = _badges(site, speech, unit)
         tail = Md(' <span class="kb-badges" data-search-exclude>{}</span>').format(badges) if badges else Md("")
         lines.append(passage_block(unit_body(unit), f"kb-unit kb-{unit.kind}", unit.id, data, tail))
+        lines += page_insight.reuse_marks(site, speech, unit)
 
     lines += _notes(speech)
     name = speech.source.rsplit("/", 1)[-1]

@@ -114,13 +114,26 @@ def html_text(text: str) -> str:
 def highlight(text: str, terms: list[str]) -> str:
     """``escape(text)`` with every occurrence of ``terms`` in ``<mark>``.
 
-    Longer terms win where terms overlap (合法权益 over 权益).
+    Longer terms win where terms overlap (合法权益 over 权益); among terms
+    of the same length the leftmost match wins.  Time is linear in
+    ``len(text)`` for each term (plus sorting the matches): each match is
+    checked against the characters already marked, never against the
+    other matches.
     """
+    by_length: dict[int, list[str]] = {}
+    for term in set(terms):
+        if term:
+            by_length.setdefault(len(term), []).append(term)
+    # taken[i] is 1 where an accepted match covers text[i].
+    taken = bytearray(len(text))
     spans: list[tuple[int, int]] = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        for m in re.finditer(re.escape(term), text):
-            if all(m.end() <= s or m.start() >= e for s, e in spans):
-                spans.append((m.start(), m.end()))
+    for length in sorted(by_length, reverse=True):
+        found = sorted((m.start(), term) for term in by_length[length] for m in re.finditer(re.escape(term), text))
+        for s, _ in found:
+            e = s + length
+            if taken.find(1, s, e) < 0:
+                taken[s:e] = b"\x01" * length
+                spans.append((s, e))
     spans.sort()
     out, pos = [], 0
     for s, e in spans:
@@ -132,7 +145,8 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 #: The first line of an HTML block in generated Markdown: one whole element
-#: (a passage's paragraph, or the original text in ``<details>``) that
+#: (a passage's paragraph, the original text in ``<details>``, a table in a
+#: ``<div>`` or a chart's ``<figure>``) that
 #: ends on the first line ending in its closing tag.  Python-Markdown would
 #: give such a block to its HTML-block parser and then run nothing on it;
 #: the plugin's ``rawhtml`` extension recognises it by this pattern and
@@ -141,7 +155,7 @@ def highlight(text: str, terms: list[str]) -> str:
 #: blank lines between blocks), so the Markdown stays valid without it.
 #: Speech text is escaped (no ``<``), so only this module writes such lines
 #: and closing tags.
-HTML_BLOCK_START = re.compile(r'<(p|details|div) class="kb-[^"<>]*"(?: id="([^"<>]*)")?'
+HTML_BLOCK_START = re.compile(r'<(p|details|div|figure) class="kb-[^"<>]*"(?: id="([^"<>]*)")?'
                               r'(?: data-kb-[a-z-]+="[^"<>]*")*(?: data-search-exclude)?>')
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from . import cleaner, ids, metadata, reader, splitter
+from . import cleaner, ids, insight, metadata, reader, safetext, splitter
 from .cache import AnalysisCache, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
@@ -86,7 +86,36 @@ class Analyzer:
                         repairs=[(r.line, r.action) for r in structure.repairs])
         for key, value in overrides.items():
             _apply_override(speech, key, value)
+        _neutralise_bidi(speech)
         return speech
+
+
+def _neutralise_bidi(speech: Speech) -> None:
+    """Remove bidi controls (``safetext.BIDI_CONTROLS``) from the title and
+    the metadata values, which are displayed as names (page title, nav,
+    metadata table): ``讲话\u202egnp.exe`` would show as ``讲话exe.png``.
+    What was removed is listed in the speech's metadata notes
+    (``meta.warnings``, shown on its page); the source file is untouched."""
+    removed: list[str] = []
+    speech.title, found = safetext.strip_bidi(speech.title)
+    removed += found
+    meta = speech.meta
+    for name in ("title", "place", "congress", "occasion", "speaker", "date", "source", "period"):
+        mv = getattr(meta, name, None) if meta is not None else None
+        if mv is None:
+            continue
+        mv.value, found = safetext.strip_bidi(mv.value)
+        removed += found
+        mv.source, found = safetext.strip_bidi(mv.source)
+        removed += found
+    if removed:
+        codes = "、".join(sorted(set(removed)))
+        note = (f"标题或元数据中有 {len(removed)} 个双向文字控制符（{codes}），它们会颠倒文字的显示顺序，"
+                "显示时已移除；原始文件未改动。")
+        if meta is not None:
+            meta.warnings.append(note)
+        log.info("%s: removed %d bidi control character(s) (%s) from the title and metadata",
+                 speech.source, len(removed), ", ".join(sorted(set(removed))))
 
 
 def _apply_override(speech: Speech, key: str, value: str) -> None:
@@ -116,18 +145,46 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     (spawned: the caller's main module must be import-safe, as for any
     ``multiprocessing`` use; the CLI and the mkdocs plugin pass
     ``jobs_wanted()``); the corpus is the same for any ``jobs``.
-    Raises ``ConfigError`` (themes.yml or sidecars invalid: every problem
-    listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
+    A full build (``files`` None) also computes the corpus-wide views
+    (``Corpus.insight``) with ``insight.yml`` beside ``themes_path``.
+    Raises ``ConfigError`` (themes.yml, insight.yml or sidecars invalid:
+    every problem listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
     lexicon = analyzer.lexicon if analyzer is not None else load_lexicon(themes_path)
-    paths = list(files) if files is not None else reader.discover(seeds_dir)
+    # The input gate: every entry decided on lstat before any file is read.
+    found = reader.scan(seeds_dir) if files is None else reader.check_files(files)
+    paths = found.speeches
+    shown = (lambda p: _display_path(Path(p), seeds_dir)) if files is None else str
+    refused = [replace(p, path=shown(p.path)) for p in found.refused]
+    ignored = [replace(p, path=shown(p.path)) for p in found.ignored]
+    for problem in ignored:
+        log.info("%s", problem)
+    if files is None and not paths and not refused:
+        log.warning("%s: no speech files (.txt or .docx) found — put the speeches in it", shown(str(seeds_dir)))
 
     sidecars: dict[Path, dict[str, str]] = {}
     problems: list[Problem] = []
     for path in paths:
+        side = reader.sidecar_path(path)
+        # The gate's rule for sidecars too: a link (out of seeds/, dangling,
+        # a loop), a FIFO or a socket named x.yml is a configuration
+        # problem, never opened.  Regular files and folders are
+        # read_sidecar's to judge.
+        gate = reader.classify(side, seeds_dir if files is None else None, sidecar=True) if (
+            side.is_symlink() or (side.exists() and not side.is_file() and not side.is_dir())) else None
+        if gate is not None:
+            problems.append(gate)
+            sidecars[path] = {}
+            continue
         values, errs = reader.read_sidecar(path)
         sidecars[path] = values
         problems += errs
+    insight_config = None
+    if files is None:
+        try:
+            insight_config = insight.load_config(Path(themes_path).parent)
+        except ConfigError as exc:
+            problems += exc.problems
     if problems:
         raise ConfigError(problems)
 
@@ -143,6 +200,9 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     # misses (in parallel when there are many), then assemble in file order.
     entries: list[tuple[Path, str, Union[Speech, SpeechError, None]]] = []
     pending: list[_Job] = []
+    for problem in refused:  # looks like a speech, cannot be read: logged and counted like any skipped file
+        log.error("skipped %s", problem)
+        skipped.append(SkippedFile(safetext.printable(problem.path), str(problem)))
     for path in paths:
         source = sources[path]
         try:
@@ -179,14 +239,36 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
         except SpeechError as exc:
             problem = replace(exc.problem, path=source)  # the reader names files by their full path
             log.error("skipped %s", problem)
-            skipped.append(SkippedFile(source, str(problem)))
+            skipped.append(SkippedFile(safetext.printable(source), str(problem)))
     if skipped:
-        log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths))
+        log.warning("%d of %d speech file(s) skipped; the rest is built", len(skipped), len(paths) + len(refused))
+    if ignored:
+        log.info("%d file(s) in %s ignored: not speeches (listed above)", len(ignored),
+                 shown(str(seeds_dir)) if files is None else "the arguments")
     if cache is not None:
         log.info("analysed %d speech(es), %d unchanged from the cache", cache.misses, cache.hits)
         if files is None:
             cache.retain(used)
-    return Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped)
+    corpus = Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped,
+                    ignored=[SkippedFile(safetext.printable(p.path), str(p)) for p in ignored])
+    if insight_config is not None:
+        # Unchanged speeches and config (a `mkdocs serve` rebuild after
+        # editing docs/): the views of the previous build.
+        key = "\n".join([repr(insight_config)] + [k for _, k, _ in entries if k in used]) if cache is not None \
+            else None
+        corpus.insight = _INSIGHT.get(key) if key is not None else None
+        if corpus.insight is None:
+            corpus.insight = insight.analyse(corpus, insight_config, jobs)
+            if key is not None:
+                _INSIGHT.clear()
+                _INSIGHT[key] = corpus.insight
+    return corpus
+
+
+#: The corpus-wide views of the last build with a cache, by what they were
+#: computed from: the config and the analysis-cache keys of its speeches
+#: (which cover the code, the lexicon, each text and sidecar).
+_INSIGHT: dict[str, object] = {}
 
 
 @dataclass
@@ -257,7 +339,9 @@ def _analyse_with(analyzer: Analyzer, job: _Job) -> Union[Speech, SpeechError]:
 def _display_path(path: Path, seeds_dir: Path) -> str:
     """``path`` relative to the project (the folder holding seeds/):
     ``seeds/x.txt``."""
+    # The folder is resolved, not the file: a link's own name is shown,
+    # never the file it points at.
     try:
-        return path.resolve().relative_to(seeds_dir.resolve().parent).as_posix()
-    except ValueError:
+        return (path.parent.resolve() / path.name).relative_to(seeds_dir.resolve().parent).as_posix()
+    except (ValueError, OSError, RuntimeError):
         return path.as_posix()

@@ -55,7 +55,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import downloads, export, generated, search_index, source_date, urls
+from . import downloads, export, generated, reader, search_index, source_date, urls
 from .cache import AnalysisCache
 from .errors import KnowledgeBaseError
 from .model import Corpus
@@ -91,9 +91,10 @@ class _ToMkdocs(logging.Handler):
 
 
 #: A link that pages.link wrote into an HTML block: a page's Markdown path
-#: (relative to this page) and an optional anchor.  Markdown links were
-#: resolved by mkdocs already, and speech text has no unescaped quotes.
-_MD_HREF = re.compile(r'href="([^"#:?]+\.md)(?:#([^"]*))?"')
+#: (relative to this page), an optional query (``?h=`` highlights a phrase)
+#: and an optional anchor.  Markdown links were resolved by mkdocs already,
+#: and speech text has no unescaped quotes.
+_MD_HREF = re.compile(r'href="([^"#:?]+\.md)(\?[^"#]*)?(?:#([^"]*))?"')
 
 
 class KnowledgeBasePlugin(BasePlugin[KBConfig]):
@@ -228,11 +229,13 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         for path, content in downloads.downloads(corpus, self._passage_url(config), date):
             files.append(File.generated(config, path, content=content))
         # speech.source is relative to the folder holding seeds_dir.
-        base = self.path(config, "seeds_dir").parent
+        seeds_dir = self.path(config, "seeds_dir")
         for speech in corpus.speeches:
-            source = base / speech.source
-            # The untouched input file, byte for byte.
-            content = source.read_bytes() if source.is_file() else speech.original.encode("utf-8")
+            # The untouched input file, byte for byte, if it still passes
+            # the input gate (else the text that was analysed).
+            content = reader.source_bytes(seeds_dir.parent / speech.source, seeds_dir)
+            if content is None:
+                content = speech.original.encode("utf-8")
             files.append(File.generated(config, urls.source_path(speech), content=content))
         return files
 
@@ -338,7 +341,7 @@ def resolve_link(match: re.Match, page, files: Files) -> str:
     """``href="…md#a"`` → the target page's URL relative to ``page``, as
     mkdocs writes Markdown links; recorded for mkdocs' anchor validation.
     A missing page is a warning (an error under --strict)."""
-    path, anchor = unquote(html_lib.unescape(match[1])), match[2]
+    path, query, anchor = unquote(html_lib.unescape(match[1])), match[2] or "", match[3]
     target = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path)))
     if target is None:
         log.warning("Doc file '%s' contains a link '%s', but the target is not found among documentation files.",
@@ -347,4 +350,4 @@ def resolve_link(match: re.Match, page, files: Files) -> str:
     if anchor and page.links_to_anchors is not None:
         page.links_to_anchors.setdefault(target, {}).setdefault(html_lib.unescape(anchor), match[1])
     url = target.url_relative_to(page.file)
-    return f'href="{html_lib.escape(url)}{"#" + anchor if anchor else ""}"'
+    return f'href="{html_lib.escape(url)}{query}{"#" + anchor if anchor else ""}"'

@@ -38,37 +38,59 @@ class _HtmlBlocks(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
+        """Linear in the number of lines and characters: each line is looked
+        at once by the main loop and at most once by a closing-tag search,
+        and a run of joined blocks is joined once (``str.join``), not by
+        repeated concatenation, which copied the growing block for each
+        passage (quadratic in a speech of 40,000 one-line passages)."""
         self.extension.ids = ids = set()
         if not self.extension.active:
             return lines
         stash = self.md.htmlStash
         out: list[str] = []
-        # Where the previous block's placeholder is in ``out``: a block
-        # that follows it with only blank lines between joins it, which
-        # leaves the HTML as it was and saves Markdown a paragraph each.
-        previous = -1
+        # The blocks of the current run (blocks with only blank lines
+        # between them are stored as one, which leaves the HTML as it was
+        # and saves Markdown a paragraph each) and where the run's stash
+        # entry is.
+        run: list[str] = []
+        slot = -1
+        # Tags known to have no closing line at or after the current line:
+        # their start lines are left to Markdown without searching again.
+        unclosed: set[str] = set()
+
+        def flush() -> None:
+            if run:
+                stash.rawHtmlBlocks[slot] = "\n".join(run)
+                run.clear()
+
         i = 0
-        while i < len(lines):
+        n = len(lines)
+        while i < n:
             line = lines[i]
             start = HTML_BLOCK_START.match(line) if line.startswith("<") else None
             end = i
-            if start is not None:
+            if start is not None and start.group(1) not in unclosed:
                 close = f"</{start.group(1)}>"
-                while end < len(lines) and not lines[end].endswith(close):
+                while end < n and not lines[end].endswith(close):
                     end += 1
-            if start is None or end == len(lines):  # not one of ours: leave it to Markdown
+                if end == n:
+                    unclosed.add(start.group(1))
+            if start is None or end == n or start.group(1) in unclosed:  # not one of ours: leave it to Markdown
+                if line.strip():
+                    flush()
                 out.append(line)
                 i += 1
                 continue
-            block = "\n".join(lines[i:end + 1])
-            if previous >= 0 and not any(x.strip() for x in out[previous + 1:]):
-                stash.rawHtmlBlocks[-1] += "\n" + block
-            else:
-                out += ["", stash.store(block), ""]
-                previous = len(out) - 2
+            block = "\n".join(lines[i:end + 1]) if end > i else line
+            if not run:
+                placeholder = stash.store(block)
+                slot = len(stash.rawHtmlBlocks) - 1
+                out += ["", placeholder, ""]
+            run.append(block)
             if start.group(2):
                 ids.add(start.group(2))
             i = end + 1
+        flush()
         return out
 
 

@@ -19,16 +19,20 @@ Decoding (``decode``), in order of certainty:
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
+import os
+import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Optional
 
 
 from . import config_schema
 from .errors import ConfigError, Problem, SpeechError
+from .safetext import has_unsafe, printable
 
 log = logging.getLogger("build_scripts")
 
@@ -37,7 +41,8 @@ SPEECH_SUFFIXES = (".txt", ".docx")
 #: Formats users drop into seeds/ that cannot be read; they are reported
 #: (with how to convert them) rather than silently ignored.
 UNSUPPORTED_SUFFIXES = {".doc": "a Word 97–2003 document (.doc)", ".wps": "a WPS document (.wps)",
-                        ".rtf": "an RTF document", ".pdf": "a PDF file"}
+                        ".rtf": "an RTF document", ".pdf": "a PDF file",
+                        ".odt": "an OpenDocument text (.odt)"}
 #: Keys a sidecar seeds/<id>.yml may set; each overrides the value read
 #: from the text (their rules: build_scripts/data/sidecar.schema.json).
 SIDECAR_KEYS = tuple(config_schema.schema("sidecar")["properties"])
@@ -92,45 +97,312 @@ class SpeechText:
     encoding: str
 
 
-def discover(seeds_dir: Path) -> list[Path]:
-    """Speech files directly in ``seeds_dir``, sorted by name (bytewise, so
-    the order is the same on every machine).
+#: Suffixes of files in seeds/ that are not speeches and are not
+#: reported: sidecars (``<speech>.yml``).
+SIDECAR_SUFFIX = ".yml"
 
-    Hidden files (names starting with ``.``, e.g. macOS ``._x.txt``
-    resource forks or editor backups) and Word's lock files (``~$x.docx``)
-    are never speeches: they are ignored and logged at INFO level.  Files
-    in a format that cannot be read (.doc, .wps, .rtf, .pdf) are returned
-    too, so that reading them reports how to convert them.
-    Raises ``ConfigError`` if the folder does not exist.
+#: The most non-blank lines (paragraphs, for .docx) a speech may have.  The
+#: longest seeds have a few hundred; 50 000 is far beyond any speech yet
+#: keeps a pathological file (a .docx of a million one-character
+#: paragraphs) from holding up the build.  Checked while reading.
+MAX_LINES = 50_000
+#: The largest .docx file read (bytes on disk).  A .docx is compressed and
+#: may hold images, so it may be larger than ``MAX_BYTES``; its text is
+#: still held to ``MAX_BYTES``.
+MAX_DOCX_BYTES = 64 * 1024 * 1024
+#: The largest uncompressed ``word/document.xml`` parsed: a "zip bomb"
+#: expands a small file into gigabytes of XML.  A .docx of ``MAX_LINES``
+#: plain paragraphs has well under 64 MB.
+MAX_DOCX_XML_BYTES = 128 * 1024 * 1024
+
+#: What a non-regular file is, for messages.
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+@dataclass
+class Scan:
+    """What ``scan`` found in the seeds folder.
+
+    ``speeches``: the files to read (regular files, or links to regular
+    files inside seeds/, with a speech or an unsupported document suffix),
+    sorted bytewise by name.  ``refused``: entries that look like a speech
+    (by their name) but cannot be read — a link out of seeds/, a folder
+    named ``x.txt``, a name with control characters …; the build logs them
+    like every skipped speech file ("skipped …", at ERROR level, so even
+    ``mkdocs build -q`` shows them) and counts them as skipped.
+    ``ignored``: entries that are not speeches (hidden and lock files,
+    other suffixes, sub-folders); logged at INFO and counted.  Sidecars
+    (``.yml``) are in none of them.
     """
-    if not seeds_dir.is_dir():
+
+    speeches: list[Path] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)
+    ignored: list[Problem] = field(default_factory=list)
+
+
+def _name_key(path: Path) -> bytes:
+    # os.fsencode: a name with bytes that are not UTF-8 holds lone
+    # surrogates, which str.encode("utf-8") refuses.
+    return os.fsencode(path.name)
+
+
+#: Characters that can trail a suffix by mistake ("x.txt ", "x.txt.").
+_TRAILING = " .\t\u3000"
+
+
+def looks_like_speech(name: str) -> bool:
+    """True if the name's suffix (trailing spaces and dots ignored) is a
+    speech's or an unsupported document's (.txt, .docx, .doc …)."""
+    suffix = Path(name.rstrip(_TRAILING)).suffix.lower()
+    return suffix in SPEECH_SUFFIXES or suffix in UNSUPPORTED_SUFFIXES
+
+
+def _kind(mode: int) -> str:
+    for test, what in _KINDS:
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def classify(path: Path, root: Optional[Path] = None, sidecar: bool = False) -> Optional[Problem]:
+    """Why ``path`` cannot be read as a speech (or, ``sidecar`` True, as a
+    sidecar), or None if it can be opened as one (a regular file, or a link
+    to one).  Decided on ``os.lstat``: the file is never opened, so a FIFO
+    cannot block and a huge file is not read.
+
+    ``root`` (the seeds folder): a symbolic link must resolve inside it —
+    a link to /etc/passwd or ../../secret.txt is refused, naming both
+    paths.  With ``root`` None (files given on the command line) links are
+    followed anywhere.  The suffix is not checked here.
+    """
+    kind = "sidecar" if sidecar else "speech file"
+    regular = "a .yml file" if sidecar else "a regular .txt or .docx file"
+    shown = str(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return Problem(shown, "does not exist", "check the file name and the folder")
+    except OSError as exc:
+        return Problem(shown, f"cannot be examined ({exc.strerror})", "check the file's permissions")
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target_text = os.readlink(path)
+        except OSError:
+            target_text = "?"
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+                return Problem(shown, f"is a symbolic link loop (→ {target_text})",
+                               f"remove the link, or replace it by the {kind} itself")
+            return Problem(shown, f"is a symbolic link to {target_text}, which does not exist",
+                           f"remove the link, or replace it by the {kind} itself")
+        if root is not None:
+            real_root = root.resolve()
+            if target != real_root and real_root not in target.parents:
+                return Problem(shown, f"is a symbolic link to {target}, outside the seeds folder; only links to "
+                                      "files inside it are followed (anything they point at would be published)",
+                               f"copy the {kind} into the seeds folder instead of linking to it")
+        try:
+            st = os.stat(target)
+        except OSError as exc:
+            return Problem(shown, f"is a symbolic link to {target}, which cannot be examined ({exc.strerror})",
+                           "check the file's permissions")
+        link = f"is a symbolic link to {target}, which "
+    else:
+        link = ""
+    if not stat.S_ISREG(st.st_mode):
+        what = _kind(st.st_mode)
+        if not stat.S_ISDIR(st.st_mode) or sidecar:
+            fix = f"replace it by {regular}"
+        elif root is None:
+            fix = f"name the speech files in it instead (e.g. {os.path.join(str(path), '*.txt')})"
+        else:
+            fix = "sub-folders are not read: move the speeches directly into the seeds folder"
+        return Problem(shown, f"{link}is {what}, not a {kind}", fix)
+    return None
+
+
+def check_files(files: Iterable[Path]) -> Scan:
+    """``scan`` for files named on the command line (``tag``): each is
+    checked with ``classify`` (links are followed anywhere: the user named
+    the file) and must end in a speech suffix; a file given twice (the same
+    file by any path) is read once and the repeat is logged."""
+    result = Scan()
+    seen: dict[Path, Path] = {}
+    for p in files:
+        key = Path(os.path.abspath(p))
+        try:
+            key = p.resolve(strict=True)
+        except (OSError, RuntimeError):
+            pass
+        if key in seen:
+            same = "" if str(p) == str(seen[key]) else f" (also as {printable(str(seen[key]))})"
+            log.warning("%s: given more than once%s; read once", printable(str(p)), same)
+            continue
+        seen[key] = p
+        problem = classify(p)
+        if problem is not None:
+            result.refused.append(problem)
+        elif p.suffix.lower() not in SPEECH_SUFFIXES and p.suffix.lower() not in UNSUPPORTED_SUFFIXES:
+            what = f"a {p.suffix} file" if p.suffix else "a file without a suffix"
+            result.refused.append(Problem(str(p), f"is {what}, not a speech (only .txt and .docx are read)",
+                                          "save the speech as .txt (UTF-8) or .docx"))
+        else:
+            result.speeches.append(p)
+    return result
+
+
+def scan(seeds_dir: Path) -> Scan:
+    """Decide every entry of ``seeds_dir`` (see ``Scan``), without reading
+    any file.  Raises ``ConfigError`` if the folder does not exist or cannot
+    be listed."""
+    try:
+        entries = sorted(seeds_dir.iterdir(), key=_name_key)
+    except FileNotFoundError:
         raise ConfigError([Problem(str(seeds_dir), "the seeds folder does not exist",
                                    "create it and put the speeches (.txt or .docx) in it")])
-    found = []
-    for p in seeds_dir.iterdir():
+    except NotADirectoryError:
+        raise ConfigError([Problem(str(seeds_dir), "is not a folder",
+                                   "make seeds/ a folder holding the speeches (.txt or .docx)")])
+    except OSError as exc:
+        raise ConfigError([Problem(str(seeds_dir), f"the seeds folder cannot be listed ({exc.strerror})",
+                                   "check the folder's permissions")])
+    result = Scan()
+    for p in entries:
+        name = p.name
+        speechlike = looks_like_speech(name)
+        bucket = result.refused if speechlike else result.ignored
+        if name.startswith((".", "~$")):
+            result.ignored.append(Problem(str(p), "ignored: a hidden or lock file",
+                                          f"rename it without the leading '{'.' if name[0] == '.' else '~$'}' "
+                                          "to publish it"))
+            continue
+        if has_unsafe(name):
+            bucket.append(Problem(str(p), "has control, bidi or undecodable characters in its name, which would "
+                                          "show wrongly on the site and in logs",
+                                  "rename the file using ordinary characters"))
+            continue
+        problem = classify(p, seeds_dir)
+        if problem is not None:
+            bucket.append(problem)
+            continue
         suffix = p.suffix.lower()
-        if not p.is_file() or (suffix not in SPEECH_SUFFIXES and suffix not in UNSUPPORTED_SUFFIXES):
-            continue
-        if p.name.startswith((".", "~$")):
-            log.info("%s: ignored: hidden or lock file (rename it without the leading '%s' to publish it)",
-                     p, p.name[0] if p.name[0] == "." else "~$")
-            continue
-        found.append(p)
-    return sorted(found, key=lambda p: p.name.encode("utf-8"))
+        if suffix in SPEECH_SUFFIXES or suffix in UNSUPPORTED_SUFFIXES:
+            result.speeches.append(p)
+        elif speechlike:  # "x.txt " or "x.txt.": Windows cannot even open it
+            stem = name.rstrip(_TRAILING)
+            result.refused.append(Problem(str(p), f"has a name ending in {name[len(stem):]!r} after its suffix, "
+                                                  "so it is not recognised as a speech file",
+                                          f"rename it to {stem!r}"))
+        elif suffix != SIDECAR_SUFFIX:
+            what = f"a {suffix} file" if suffix else "a file without a suffix"
+            result.ignored.append(Problem(str(p), f"ignored: {what} is not a speech (only .txt and .docx are read)",
+                                          "save a speech as .txt (UTF-8) or .docx to publish it"))
+    return result
+
+
+def discover(seeds_dir: Path) -> list[Path]:
+    """Speech files directly in ``seeds_dir``, sorted by name (bytewise, so
+    the order is the same on every machine); see ``scan`` for what is left
+    out and why.  Files in a format that cannot be read (.doc, .wps, .rtf,
+    .pdf, .odt) are returned too, so that reading them reports how to
+    convert them.  What ``scan`` refuses is logged as a skipped file, what
+    it ignores at INFO.  Raises ``ConfigError`` if the folder does not exist.
+    """
+    found = scan(seeds_dir)
+    for problem in found.refused:
+        log.error("skipped %s", problem)
+    for problem in found.ignored:
+        log.info("%s", problem)
+    return found.speeches
+
+
+def _read_limited(path: Path, limit: int) -> tuple[bytes, int]:
+    """Up to ``limit`` + 1 bytes of the regular file ``path`` and its size
+    on disk.  Opened without following a last-component link only if it is
+    not one (links were vetted by ``classify``), non-blocking (a FIFO put in
+    its place after the check cannot hang the build), and refused unless it
+    is a regular file.  Raises ``SpeechError``; ``_TooLarge`` when the size
+    on disk is over ``limit`` (nothing is read then)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        if not os.path.islink(path):
+            flags |= getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise SpeechError(_os_problem(path, exc))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SpeechError(Problem(str(path), f"is {_kind(st.st_mode)}, not a speech file",
+                                      "replace it by a regular .txt or .docx file"))
+        if st.st_size > limit:
+            raise _TooLarge(st.st_size)
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise SpeechError(_os_problem(path, exc))
+    return data, st.st_size
+
+
+def source_bytes(path: Path, seeds_dir: Path) -> Optional[bytes]:
+    """The bytes of the speech file ``path`` to publish under ``sources/``,
+    vetted again as the input gate vets it (a link must still resolve inside
+    ``seeds_dir``, a regular file, within the size limit), or None when it
+    no longer passes: a file swapped for a link or a FIFO between analysis
+    and publishing is never copied into the site."""
+    if classify(path, seeds_dir) is not None:
+        return None
+    limit = MAX_DOCX_BYTES if path.suffix.lower() == ".docx" else MAX_BYTES
+    try:
+        data, _ = _read_limited(path, limit)
+    except (SpeechError, _TooLarge):
+        return None
+    return data if len(data) <= limit else None
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def _os_problem(path: Path, exc: OSError) -> Problem:
+    """A message for an error opening or reading ``path``."""
+    if isinstance(exc, FileNotFoundError):
+        return Problem(str(path), "does not exist", "check the file name and the folder")
+    if isinstance(exc, IsADirectoryError):
+        return Problem(str(path), "is a folder, not a speech file",
+                       "give the speech files in it (e.g. folder/*.txt), or move them into seeds/")
+    if isinstance(exc, PermissionError):
+        return Problem(str(path), f"cannot be read ({exc.strerror})", "check the file's permissions")
+    if exc.errno == errno.ELOOP:
+        return Problem(str(path), "is a symbolic link that was not expected here",
+                       "replace the link by the speech file itself")
+    return Problem(str(path), f"cannot be read ({exc.strerror or exc})", "check the file and the disk")
 
 
 def read_speech(path: Path) -> SpeechText:
     """The text of a speech file (.txt in any supported encoding, or .docx).
 
-    Raises ``SpeechError`` for a file that is unreadable, empty, binary,
-    too large, in an unsupported format or an encoding that cannot be
-    determined with confidence.
+    The size is checked before reading: a .txt of ``MAX_BYTES`` or more (a
+    sparse 3 GB file included) is refused unread.  Raises ``SpeechError``
+    for a file that is missing, not a regular file, unreadable, empty,
+    binary, too large, too many lines (``MAX_LINES``), in an unsupported
+    format or an encoding that cannot be determined with confidence.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SpeechError(Problem(str(path), f"cannot be read ({exc.strerror})", "check the file's permissions"))
     suffix = path.suffix.lower()
+    limit = MAX_DOCX_BYTES if suffix == ".docx" else MAX_BYTES - 1
+    try:
+        data, _ = _read_limited(path, limit)
+    except _TooLarge as exc:
+        if suffix == ".docx":
+            raise SpeechError(Problem(str(path), f"is a {exc.size / 1024 / 1024:.0f} MB .docx, more than the "
+                                                 f"{MAX_DOCX_BYTES // 1024 // 1024} MB read",
+                                      "save the speech's text alone (without images) as .docx or UTF-8 .txt"))
+        raise SpeechError(_too_large(path, exc.size))
     if suffix in UNSUPPORTED_SUFFIXES:
         raise SpeechError(Problem(str(path), f"is {UNSUPPORTED_SUFFIXES[suffix]}, which cannot be read",
                                   "open it in Word/WPS and save it as .docx, or as UTF-8 plain text (.txt)"))
@@ -149,7 +421,16 @@ def read_speech(path: Path) -> SpeechText:
         raise SpeechError(Problem(str(path), "is empty (0 bytes of text)", "put the speech text in it, or remove the file"))
     if not result.text.strip():
         raise SpeechError(Problem(str(path), "contains only whitespace", "put the speech text in it, or remove the file"))
+    lines = sum(1 for line in result.text.splitlines() if line.strip())
+    if lines > MAX_LINES:
+        raise SpeechError(_too_many_lines(path, lines))
     return result
+
+
+def _too_many_lines(path: Path, lines: int) -> Problem:
+    return Problem(str(path), f"has {lines:,} lines of text (or more), more than the {MAX_LINES:,} a speech can have "
+                              "(the longest have a few hundred)",
+                   "put one speech per file; if this is not a speech, move it out of seeds/")
 
 
 def _too_large(path: Path, size: int) -> Problem:
@@ -210,37 +491,113 @@ def decode(path: Path, data: bytes) -> SpeechText:
     return SpeechText(text, codec.upper())
 
 
+#: WordprocessingML and markup-compatibility namespaces (ECMA-376).
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: Elements whose text is not in the document as it reads now: deleted
+#: text (tracked deletions hold ``w:delText``, but a deleted paragraph's
+#: runs can still hold ``w:t``), the old place of moved text, and Word's
+#: fallback copy of a drawing (the same text box again, as VML).
+_SKIPPED = {_W + "del", _W + "moveFrom", _MC + "Fallback"}
+#: Run content that is text: ``w:t``, and the characters Word stores as
+#: elements.  Field codes (``w:instrText``) are instructions, not text.
+_TEXT_ELEMENTS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-",
+                  _W + "softHyphen": "\u00ad"}
+
+
 def read_docx(path: Path, data: bytes) -> str:
     """The text of a Word .docx: one line per paragraph, in document order.
 
-    Paragraphs inside tables become lines too (row by row); a manual line
-    break inside a paragraph is a line break.  Headers, footers, comments
-    and text boxes are not read.  Raises ``SpeechError`` if the file is
-    not a .docx python-docx can open.
+    Every paragraph of the body is read, wherever it sits: in tables (each
+    cell once, row by row), in content controls (``w:sdt``, block, row,
+    cell or inline), in custom XML and in text boxes (after the paragraph
+    that anchors them).  A paragraph's text is every ``w:t`` in it — runs,
+    hyperlinks, tracked insertions (``w:ins``) and moves (``w:moveTo``),
+    simple and complex fields' results (``w:fldSimple``), smart tags,
+    inline content controls — except deleted text (``w:del``, ``w:delText``,
+    ``w:moveFrom``) and field codes (``w:instrText``).  python-docx opens
+    the package, but its ``Paragraph.text`` reads only runs and hyperlinks
+    that are direct children of the paragraph (all the constructs above
+    would be lost) and its ``iter_inner_content`` skips block content
+    controls, so the body is walked here on python-docx's XML tree.
+    Headers, footers, footnotes and comments are not the speech and are
+    not read.
+
+    Raises ``SpeechError`` if the file is not a .docx python-docx can open,
+    its document XML is larger than ``MAX_DOCX_XML_BYTES`` or it has more
+    than ``MAX_LINES`` non-blank paragraphs (checked while reading, so a
+    file of a million tiny paragraphs fails in seconds).
     """
     import docx  # python-docx; imported here so plain-text builds never load lxml
-    from docx.table import Table
 
+    fix = "open it in Word/WPS and save it again as .docx, or save the text as UTF-8 .txt"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml_size = sum(i.file_size for i in archive.infolist() if i.filename.startswith("word/document"))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise SpeechError(Problem(str(path), f"is not a Word .docx document that can be opened ({exc})", fix))
+    if xml_size > MAX_DOCX_XML_BYTES:
+        raise SpeechError(Problem(str(path), f"holds {xml_size / 1024 / 1024:.0f} MB of document XML, more than the "
+                                             f"{MAX_DOCX_XML_BYTES // 1024 // 1024} MB read",
+                                  "put one speech per file; if this is not a speech, move it out of seeds/"))
     try:
         document = docx.Document(io.BytesIO(data))
+        body = document.element.body
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SpeechError(Problem(str(path), f"is not a Word .docx document that can be opened ({exc})",
-                                  "open it in Word/WPS and save it again as .docx, or save the text as UTF-8 .txt"))
+        raise SpeechError(Problem(str(path), f"is not a Word .docx document that can be opened ({exc})", fix))
     except Exception as exc:  # lxml and python-docx raise many kinds on a damaged file
-        raise SpeechError(Problem(str(path), f"is a damaged .docx ({type(exc).__name__}: {exc})",
-                                  "open it in Word/WPS and save it again as .docx, or save the text as UTF-8 .txt"))
+        raise SpeechError(Problem(str(path), f"is a damaged .docx ({type(exc).__name__}: {exc})", fix))
     lines: list[str] = []
+    counted = [0]
 
-    def walk(container: Any) -> None:
-        for item in container.iter_inner_content():
-            if isinstance(item, Table):
-                for row in item.rows:
-                    for cell in row.cells:
-                        walk(cell)
-            else:
-                lines.append(item.text)
+    def add(line: str) -> None:
+        lines.append(line)
+        if line.strip():
+            counted[0] += 1
+            if counted[0] > MAX_LINES:
+                raise SpeechError(_too_many_lines(path, counted[0]))
 
-    walk(document)
+    def blocks(element: Any) -> None:
+        for child in element.iterchildren():
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIPPED:
+                continue  # comments, processing instructions, entities; deleted content
+            if tag == _W + "p":
+                paragraph(child)
+            else:  # tables, rows, cells, content controls, custom XML …
+                blocks(child)
+
+    def paragraph(p: Any) -> None:
+        parts: list[str] = []
+        boxes: list[Any] = []
+
+        def runs(element: Any) -> None:
+            for child in element.iterchildren():
+                tag = child.tag
+                if not isinstance(tag, str) or tag in _SKIPPED:
+                    continue
+                if tag == _W + "t":
+                    parts.append(child.text or "")
+                    if len(child):  # w:t holds only text; a child is an entity reference
+                        raise SpeechError(Problem(str(path), "contains XML entity references (a DOCTYPE), which Word "
+                                                             "never writes; they are not expanded, so text would be "
+                                                             "lost or read from outside the file", fix))
+                elif tag in _TEXT_ELEMENTS:
+                    parts.append(_TEXT_ELEMENTS[tag])
+                elif tag == _W + "txbxContent":
+                    boxes.append(child)
+                elif tag != _W + "p":  # a paragraph inside a run only occurs in a text box
+                    runs(child)
+
+        runs(p)
+        add("".join(parts))
+        for box in boxes:
+            blocks(box)
+
+    try:
+        blocks(body)
+    except RecursionError:
+        raise SpeechError(Problem(str(path), "is nested too deeply to be a speech (a damaged or crafted .docx)", fix))
     return "\n".join(lines)
 
 

@@ -16,10 +16,17 @@ Layout::
     themes/index.md                   the theme list
     themes/<slug>.md                  one theme (or its period overview)
     themes/<slug>/<period>[-<n>].md   one page of a split theme
+    insight/index.md                  the corpus-wide views (洞察)
+    formulations/index.md             the 提法 index
+    formulations/<text>.md            one formulation (its KWIC)
+    reuse/index.md                    the 复用 report
+    citations/index.md                cited documents, meetings, programmes
+    trends/index.md                   theme trends
     sources/<file name>               a speech's input file, byte for byte
     downloads/<slug>[-<period>].docx  a theme's 专题汇编 (and .csv for the theme)
     data/index.json                   the JSON export's manifest
     data/speeches/<id>.json           one speech of the JSON export
+    data/insight.json                 the export's corpus-wide views
     data/corpus.json                  the whole export in one file (small
                                       corpora), and its schema
 """
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from typing import Callable, Optional
 from urllib.parse import quote
 
@@ -39,9 +47,15 @@ THEME_LIST = "themes/index.md"
 ABOUT = "about/index.md"
 CODEBOOK = "about/codebook.md"
 DATA_FORMAT = "about/data.md"
+INSIGHT = "insight/index.md"
+FORMULATIONS = "formulations/index.md"
+REUSE = "reuse/index.md"
+CITATIONS = "citations/index.md"
+TRENDS = "trends/index.md"
 CORPUS_JSON = "data/corpus.json"
 CORPUS_SCHEMA = "data/corpus.schema.json"
 DATA_INDEX = "data/index.json"
+INSIGHT_JSON = "data/insight.json"
 
 #: A docs path → the URL mkdocs gives it, relative to the site root.
 UrlOf = Callable[[str], str]
@@ -73,6 +87,18 @@ def download_path(theme: Theme, ext: str, period: Optional[str] = None) -> str:
     (``csv``); with ``period`` (a period slug, ``layout.PERIODS``), that
     period's part: ``downloads/<slug>-<period>.<ext>``."""
     return f"downloads/{theme.slug}{'-' + period if period else ''}.{ext}"
+
+
+def formulation_path(text: str) -> str:
+    """``formulations/<text>.md``: a formulation's page, its text with every
+    run of punctuation made ``-`` (Chinese kept, as speech ids do).  Two
+    formulations differing only in punctuation are told apart by the
+    caller (``page_insight.formulation_pages``)."""
+    slug = _NON_WORD.sub("-", text).strip("-") or "f"
+    return f"formulations/{slug}.md"
+
+
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def source_path(speech: Speech) -> str:

@@ -13,6 +13,7 @@ import html
 import io
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,9 @@ import pytest
 from build_scripts import ids, reader
 from build_scripts.errors import ConfigError, SpeechError
 from build_scripts.pipeline import build_corpus
+from build_scripts.safetext import printable
 from conftest import ROOT, SEEDS, THEMES, mkdocs_build
+from docx_fixtures import CONSTRUCTS, docx_with_body, p, r
 from support.projects import make_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "input"
@@ -88,13 +91,52 @@ CASES: dict[str, tuple[bytes, tuple]] = {
     ".hidden.txt": (variant("hidden").encode("utf-8"), ("ignored",)),
     "~$speech.docx": (b"lock", ("ignored",)),
 }
-BUILT = {name: out for name, (_, out) in CASES.items() if out[0] == "built"}
-SKIPPED = {name: out[1] for name, (_, out) in CASES.items() if out[0] == "skipped"}
+
+def _symlink(target: str):
+    return lambda path: os.symlink(target, path)
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+#: Entries that are not plain files, or whose content is made by a
+#: function (called with the entry's path): the input gate's cases.
+SPECIAL: dict[str, tuple] = {
+    "outside.txt": (_symlink("/etc/hostname"), ("skipped", "is a symbolic link to /etc/hostname, outside the seeds folder")),
+    "up.txt": (_symlink("../../../../../../etc/hostname"), ("skipped", "outside the seeds folder")),
+    "dangling.txt": (_symlink("nowhere.txt"), ("skipped", "which does not exist")),
+    "loop.txt": (_symlink("loop.txt"), ("skipped", "is a symbolic link loop")),
+    "folder.txt": (lambda path: path.mkdir(), ("skipped", "is a folder, not a speech file")),
+    "pipe.txt": (_fifo, ("skipped", "is a named pipe (FIFO)")),
+    "trailing.txt ": (lambda path: path.write_bytes(variant("trailing").encode()), ("skipped", "has a name ending in ' '")),
+    "line\nERROR - skipped forged.txt": (lambda path: path.write_bytes(variant("nl").encode()),
+                                         ("skipped", "has control, bidi or undecodable characters in its name")),
+    "讲话\u202egnp.exe.txt": (lambda path: path.write_bytes(variant("rlo").encode()),
+                             ("skipped", "has control, bidi or undecodable characters in its name")),
+    "notes.odt": (lambda path: path.write_bytes(b"PK\x03\x04"), ("skipped", "OpenDocument text (.odt), which cannot be read")),
+    "sparse.txt": (lambda path: os.truncate(path.write_bytes(b"") and path or path, 3 * 1024 ** 3),
+                   ("skipped", "is 3072.0 MB of text")),
+    "\u3300" * 70 + ".txt": (lambda path: path.write_bytes(variant("nfkc").encode()),
+                             ("built", ids.slugify("\u3300" * 70), "UTF-8")),
+    "a" * 247 + ".txt": (lambda path: path.write_bytes(variant("251 bytes").encode()), ("built", "a" * 200, "UTF-8")),
+    "tracked.docx": (lambda path: path.write_bytes(docx_with_body(
+        p(r("在某区工会工作会议上的讲话")) + p(r("同志们：")) + CONSTRUCTS["tracked insertion w:ins"][0]
+        + CONSTRUCTS["block content control"][0])), ("built", "tracked", "docx")),
+    "readme.md": (lambda path: path.write_bytes(b"# notes\n"), ("ignored",)),
+    "page.html": (lambda path: path.write_bytes(b"<p>x</p>\n"), ("ignored",)),
+    "subfolder": (lambda path: path.mkdir(), ("ignored",)),
+}
+ALL = {name: out for name, (_, out) in list(CASES.items()) + list(SPECIAL.items())}
+BUILT = {name: out for name, out in ALL.items() if out[0] == "built"}
+SKIPPED = {name: out[1] for name, out in ALL.items() if out[0] == "skipped"}
+IGNORED = [name for name, out in ALL.items() if out[0] == "ignored"]
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
+    # Regular files only (not through links, FIFOs or sparse giants).
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink() and p.stat().st_size < 2 ** 30}
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +145,8 @@ def zoo(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("zoo"), {})
     for name, (data, _) in CASES.items():
         (project / "seeds" / name).write_bytes(data)
+    for name, (make, _) in SPECIAL.items():
+        make(project / "seeds" / name)
     shutil.copy(FIXTURES / "xss_vectors.yml", project / "seeds" / "xss_vectors.yml")
     return project
 
@@ -132,7 +176,8 @@ def lenient_build(zoo, zoo_hashes, tmp_path_factory):
 def test_check_builds_the_usable_files_and_exits_1(check_run):
     assert check_run.returncode == 1, check_run.stderr
     out = check_run.stdout
-    assert f"{len(BUILT)} speech(es) built, {len(SKIPPED)} skipped" in out
+    # Hidden and lock files, the .md, .html and the sub-folder are ignored and counted.
+    assert f"{len(BUILT)} speech(es) built, {len(SKIPPED)} skipped, {len(IGNORED)} other file(s) ignored" in out
     rows = {line.split("\t")[0]: line.split("\t") for line in out.splitlines() if "\t" in line}
     for name, (_, speech_id, read_as) in BUILT.items():
         assert speech_id in rows, name
@@ -141,16 +186,16 @@ def test_check_builds_the_usable_files_and_exits_1(check_run):
 
 @pytest.mark.parametrize("name", sorted(SKIPPED))
 def test_each_unusable_file_is_skipped_with_file_problem_and_fix(check_run, name):
-    lines = [line for line in check_run.stdout.splitlines() if line.startswith(f"skipped: seeds/{name}:")]
+    lines = [line for line in check_run.stdout.splitlines() if line.startswith(f"skipped: seeds/{printable(name)}:")]
     assert len(lines) == 1, check_run.stdout
     message = lines[0]
     assert SKIPPED[name] in message
     problem, _, fix = message.partition(" — ")
     assert fix.strip(), f"no fix in {message}"
-    assert name in check_run.stderr  # also logged
+    assert printable(name) in check_run.stderr  # also logged, on one line
 
 
-def test_hidden_and_lock_files_are_ignored_not_counted(check_run):
+def test_hidden_and_lock_files_are_ignored_not_skipped(check_run):
     assert ".hidden" not in check_run.stdout and "~$" not in check_run.stdout
 
 
@@ -187,7 +232,7 @@ def test_strict_mkdocs_build_fails_before_writing(zoo, zoo_hashes, tmp_path):
     log = result.stdout + result.stderr
     assert f"{len(SKIPPED)} speech file(s) skipped" in log and "strict mode stops before writing" in log
     for name in SKIPPED:
-        assert f"seeds/{name}" in log, name
+        assert f"seeds/{printable(name)}" in log, name
     assert not site.exists()
 
 
@@ -201,9 +246,9 @@ def test_lenient_mkdocs_build_publishes_the_rest(zoo, lenient_build):
     listing = html.unescape((site / "speeches/index.html").read_text(encoding="utf-8"))
     assert "未能收录的文件" in listing
     for name in SKIPPED:
-        assert f"seeds/{name}" in listing, name
+        assert f"seeds/{printable(name)}" in listing, name
     for name in SKIPPED:  # in the build log too, even with -q
-        assert f"skipped seeds/{name}:" in result.stderr, name
+        assert f"skipped seeds/{printable(name)}:" in result.stderr, name
     data = json.loads((site / "data/corpus.json").read_text(encoding="utf-8"))
     assert sorted(s["id"] for s in data["speeches"]) == sorted(out[1] for out in BUILT.values())
 

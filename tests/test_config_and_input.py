@@ -62,6 +62,19 @@ def test_unknown_keys_are_errors_with_the_nearest_key():
     assert "keyword → keywords?" in problem.fix
 
 
+def test_a_theme_name_cannot_forge_a_log_line_in_a_problem():
+    # The problem's location names the theme; a newline or bidi control in
+    # that name is shown escaped, so the message stays one honest line.
+    text = GOOD_THEME.replace("name: 维权帮扶", 'name: "维\\u202e权\\nERROR - forged"').replace(
+        "    slug:", "    keyword: x\n    slug:")
+    with pytest.raises(ConfigError) as info:
+        parse_lexicon(text, "themes.yml")
+    messages = "\n".join(str(p) for p in info.value.problems)
+    assert "keyword" in messages
+    assert "\u202e" not in messages and "\nERROR - forged" not in messages
+    assert "\\nERROR - forged" in messages or "\\u202e" in messages
+
+
 def test_a_fifth_theme_needs_no_code(tmp_path):
     themes = THEMES.read_text(encoding="utf-8") + """
   - name: 劳动竞赛

@@ -19,8 +19,15 @@ def test_evidence_sentences_point_into_the_unit_text(corpus):
     text = export.to_json(corpus)
     data = json.loads(text)
     assert data["schema_version"] == 3
-    # One line per speech (plus the header line and the closing line).
-    assert len(text.splitlines()) == len(corpus.speeches) + 2
+    # One line per speech, then one per formulation, reuse pair and
+    # citation, and the trends.
+    lines = text.splitlines()
+    assert [json.loads(line.rstrip(","))["id"] for line in lines if line.startswith('{"id":')] == \
+        [s.id for s in corpus.speeches]
+    views = corpus.insight
+    assert sum(line.startswith('{"text":') for line in lines) == len(views.formulations)
+    assert sum(line.startswith('{"kind":') for line in lines) == len(views.citations)
+    assert lines[-1].startswith('"trends":')
     checked = 0
     for speech, out in zip(corpus.speeches, data["speeches"]):
         for unit, u in zip(speech.units, out["units"], strict=True):

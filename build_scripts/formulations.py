@@ -1,0 +1,317 @@
+"""The 提法 index: stock formulations mined from the corpus, with their
+occurrences for a KWIC concordance.
+
+Method (character n-grams; no hand list):
+
+1. The text of every passage (leaf unit but notes) and every part heading is
+   cut into clauses at punctuation (``CLAUSE_BREAK``; the enumeration comma
+   、 stays inside, so 上级靠得住、企业离不开、职工信得过 is one candidate).
+2. Candidates are the substrings of ``MIN_CHARS``–``MAX_CHARS`` characters
+   inside a clause that occur in at least two speeches, grown level by
+   level: an n-gram is looked at only where both its (n−1)-grams occur in
+   two speeches (apriori), so unique text costs one pass.  A corpus of
+   more than ``MINE_MAX_SPEECHES`` speeches is mined on that many, spread
+   evenly; occurrences are counted in all of it.
+3. A candidate is kept when it occurs in at least ``MIN_SPEECHES`` speeches
+   and both its boundaries are stable: the branching entropy of the
+   character before it and of the character after it (over all occurrences;
+   a clause boundary counts as a new neighbour each time) is at least
+   ``MIN_ENTROPY`` bits; a particle next to it (的, 和 …; ``PARTICLES``)
+   counts as a boundary too.  A fragment of a longer expression (党建带工 inside
+   党建带工建) is almost always followed by the same character, so its
+   entropy is near 0 and the maximal phrase wins (Jin & Tanaka-Ishii 2006,
+   "Unsupervised segmentation of Chinese text by use of branching entropy").
+4. Both boundaries must also be word boundaries: jieba (``segmenter.py``)
+   must put a token boundary at the phrase's start and end in at least half
+   of (up to ``BOUNDARY_SAMPLE``) distinct clauses holding it, so a phrase
+   that cuts a word (点和落脚点 from 出发点和落脚点) is dropped.  Only the
+   clauses of the surviving candidates are segmented.
+5. Candidates beginning or ending with a function character (的, 和, 是 …;
+   ``EDGE_STOP``) are dropped: such a boundary is never a phrase boundary.
+6. ``insight.yml`` (beside themes.yml) pins expressions (always listed, found
+   by plain search, even across punctuation) and bans others.
+
+Everything is computed once per build from the corpus model; nothing here
+knows about mkdocs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, NamedTuple, Optional
+
+from .model import LEAF_KINDS, Corpus
+from .segmenter import Segmenter
+
+#: Clause breaks: sentence and clause punctuation, quotes, brackets,
+#: dashes, ellipses and white space.  、 is not one (see module docstring).
+CLAUSE_BREAK = re.compile(r"[，。！？；：,.!?;:“”\"'‘’（）()《》〈〉【】\[\]…—\-\s·/]+")
+
+#: Length limits of a mined formulation, in characters.  Four characters is
+#: the shortest 成语-like 提法 (建功立业); longer repeats are whole copied
+#: sentences, which the reuse detector reports instead.
+MIN_CHARS = 4
+MAX_CHARS = 20
+#: A formulation occurs in at least this many speeches.
+MIN_SPEECHES = 2
+#: Minimum left and right branching entropy (bits).  Two occurrences with
+#: different neighbours give 1 bit; 0.9 keeps (2, 1, …) splits of three
+#: and more occurrences but not a neighbour that is fixed in most of them.
+MIN_ENTROPY = 0.9
+#: Characters that never start / end a formulation (particles,
+#: conjunctions, prepositions, the copula; 、 itself).
+EDGE_STOP_START = set("的了和与及或而并也都就又之其、在对为把被将从向以于中上下是要")
+EDGE_STOP_END = set("的了和与及或而并也都就又之其、在对为把被将从向以于是要")
+#: Speeches mined at most (spread evenly over a larger corpus; occurrences
+#: are counted in all): a stock formulation recurs, so it shows in a
+#: sample, and mining cost stays bounded.
+MINE_MAX_SPEECHES = 100
+#: Formulations listed at most (most speeches first; pinned ones always):
+#: a large corpus has thousands of repeated phrases, and the index is for
+#: the stock ones.
+FORMULATIONS_MAX = 500
+#: Distinct clauses segmented per candidate for the word-boundary test.
+BOUNDARY_SAMPLE = 5
+#: Particles and conjunctions next to a phrase count as a boundary, like
+#: punctuation: 全心全意依靠工人阶级 is always followed by 的 in the seeds
+#: (…的方针, …的根本指导方针), which says the phrase is complete, not that
+#: it continues.
+PARTICLES = set("的了和与及等")
+#: Characters of context shown on each side of a KWIC line.
+KWIC_CONTEXT = 18
+
+
+class Occurrence(NamedTuple):
+    """One occurrence: ``speech`` id, ``unit`` id, ``start`` character
+    offset of the phrase in the unit's text (for a section, its heading).
+    A named tuple: a large corpus has hundreds of thousands."""
+
+    speech: str
+    unit: str
+    start: int
+
+
+@dataclass
+class Formulation:
+    """A mined (or pinned) formulation and where it occurs.
+
+    ``speeches`` lists the ids of the speeches using it, in corpus order;
+    ``count`` is the number of occurrences; ``pinned`` says it came from
+    insight.yml rather than from the miner."""
+
+    text: str
+    speeches: list[str]
+    count: int
+    occurrences: list[Occurrence] = field(default_factory=list)
+    left_entropy: float = 0.0
+    right_entropy: float = 0.0
+    pinned: bool = False
+
+
+def unit_texts(corpus: Corpus) -> Iterable[tuple[int, str, str]]:
+    """(speech index, unit id, text) of every passage and part heading: the
+    text a formulation can occur in.  A part's text is only its heading
+    (its passages come as their own units)."""
+    for i, speech in enumerate(corpus.speeches):
+        for u in speech.units:
+            if u.kind == "section":
+                if u.heading:
+                    yield i, u.id, u.heading
+            elif u.kind in LEAF_KINDS and u.kind != "note":
+                yield i, u.id, u.text
+
+
+def _entropy(neighbours: dict[str, int], boundaries: int) -> float:
+    """Branching entropy in bits; each boundary is a distinct neighbour."""
+    total = sum(neighbours.values()) + boundaries
+    if total == 0:
+        return 0.0
+    h = -sum(c / total * math.log2(c / total) for c in neighbours.values())
+    if boundaries:
+        h += boundaries * (1 / total) * math.log2(total)
+    return h
+
+
+def _clauses(texts: Iterable[tuple[int, str, str]]) -> dict[str, list[tuple[int, str, int]]]:
+    """Distinct clauses: text → [(speech index, unit id, offset in unit)]."""
+    clauses: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for si, unit_id, text in texts:
+        pos = 0
+        for m in CLAUSE_BREAK.finditer(text + "。"):
+            if m.start() - pos >= MIN_CHARS:
+                clauses[text[pos:m.start()]].append((si, unit_id, pos))
+            pos = m.end()
+    return clauses
+
+
+def _sample(n: int) -> set[int]:
+    """Speech indices mined: all, or ``MINE_MAX_SPEECHES`` spread evenly."""
+    if n <= MINE_MAX_SPEECHES:
+        return set(range(n))
+    return {k * n // MINE_MAX_SPEECHES for k in range(MINE_MAX_SPEECHES)}
+
+
+def mine(corpus: Corpus, pin: Iterable[str] = (), ban: Iterable[str] = (),
+         segmenter: Optional[Segmenter] = None) -> list[Formulation]:
+    """The formulations of ``corpus``, most speeches first (then most
+    occurrences, then text).  ``pin`` are always included (if they occur at
+    all), ``ban`` never.  ``segmenter`` is loaded if not given (~1 s) and
+    only if some candidate survives the entropy test.  Deterministic.
+
+    Cost: candidates are grown level by level (an n-gram is only counted
+    where both its (n−1)-grams occur in two speeches), over the distinct
+    clauses of at most ``MINE_MAX_SPEECHES`` speeches spread evenly over the
+    corpus; occurrences are then counted in the whole corpus."""
+    sample = _sample(len(corpus.speeches))
+    texts = list(unit_texts(corpus))
+    all_clauses = _clauses(texts)
+    clause_list = list(all_clauses.items()) if len(sample) == len(corpus.speeches) else [
+        (c, kept_occ) for c, occ in all_clauses.items() if (kept_occ := [o for o in occ if o[0] in sample])]
+    strings = [c for c, _ in clause_list]
+    speech_sets = [frozenset(si for si, _, _ in occ) for _, occ in clause_list]
+    weights = [len(occ) for _, occ in clause_list]
+
+    count: Counter = Counter()
+    # Plain dicts: a Counter per candidate costs more than the counting.
+    left: dict[str, dict[str, int]] = defaultdict(dict)
+    right: dict[str, dict[str, int]] = defaultdict(dict)
+    left_edge: Counter = Counter()
+    right_edge: Counter = Counter()
+    holders: dict[str, list[int]] = defaultdict(list)
+    positions = [(ci, i) for ci, c in enumerate(strings) for i in range(len(c) - MIN_CHARS + 1)]
+    k = MIN_CHARS
+    while positions and k <= MAX_CHARS:
+        # owner: the one speech an n-gram was seen in, or -1 for several.
+        owner: dict[str, int] = {}
+        for ci, i in positions:
+            g = strings[ci][i:i + k]
+            o = owner.get(g)
+            if o == -1:
+                continue
+            speeches = speech_sets[ci]
+            if len(speeches) > 1:
+                owner[g] = -1
+            else:
+                first = next(iter(speeches))
+                if o is None:
+                    owner[g] = first
+                elif o != first:
+                    owner[g] = -1
+        alive = [(ci, i) for ci, i in positions if owner[strings[ci][i:i + k]] == -1]
+        for ci, i in alive:
+            text = strings[ci]
+            g = text[i:i + k]
+            w = weights[ci]
+            count[g] += w
+            if len(holders[g]) < BOUNDARY_SAMPLE:
+                holders[g].append(ci)
+            if i == 0 or text[i - 1] in PARTICLES:
+                left_edge[g] += w
+            else:
+                d = left[g]
+                d[text[i - 1]] = d.get(text[i - 1], 0) + w
+            if i + k == len(text) or text[i + k] in PARTICLES:
+                right_edge[g] += w
+            else:
+                d = right[g]
+                d[text[i + k]] = d.get(text[i + k], 0) + w
+        alive_set = set(alive)
+        positions = [(ci, i) for ci, i in alive if (ci, i + 1) in alive_set]
+        k += 1
+
+    banned = set(ban)
+    kept: dict[str, Formulation] = {}
+    for s, c in count.items():
+        if s in banned or s[0] in EDGE_STOP_START or s[-1] in EDGE_STOP_END:
+            continue
+        hl = _entropy(left[s], left_edge[s])
+        if hl < MIN_ENTROPY:
+            continue
+        hr = _entropy(right[s], right_edge[s])
+        if hr < MIN_ENTROPY:
+            continue
+        kept[s] = Formulation(s, [], c, left_entropy=round(hl, 3), right_entropy=round(hr, 3))
+
+    # The most frequent candidates only (by occurrences in the mined speeches).
+    ranked = sorted(kept, key=lambda s: (-count[s], s))
+    kept = {s: kept[s] for s in ranked[:3 * FORMULATIONS_MAX // 2]}
+
+    # Word boundaries (jieba) at both ends, in most of a sample of clauses.
+    cuts: dict[int, set[int]] = {}
+    for s in list(kept):
+        sample_clauses = holders[s]
+        agree = 0
+        for ci in sample_clauses:
+            if ci not in cuts:
+                if segmenter is None:
+                    segmenter = Segmenter()
+                cuts[ci] = {e for _, _, e in segmenter.spans(strings[ci])} | {0}
+            i = strings[ci].find(s)
+            if i in cuts[ci] and i + len(s) in cuts[ci]:
+                agree += 1
+        if 2 * agree < len(sample_clauses):
+            del kept[s]
+
+    # Occurrences in the whole corpus, from its distinct clauses: a lookup
+    # of the 4-character prefix first, then of each kept length.
+    order: dict = {(si, u.id): k for si, sp in enumerate(corpus.speeches) for k, u in enumerate(sp.units)}
+    order["ids"] = [sp.id for sp in corpus.speeches]
+    lengths = sorted({len(s) for s in kept})
+    prefixes = {s[:MIN_CHARS] for s in kept}
+    found: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for text, occ in all_clauses.items():
+        for i in range(len(text) - MIN_CHARS + 1):
+            if text[i:i + MIN_CHARS] not in prefixes:
+                continue
+            for length in lengths:
+                s = text[i:i + length]
+                if len(s) < length:
+                    break
+                if s in kept:
+                    found[s] += [(si, uid, off + i) for si, uid, off in occ]
+    for s, occ in found.items():
+        _fill(corpus, order, kept[s], occ)
+
+    # Pinned expressions: plain search, so they may span punctuation.
+    for s in dict.fromkeys(pin):
+        if s in banned or not s:
+            continue
+        occ = [(si, uid, m.start()) for si, uid, text in texts for m in re.finditer(re.escape(s), text)]
+        if not occ:
+            continue
+        f = kept.get(s) or Formulation(s, [], len(occ))
+        f.pinned = True
+        _fill(corpus, order, f, occ)
+        kept[s] = f
+    result = sorted((f for f in kept.values() if f.speeches), key=lambda f: (-len(f.speeches), -f.count, f.text))
+    return [f for f in result[:FORMULATIONS_MAX]] + [f for f in result[FORMULATIONS_MAX:] if f.pinned]
+
+
+def _fill(corpus: Corpus, order: dict[tuple[int, str], int], f: Formulation,
+          occ: list[tuple[int, str, int]]) -> None:
+    """Set ``f``'s occurrences (in corpus, unit and text order) and speeches;
+    ``order`` maps (speech index, unit id) to the unit's place in its speech
+    and ``"ids"`` to the speech ids."""
+    occ = sorted(set(occ), key=lambda o: (o[0], order[(o[0], o[1])], o[2]))
+    ids = order["ids"]
+    f.occurrences = [Occurrence(ids[si], uid, start) for si, uid, start in occ]
+    f.speeches = list(dict.fromkeys(ids[si] for si, _, _ in occ))
+    f.count = len(occ)
+
+
+def kwic(text: str, start: int, length: int, context: int = KWIC_CONTEXT) -> tuple[str, str, str]:
+    """A KWIC concordance line: (left context, phrase, right context) of the
+    phrase ``text[start:start + length]``, with up to ``context``
+    characters on each side, within the unit's text (line breaks become
+    spaces)."""
+    flat = text.replace("\n", " ")
+    return (flat[max(0, start - context):start], flat[start:start + length],
+            flat[start + length:start + length + context])
+
+
+def texts_by_unit(corpus: Corpus) -> dict[tuple[str, str], str]:
+    """(speech id, unit id) → the text offsets refer to (``unit_texts``)."""
+    return {(corpus.speeches[si].id, uid): text for si, uid, text in unit_texts(corpus)}
