@@ -58,14 +58,20 @@ def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
         assert row["url"] == entry["url"] and row["title"] == speech.title
         assert set(row["themes"]) == {t for u in speech.units for t in u.themes}
         assert row["units"] == len(speech.units)
-    assert set(files) == {urls.CORPUS_JSON, urls.DATA_INDEX} | {f"data/speeches/{s.id}.json" for s in corpus.speeches}
+    assert set(files) == {urls.CORPUS_JSON, urls.DATA_INDEX, urls.INSIGHT_JSON} | \
+        {f"data/speeches/{s.id}.json" for s in corpus.speeches}
+    # The corpus-wide views, alone, are those after corpus.json's speeches.
+    views = json.loads(files[urls.INSIGHT_JSON])
+    assert not list(_validator("insight").iter_errors(views))
+    assert views.pop("schema_version") == 3
+    assert views == {key: whole[key] for key in ("formulations", "reuse", "citations", "trends")}
 
 
 def test_corpus_json_only_for_small_corpora(corpus, monkeypatch):
     monkeypatch.setattr(export, "SINGLE_FILE_MAX", len(corpus.speeches) - 1)
     files = export.files(corpus)
     assert urls.CORPUS_JSON not in files
-    assert urls.DATA_INDEX in files and len(files) == len(corpus.speeches) + 1
+    assert urls.DATA_INDEX in files and urls.INSIGHT_JSON in files and len(files) == len(corpus.speeches) + 2
 
 
 def test_files_are_deterministic_and_reuse_nothing_stale(corpus):
@@ -77,7 +83,7 @@ def test_files_are_deterministic_and_reuse_nothing_stale(corpus):
     assert json.loads(other[urls.speech_data_path(speech)])["url"].endswith(".html")
 
 
-@pytest.mark.parametrize("name", ["index", "speech", "theme", "unit"])
+@pytest.mark.parametrize("name", ["index", "speech", "insight", "theme", "unit"])
 def test_schema_defines_every_file(name):
     Draft202012Validator.check_schema(export.load_schema())
     assert name in export.load_schema()["$defs"]
