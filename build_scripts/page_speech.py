@@ -37,7 +37,6 @@ def render_speech(site: Site, speech: Speech) -> str:
         lines += [html_block("p", Md(" · ").join(facts), "kb-facts"), Md("")]
     lines += _details(speech)
     lines += _theme_summary(site, speech)
-    lines += page_insight.speech_profile(site, speech)
 
     lines += [Md("## 讲话正文 { #text }"), Md("")]
     source = facets.speech_source(speech)
@@ -57,6 +56,8 @@ def render_speech(site: Site, speech: Speech) -> str:
         lines.append(passage_block(unit_body(unit), f"kb-unit kb-{unit.kind}", unit.id, data, tail))
         lines += page_insight.reuse_marks(site, speech, unit)
 
+    # The theme profile follows the text: the page is for reading first.
+    lines += page_insight.speech_profile(site, speech)
     lines += _notes(speech)
     name = speech.source.rsplit("/", 1)[-1]
     original = Md('<summary>展开原文</summary>\n<pre class="kb-original-text">{}</pre>\n').format(
