@@ -3,24 +3,43 @@
 # depends on what was installed by hand.
 
 PYTHON ?= python3
+# The engine that builds the site: mkdocs (MkDocs 1.6, the default, in .venv)
+# or properdocs (ProperDocs, the maintained fork of MkDocs 1.6, pinned in
+# requirements-properdocs.txt, in its own .venv-properdocs).  Both read the
+# same mkdocs.yml and run the same plugins; e.g. `make site ENGINE=properdocs`.
+ENGINE ?= mkdocs
+ifeq ($(ENGINE),mkdocs)
 VENV := .venv
+ENGINE_REQUIREMENTS := requirements.txt
+else ifeq ($(ENGINE),properdocs)
+VENV := .venv-properdocs
+ENGINE_REQUIREMENTS := requirements-properdocs.txt
+else
+$(error ENGINE is mkdocs or properdocs, not '$(ENGINE)')
+endif
 BIN := $(VENV)/bin
+# build_scripts.publish and the tests run `python -m $$KB_ENGINE`.
+export KB_ENGINE := $(ENGINE)
+# mkdocs-material's end-of-life notice when run as `mkdocs` (any value).
 export NO_MKDOCS_2_WARNING := 1
+# ProperDocs' notice, printed under `mkdocs` when a plugin calls
+# properdocs.replacement_warning.setup() (exactly "true").
+export DISABLE_MKDOCS_2_WARNING := true
 # The browser tests drive Debian's chromium; never let Playwright fetch one.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: site offline test test-fast serve bench search-quality browser-deps clean
 
-$(BIN)/.runtime: requirements.txt pyproject.toml
+$(BIN)/.runtime: $(ENGINE_REQUIREMENTS) requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(ENGINE_REQUIREMENTS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
 		|| $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(BIN)/.test: $(BIN)/.runtime requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r $(ENGINE_REQUIREMENTS)
 	touch $@
 
 ## Build site/ from seeds/ (creates .venv and installs pinned dependencies).
@@ -39,7 +58,7 @@ offline: $(BIN)/.runtime
 
 ## Serve the site on http://127.0.0.1:8000 and rebuild on every change.
 serve: $(BIN)/.runtime
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	$(BIN)/python -m $(ENGINE) serve -f mkdocs.yml -a 127.0.0.1:8000
 
 ## Scale benchmark: synthetic corpora of 50, 200 and 1,000 speeches (minutes;
 ## BENCH_ARGS="--sizes 50 --no-browser" for a quick run).
@@ -69,4 +88,4 @@ search-quality: $(BIN)/.test browser-deps
 	$(BIN)/python benchmarks/search_quality.py
 
 clean:
-	rm -rf site site.new site.old site-offline site-offline.new site-offline.old tests/artifacts .pytest_cache .cache
+	rm -rf build/plain site site.new site.old site-offline site-offline.new site-offline.old tests/artifacts .pytest_cache .cache

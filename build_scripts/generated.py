@@ -74,6 +74,7 @@ def nav(corpus: Corpus, theme_page_limit: int = THEME_PAGE_MAX_ENTRIES,
         {"主题": [urls.THEME_LIST] + [_theme_nav(site, t) for t in corpus.themes]},
         *([page_insight.NAV] if corpus.insight is not None else []),
         {"关于": [urls.ABOUT, urls.CODEBOOK, urls.DATA_FORMAT]},
+        {"开发者": [urls.ENGINES]},
     ]
     if hand_written is None:
         return entries

@@ -107,14 +107,25 @@ def build_lock(root: Path, wait: float = 600.0, say=lambda message: print(messag
         os.close(fd)
 
 
-def publish(config: Path, site_dir: Path, strict: bool, wait: float = 600.0) -> int:
-    """Build ``config`` (mkdocs.yml) into ``site_dir`` atomically, one build
-    at a time (see the module doc); returns mkdocs' exit code, or 1 if
+#: The engines that build the site (``python -m <engine> build``): MkDocs
+#: 1.6 and ProperDocs, its maintained fork (same mkdocs.yml, same plugins).
+ENGINES = ("mkdocs", "properdocs")
+
+
+def default_engine() -> str:
+    """``$KB_ENGINE`` (set by ``make … ENGINE=…``), else ``mkdocs``."""
+    return os.environ.get("KB_ENGINE") or "mkdocs"
+
+
+def publish(config: Path, site_dir: Path, strict: bool, wait: float = 600.0, engine: str = "mkdocs") -> int:
+    """Build ``config`` (mkdocs.yml) into ``site_dir`` atomically with
+    ``engine`` (one of ``ENGINES``), one build at a time (see the module
+    doc); returns the engine's exit code, or 1 if
     another build kept the lock for ``wait`` seconds.  ``site_dir`` is
     untouched unless the build succeeds."""
     try:
         with build_lock(config.parent, wait) as lock_fd:
-            return _publish(config, site_dir, strict, lock_fd)
+            return _publish(config, site_dir, strict, lock_fd, engine)
     except BuildLocked as exc:
         print(f"not built: {exc}; {site_dir} was left as it was — try again when it has finished",
               file=sys.stderr)
@@ -136,13 +147,13 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _publish(config: Path, site_dir: Path, strict: bool, lock_fd: int) -> int:
+def _publish(config: Path, site_dir: Path, strict: bool, lock_fd: int, engine: str = "mkdocs") -> int:
     new = site_dir.with_name(site_dir.name + ".new")
     old = site_dir.with_name(site_dir.name + ".old")
     # Left over from a build that was killed: nothing else can be using it
     # while we hold the lock.
     _remove(new)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(new)]
+    cmd = [sys.executable, "-m", engine, "build", "-f", str(config), "-d", str(new)]
     if strict:
         cmd.append("--strict")
     # mkdocs inherits the lock: if this process is killed, its mkdocs keeps
@@ -170,10 +181,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="default: site/ beside mkdocs.yml")
     parser.add_argument("--wait", type=float, default=600.0,
                         help="seconds to wait for another running build (default 600; 0: exit at once)")
+    parser.add_argument("--engine", choices=ENGINES, default=default_engine(),
+                        help="default: $KB_ENGINE, else mkdocs")
     args = parser.parse_args(argv)
     config = args.config_file.resolve()
     site_dir = (args.site_dir or config.parent / "site").resolve()
-    return publish(config, site_dir, args.strict, args.wait)
+    return publish(config, site_dir, args.strict, args.wait, args.engine)
 
 
 if __name__ == "__main__":

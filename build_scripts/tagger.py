@@ -4,11 +4,15 @@ The rule is the codebook's (主题标注规范, docs/about/codebook.md): a
 passage carries theme T when at least one of its sentences is *mainly
 about* T.  Thresholds are in themes.yml's ``tagging`` block.
 
+0. Matching sees the text in simplified characters (``simplified``,
+   zhconv's tables): 維護職工權益 matches 维护职工权益.  Evidence quotes
+   each sentence as written.
 1. Split the passage into sentences (。！？；and line breaks) and each
    sentence into clauses (，：).  Ceremonial and procedural sentences
    (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 重要意义, 主要任务是…)
    and definitions of the union (``tagging.definitions``: 工会是…) carry no
-   theme (codebook 四, 七).  A sub-point's first sentence of at most
+   theme (codebook 四, 七), except a list that follows a colon after the
+   procedural words (新当选的主席提出四点要求：一是…), which is content.  A sub-point's first sentence of at most
    ``title_max`` characters is its title: a cue (step 6), not content.
 2. Segment each sentence with the domain dictionary; a keyword matches a
    whole token, a phrase matches a substring.  Overlapping matches of a
@@ -19,6 +23,9 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
    * a framing clause, one that ends in ``tagging.frames`` (以…为指导,
      在…坚强领导下), and a document title in 《》: background, not the point
      (codebook 二 党的领导, 六);
+   * a closing formula (``tagging.closings``: 作出新的更大贡献) and the
+     rest of its sentence (codebook 四, 结尾号召); the clauses before it
+     still count;
    * a list (codebook 三): the whole sentence when it names three themes
      with none dominating, or enumerates 在…等方面 several themes or verb
      phrases; a clause of three or more 、-separated items of
@@ -49,6 +56,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import zhconv
 
 from .model import Evidence, ThemeTag, Unit
 from .segmenter import Segmenter
@@ -67,6 +77,24 @@ LEAD_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.�
 #: A sentence's own subject: the words before its first modal (要, 应…)
 #: in the first clause; empty when the sentence starts with the modal.
 SUBJECT_RE = re.compile(r"([^，,；;：:。]{0,14}?)(?:要|应当|应该|必须|务必|需要|将)")
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters that zhconv's traditional→simplified table (zh-hans)
+    changes; a sentence without any of them is already simplified."""
+    table = zhconv.zhconv.getdict("zh-hans")
+    return frozenset(k for k, v in table.items() if len(k) == 1 and k != v)
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, for matching only (the lexicon is
+    simplified; 維護職工權益 must match 维护职工权益).  The tables are
+    zhconv's (MediaWiki's zh-hans conversion).  Only sentences with a
+    traditional character are converted: the rest is returned as is."""
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return zhconv.convert(text, "zh-hans")
 
 
 def sentences(text: str) -> list[str]:
@@ -125,6 +153,19 @@ class Tagger:
 
     def is_ceremonial(self, sentence: str) -> bool:
         return any(c in sentence for c in self.settings.ceremonial)
+
+    def content(self, sentence: str) -> str:
+        """What of ``sentence`` is content (codebook 四): empty for a
+        ceremonial or procedural sentence, except what follows a colon
+        after its last ceremonial term (新当选的主席提出四点要求：一是…;
+        讲三点意见：一要…): a list announced by a procedural clause is
+        content and is judged on its own."""
+        at = max((sentence.rfind(c) + len(c) for c in self.settings.ceremonial if c in sentence), default=-1)
+        if at < 0:
+            return sentence
+        colon = min((i for i in (sentence.find("：", at), sentence.find(":", at)) if i >= 0), default=-1)
+        rest = sentence[colon + 1:] if colon >= 0 else ""
+        return rest if rest.strip("。！？；!?; ") else ""
 
     def _matches(self, theme, sentence: str, spans: list[tuple[str, int, int]]) -> list[Match]:
         """Terms of ``theme`` in one sentence, one per expression.
@@ -217,6 +258,12 @@ class Tagger:
         frames = [(start, end) for start, end in clauses(sentence)
                   if any(sentence[start:end].rstrip("，,：:").endswith(f) for f in s.frames)]
         frames += [m.span() for m in TITLE_RE.finditer(sentence)]
+        # A closing formula (…作出新的更大贡献) ends a sentence that may
+        # have content before it: only its clause and what follows go.
+        closing = min((sentence.find(c) for c in s.closings if c in sentence), default=-1)
+        if closing >= 0:
+            start = next(a for a, b in reversed(clauses(sentence)) if a <= closing)
+            frames.append((start, len(sentence)))
         frames += self._lists(sentence, per_theme)
         out = []
         for i, terms in enumerate(per_theme):
@@ -275,14 +322,18 @@ class Tagger:
         title = [0.0] * n
         title_evidence: list[list[Evidence]] = [[] for _ in range(n)]
         content = 0
-        for sentence in sentences(text):
-            if self.is_ceremonial(sentence):
+        view_heading = simplified(heading) if heading else heading
+        for shown in sentences(text):
+            # Matching sees simplified characters; evidence quotes the text as written.
+            sentence = simplified(shown)
+            sentence = self.content(sentence)
+            if not sentence:
                 continue
-            if self._is_title(sentence, heading):
+            if self._is_title(sentence, view_heading):
                 in_title = self._sentence_terms(sentence, memo)
                 raw = [sum(m.weight for m in terms) for terms in in_title]
                 title = [r if r >= s.dominance * max(raw) else 0.0 for r in raw]
-                title_evidence = [[Evidence(term=m.term, weight=m.weight, sentence=sentence, cue=True) for m in terms]
+                title_evidence = [[Evidence(term=m.term, weight=m.weight, sentence=shown, cue=True) for m in terms]
                                   for terms in in_title]
                 continue
             content += 1
@@ -311,13 +362,13 @@ class Tagger:
                     if m.term in found[i]:
                         found[i][m.term].count += 1
                     else:
-                        found[i][m.term] = Evidence(term=m.term, weight=m.weight, sentence=sentence)
+                        found[i][m.term] = Evidence(term=m.term, weight=m.weight, sentence=shown)
         out = []
         for i, theme in enumerate(self.lexicon.themes):
             evidence = sorted(found[i].values(), key=lambda e: -e.weight)
             # A heading cue only confirms content evidence; on its own it
             # is a word in a title, not a theme.
-            cue = next((c for c in theme.heading_cues if c in heading), None) if heading and evidence else None
+            cue = next((c for c in theme.heading_cues if c in view_heading), None) if heading and evidence else None
             total, best, main = totals[i], bests[i], mains[i]
             if cue:
                 total += s.heading_bonus

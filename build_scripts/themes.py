@@ -45,6 +45,7 @@ class TaggingSettings:
     frames: list[str]
     definitions: list[str]
     ceremonial: list[str]
+    closings: list[str]
 
     @classmethod
     def from_config(cls, values: dict[str, Any] | None = None) -> "TaggingSettings":

@@ -7,7 +7,13 @@ Tests that build a site, run a server or drive the browser are marked
 
 from __future__ import annotations
 
-from support import ARTIFACTS, DATA, ROOT, SEEDS, THEMES  # noqa: F401 - re-exported for the tests
+from support import ARTIFACTS, DATA, ENGINE, ROOT, SEEDS, THEMES  # noqa: F401 - re-exported for the tests
+
+if ENGINE == "properdocs":
+    # In-process mkdocs imports (the plugin, config loading) go to ProperDocs,
+    # as under `python -m properdocs`: mkdocs itself stays installed as
+    # mkdocs-material's dependency.
+    import properdocs.replacement  # noqa: F401
 from support.projects import mkdocs_build  # noqa: F401
 
 pytest_plugins = ["support.fixtures"]

@@ -44,6 +44,7 @@ def test_results_have_the_documented_shape(smoke):
     assert r["n"] == 50
     for key in ("pipeline_s", "build_s", "plain_build_s", "ratio", "peak_mem_mb", "site_bytes", "largest_page_bytes"):
         assert isinstance(r[key], (int, float)) and r[key] > 0, key
+    # Each figure is rounded to 2 decimals before it is written.
     assert r["ratio"] == pytest.approx(r["build_s"] / r["plain_build_s"], rel=0.01, abs=0.02)
     # The pipeline runs inside the build; the build is more than the pipeline.
     assert r["pipeline_s"] < r["build_s"]

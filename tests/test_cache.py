@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from build_scripts import export
 from build_scripts.cache import AnalysisCache
 from build_scripts.pipeline import build_corpus
 from conftest import ROOT, SEEDS, THEMES
+from support import engine_command
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_mkdocs_rebuild_after_one_edit_analyses_one_speech(tmp_path):
     project = make_project(tmp_path)
 
     def build(site: str) -> str:
-        cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / site)]
+        cmd = [*engine_command("build"), "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / site)]
         result = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600,
                                 env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
         assert result.returncode == 0, result.stderr

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from build_scripts import __main__ as cli
 from build_scripts import generated, urls
 from build_scripts.plugin import KBConfig, KnowledgeBasePlugin
 from conftest import ROOT, SEEDS, THEMES
-from support import golden
+from support import engine_command, golden
 from support.projects import make_project, mkdocs_build, mkdocs_env, write_config
 
 
@@ -227,7 +226,7 @@ def test_no_temporary_files_after_success_failure_or_a_signal(tmp_path):
     for cache in project.glob(".cache"):
         subprocess.run(["rm", "-rf", str(cache)], check=True)
     for sig in (signal.SIGINT, signal.SIGTERM):
-        build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site3")],
+        build = subprocess.Popen([*engine_command("build"), "-q", "-d", str(tmp_path / "site3")],
                                  cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(3)
         build.send_signal(sig)

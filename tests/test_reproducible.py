@@ -8,18 +8,18 @@ import datetime
 import gzip
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from build_scripts import source_date
 from test_bad_input import docx_bytes, tree_hashes, variant
+from support import engine_command
 from support.projects import make_project
 
 
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     environ.update(NO_MKDOCS_2_WARNING="1", SITE_URL="https://example.org/kb/", **env)
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f", str(project / "mkdocs.yml"),
+    return subprocess.run([*engine_command("build"), "-q", "--strict", "-f", str(project / "mkdocs.yml"),
                            "-d", str(site)], cwd=project, capture_output=True, text=True, env=environ, timeout=600)
 
 

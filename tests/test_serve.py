@@ -4,10 +4,10 @@ serving the last good site while an input is broken."""
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 
+from support import engine_command
 from support.projects import make_project
 
 
@@ -38,7 +38,7 @@ def test_serve_rebuilds_when_a_seed_or_themes_change(tmp_path):
     project = make_project(tmp_path)
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([*engine_command("serve"), "-a", f"127.0.0.1:{port}"],
                               cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         page = f"http://127.0.0.1:{port}/speeches/000_04ee43fed20adb21/"
@@ -65,7 +65,7 @@ def test_serve_keeps_the_last_good_site_while_inputs_are_broken(tmp_path):
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     log = open(tmp_path / "serve.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([*engine_command("serve"), "-a", f"127.0.0.1:{port}"],
                               cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         page = f"http://127.0.0.1:{port}/speeches/000_04ee43fed20adb21/"

@@ -80,7 +80,7 @@ SEED_FLOOR = {"服务大局": 0.95, "维权帮扶": 0.95, "自身建设": 0.95, 
 #: Floors a little under the figures measured when the thresholds were
 #: calibrated on dev (micro 0.83, train 0.78); the test set is not scored
 #: here: it is evaluated once, by `python -m build_scripts evaluate`.
-TEXT_FLOOR = {"train": 0.74, "dev": 0.79}
+TEXT_FLOOR = {"train": 0.80, "dev": 0.81}
 
 
 def test_precision_recall_f1_on_the_seed_labels(corpus):
@@ -114,15 +114,19 @@ def test_precision_recall_f1_on_passages_of_other_speeches(analyzer, corpus, spl
 
 def test_the_splits_share_no_source():
     sources = {}
-    for split in ("train", "dev", "test"):
+    splits = ["train", "dev"] + (["test2"] if (DATA / "labels_test2.yml").exists() else [])
+    for split in splits:
         sources[split] = {item["source"] for item in evaluation.load_labels(DATA / f"labels_{split}.yml")}
-    assert not sources["train"] & sources["dev"]
-    assert not sources["train"] & sources["test"]
-    assert not sources["dev"] & sources["test"]
-    test = evaluation.load_labels(DATA / "labels_test.yml")
-    assert len(test) >= 120 and len(sources["test"]) >= 60
+    for i, a in enumerate(splits):
+        for b in splits[i + 1:]:
+            assert not sources[a] & sources[b], (a, b)
+    # The first blind test (ids t…) now sits in train and dev, whole sources
+    # at a time; its two annotators' labels are kept for agreement.
+    first = [item for split in ("train", "dev") for item in evaluation.load_labels(DATA / f"labels_{split}.yml")
+             if str(item.get("id", "")).startswith("t")]
+    assert len(first) == 149
     agreement = evaluation.load_agreement(DATA / "labels_agreement.yml")
-    assert {str(i["id"]) for i in agreement} == {str(i["id"]) for i in test}
+    assert {str(i["id"]) for i in agreement} == {str(i["id"]) for i in first}
 
 
 def test_labels_point_at_the_right_passages(corpus):
@@ -266,3 +270,32 @@ def test_a_fifth_theme_with_subjects_and_cues_needs_no_code(tmp_path):
     tags = analyzer.tagger.tag("要深入开展安康杯竞赛，抓好隐患排查。")
     assert [t.theme for t in tags] == ["安全生产"] and tags[0].evidence
     assert {t.theme for t in analyzer.tagger.tag("安全员要抓好安全生产和隐患排查，做好困难职工帮扶工作。")} == {"安全生产"}
+
+
+def test_traditional_characters_are_matched_and_quoted_as_written(analyzer):
+    text = "要切實維護好廣大職工群眾的合法權益，加大對困難職工的幫扶力度。"
+    tags = analyzer.tagger.tag(text)
+    assert [t.theme for t in tags] == ["维权帮扶"]
+    # Evidence quotes the sentence as written, the term as in the lexicon.
+    assert all(e.sentence in text for e in tags[0].evidence)
+    assert {"帮扶", "合法权益"} <= {e.term for e in tags[0].evidence}
+
+
+def test_a_closing_formula_drops_only_its_own_clause(analyzer):
+    text = "全区各级党组织要进一步加强对工会工作的领导，为建设示范区作出新的更大贡献！"
+    assert themes(analyzer, text) == {"党的领导"}
+    assert themes(analyzer, "为建设示范区、推动高质量发展作出新的更大贡献！") == set()
+
+
+def test_a_list_announced_by_a_procedural_clause_is_content(analyzer):
+    text = "新当选的工会主席提出两点要求：一是要坚定不移地走中国特色社会主义工会发展道路；二是要加快推进基层工会建会入会。"
+    assert themes(analyzer, text) == {"党的领导", "自身建设"}
+    assert themes(analyzer, "新当选的工会主席向大会表示感谢。") == set()
+
+
+def test_vocabulary_of_the_constitution_and_the_law(analyzer):
+    # Terms taken from the 中国工会章程 / 工会法 duties, not from single labelled sentences.
+    assert themes(analyzer, "要建立政府与工会联席会议制度，研究解决工会工作中的重大问题。") == {"党的领导"}
+    assert themes(analyzer, "要协调劳动关系，维护职工劳动权益。") == {"维权帮扶"}
+    assert themes(analyzer, "要动员职工积极参加经济建设，努力完成生产任务。") == {"服务大局"}
+    assert themes(analyzer, "机关干部要改进作风，提高业务能力，多听取职工意见。") == {"自身建设"}

@@ -9,26 +9,37 @@ the new fingerprint (and says so in its commit)::
 
 sitemap.xml(.gz) and the Word downloads are left out: their dates are the
 build date, which follows the last commit that touched an input
-(``source_date``).
+(``source_date``).  In HTML pages the ``<meta name="generator">`` tag is
+left out: it names the engine (MkDocs or ProperDocs, ``make test
+ENGINE=…``), which is the only byte the two change (tests/test_engines.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "site-golden.json"
 #: Files whose bytes depend on the build date.
 DATED = {"sitemap.xml", "sitemap.xml.gz"}
+#: The one line of an HTML page that depends on the engine.
+GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 
 def fingerprint(site: Path) -> dict[str, str]:
-    """Relative path → SHA-256 of every file of ``site`` but ``DATED``."""
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+    """Relative path → SHA-256 of every file of ``site`` but ``DATED`` and
+    the Word downloads (HTML pages without their ``GENERATOR`` tag)."""
+    return {p.relative_to(site).as_posix(): hashlib.sha256(_engine_free(p)).hexdigest()
             for p in sorted(site.rglob("*")) if p.is_file() and p.relative_to(site).as_posix() not in DATED
             and p.suffix != ".docx"}
+
+
+def _engine_free(path: Path) -> bytes:
+    data = path.read_bytes()
+    return GENERATOR.sub(b"", data) if path.suffix == ".html" else data
 
 
 def load() -> dict[str, str]:

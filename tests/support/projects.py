@@ -13,13 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Optional
 
 import yaml
 
-from . import ROOT, SEEDS
+from . import ROOT, SEEDS, engine_command
 
 
 def repo_plugins() -> list[Any]:
@@ -91,7 +90,7 @@ def make_project(tmp_path: Path, speeches: Optional[dict[str, str]] = None, **co
 
 def mkdocs_env(**extra: str) -> dict[str, str]:
     """The environment for running mkdocs in a test."""
-    return dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra)
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", **extra)
 
 
 def mkdocs_build(project: Path, site_dir: Path, strict: bool = True, config: Optional[Path] = None,
@@ -99,7 +98,7 @@ def mkdocs_build(project: Path, site_dir: Path, strict: bool = True, config: Opt
     """Run ``mkdocs build`` for ``project`` (a folder with mkdocs.yml, or
     ``config``) into ``site_dir``."""
     config = config or project / "mkdocs.yml"
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)]
+    cmd = [*engine_command("build"), "-q", "-f", str(config), "-d", str(site_dir)]
     if strict:
         cmd.append("--strict")
     return subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env or mkdocs_env(), timeout=600)
