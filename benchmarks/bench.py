@@ -1,4 +1,5 @@
-"""The scale benchmark: synthetic corpora of 50, 200 and 1,000 speeches.
+"""The scale benchmark: synthetic corpora of 50, 200 and 1,000 (and, not in
+CI, 10,000) speeches.
 
 For each size the script
 
@@ -13,14 +14,22 @@ For each size the script
    ``seeds/`` is linked, so whatever the configuration holds — a custom
    search, overrides — is measured): ``build_s``, ``peak_mem_mb`` (peak RSS
    of the build process and its children, from ``wait4``), ``site_bytes``,
-   ``largest_page_bytes`` (largest .html); then rebuilds it unchanged
-   (``rebuild_s``) and times the pipeline again with the analysis cache the
-   builds filled (``pipeline_cached_s``; None if the code has no cache);
+   ``largest_page_bytes`` (largest .html), ``site_gzip_bytes`` (every file
+   gzipped at level 6, as a compressing server or a zip of the site would
+   send it), ``largest_data_file_bytes`` (largest file under ``data/``);
+   then rebuilds it unchanged (``rebuild_s``), then with one seed edited
+   (``edit_rebuild_s``: one word of speech 1 changed, as a user saving a
+   file), and times the pipeline again with the analysis cache the builds
+   filled (``pipeline_cached_s``; None if the code has no cache);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
    kb plugin: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
    (``cpu_ratio``: the same in CPU seconds, steadier when other work shares
-   the machine);
+   the machine).  Above ``--plain-max`` speeches (default 1,000) the
+   baseline is skipped: at 10,000 every plain page carries the whole
+   10,000-entry navigation (about 3.3 MB a page, 33 GB in all), which is
+   not worth the hour; ``plain_page_bytes_estimate`` then extrapolates its
+   per-page size from the largest plain size measured in the same run;
 5. serves the site on 127.0.0.1 (``python -m http.server`` in a process
    of its own) and, in headless Chromium, for each query loads a page in a
    fresh browser context (empty cache), types the query into material's
@@ -46,6 +55,7 @@ object per size).  Timings are wall-clock seconds on the machine at hand;
 compare runs on the same machine only.
 
     .venv/bin/python benchmarks/bench.py                 # 50, 200, 1000
+    .venv/bin/python benchmarks/bench.py --sizes 10000 --no-browser   # hours
     .venv/bin/python benchmarks/bench.py --sizes 50 --no-browser
     .venv/bin/python benchmarks/bench.py --sizes 1000 --insight-only
 """
@@ -53,6 +63,7 @@ compare runs on the same machine only.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import statistics
@@ -81,8 +92,15 @@ QUERIES = ("职工之家", "集体合同", "劳模精神", "困难职工", "厂�
 #: a build reads); seeds/ is replaced by the synthetic speeches.
 NOT_LINKED = {"seeds", "site", "site-offline", "tests", "benchmarks", "mkdocs.yml"}
 #: Keys every result object has (the issue's list).
-KEYS = ("n", "pipeline_s", "build_s", "plain_build_s", "ratio", "peak_mem_mb", "site_bytes",
-        "search_bytes_first_result", "first_result_s", "largest_page_bytes")
+KEYS = ("n", "pipeline_s", "build_s", "plain_build_s", "ratio", "peak_mem_mb", "site_bytes", "site_gzip_bytes",
+        "search_bytes_first_result", "first_result_s", "largest_page_bytes", "largest_data_file_bytes",
+        "edit_rebuild_s")
+#: Sizes above this build no plain-material baseline unless --plain-max says so.
+PLAIN_MAX = 1000
+#: A plain-material page's bytes per speech in the corpus (its nav lists
+#: every speech): 369,452 B at 1,000 speeches (benchmarks/results, before
+#: this estimate existed); used when a run measures no baseline itself.
+PLAIN_PAGE_BYTES_PER_SPEECH = 369.452
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
 
 
@@ -279,6 +297,37 @@ def site_sizes(site: Path) -> tuple[int, int, str]:
     return total, largest, where
 
 
+def gzip_bytes(site: Path) -> int:
+    """Sum over every file of its gzip size (level 6, what a compressing
+    web server typically sends)."""
+    total = 0
+    for path in site.rglob("*"):
+        if path.is_file():
+            total += len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+    return total
+
+
+def largest_data_file(site: Path) -> tuple[Optional[int], str]:
+    """(bytes, site-relative path) of the largest file under ``data/``."""
+    files = [p for p in (site / "data").rglob("*") if p.is_file()] if (site / "data").is_dir() else []
+    if not files:
+        return None, ""
+    top = max(files, key=lambda p: (p.stat().st_size, p.as_posix()))
+    return top.stat().st_size, top.relative_to(site).as_posix()
+
+
+def edit_one_seed(project: Path) -> tuple[Path, str]:
+    """Change one word of the first synthetic speech (as a user saving it):
+    the first 职工 of its body becomes 职工群众, or a sentence is added to
+    its last paragraph.  Returns the file and its original text."""
+    seed = sorted((project / "seeds").glob("*.txt"))[0]
+    text = seed.read_text(encoding="utf-8")
+    title, _, body = text.partition("\n")
+    body = body.replace("职工", "职工群众", 1) if "职工" in body else body.rstrip("\n") + "这是编辑后的句子。\n"
+    seed.write_text(f"{title}\n{body}", encoding="utf-8")
+    return seed, text
+
+
 # --- search in the browser ---------------------------------------------------
 
 
@@ -356,6 +405,7 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
             rows.append({**row, "first_result_s": round((first - typed_at) / 1000, 3),
                          "bytes": sum(b for _, b in before), "requests": len(before),
                          "largest_request": urlsplit(max(before, key=lambda r: r[1])[0]).path if before else None,
+                         "fetched": sorted([urlsplit(u).path, b] for u, b in before),
                          "results": n_results})
     found = [r for r in rows if r["first_result_s"] is not None]
     if not found:
@@ -368,7 +418,8 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
 # --- one size ------------------------------------------------------------------
 
 
-def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log) -> dict[str, Any]:
+def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
+               plain_max: int = PLAIN_MAX, plain_page_bytes: Optional[float] = None) -> dict[str, Any]:
     speeches = synth.synthesise(n, source=pools)
     size_dir = work / str(n)
     size_dir.mkdir()
@@ -385,27 +436,49 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log) -> di
     build = mkdocs_build(project, size_dir / "site")
     log(f"[{n}] rebuild (cache) …")
     rebuild = mkdocs_build(project, size_dir / "site2")
+    log(f"[{n}] rebuild after editing one speech …")
+    seed, original = edit_one_seed(project)
+    edit_rebuild = mkdocs_build(project, size_dir / "site2")
+    # The kept project holds the synthetic corpus as generated (site/ was
+    # built from it; site2/ has the edit).
+    seed.write_text(original, encoding="utf-8")
     cache = project / ".cache" / "analysis"
     pipeline_cached_s = time_pipeline(project, cache)[0] if cache.is_dir() else None
-    log(f"[{n}] plain material build …")
-    plain = mkdocs_build(plain_project, size_dir / "plain-site", strict=False)
+    plain: Optional[Measured] = None
+    if n <= plain_max:
+        log(f"[{n}] plain material build …")
+        plain = mkdocs_build(plain_project, size_dir / "plain-site", strict=False)
     site_bytes, largest, largest_page = site_sizes(size_dir / "site")
-    plain_bytes, plain_largest, _ = site_sizes(size_dir / "plain-site")
+    log(f"[{n}] gzip sizes …")
+    data_bytes, data_file = largest_data_file(size_dir / "site")
     result: dict[str, Any] = {
         "n": n, "pipeline_s": round(pipeline_s, 2), "build_s": round(build.seconds, 2),
-        "plain_build_s": round(plain.seconds, 2), "ratio": round(build.seconds / plain.seconds, 2),
+        "plain_build_s": None, "ratio": None,
         "peak_mem_mb": round(build.peak_mb),
-        "site_bytes": site_bytes, "search_bytes_first_result": None, "first_result_s": None,
-        "largest_page_bytes": largest,
+        "site_bytes": site_bytes, "site_gzip_bytes": gzip_bytes(size_dir / "site"),
+        "site_bytes_per_speech": round(site_bytes / n),
+        "search_bytes_first_result": None, "first_result_s": None,
+        "largest_page_bytes": largest, "largest_data_file_bytes": data_bytes,
+        "edit_rebuild_s": round(edit_rebuild.seconds, 2),
         "chars": chars, "rebuild_s": round(rebuild.seconds, 2),
-        "build_cpu_s": round(build.cpu_seconds, 2), "plain_build_cpu_s": round(plain.cpu_seconds, 2),
-        "cpu_ratio": round(build.cpu_seconds / plain.cpu_seconds, 2), "rebuild_cpu_s": round(rebuild.cpu_seconds, 2),
+        "build_cpu_s": round(build.cpu_seconds, 2), "plain_build_cpu_s": None, "cpu_ratio": None,
+        "rebuild_cpu_s": round(rebuild.cpu_seconds, 2), "edit_rebuild_cpu_s": round(edit_rebuild.cpu_seconds, 2),
         "pipeline_cached_s": None if pipeline_cached_s is None else round(pipeline_cached_s, 2),
-        "largest_page": largest_page,
-        "plain_peak_mem_mb": round(plain.peak_mb), "plain_site_bytes": plain_bytes,
-        "plain_largest_page_bytes": plain_largest,
+        "largest_page": largest_page, "largest_data_file": data_file,
         "search_index_bytes": _size(size_dir / "site" / "search" / "search_index.json"),
     }
+    if plain is not None:
+        plain_bytes, plain_largest, _ = site_sizes(size_dir / "plain-site")
+        result.update(plain_build_s=round(plain.seconds, 2), ratio=round(build.seconds / plain.seconds, 2),
+                      plain_build_cpu_s=round(plain.cpu_seconds, 2),
+                      cpu_ratio=round(build.cpu_seconds / plain.cpu_seconds, 2),
+                      plain_peak_mem_mb=round(plain.peak_mb), plain_site_bytes=plain_bytes,
+                      plain_largest_page_bytes=plain_largest)
+    elif plain_page_bytes:
+        # Every plain page carries the whole navigation: its size grows
+        # linearly with the number of speeches.
+        result["plain_page_bytes_estimate"] = round(plain_page_bytes * n)
+        result["plain_site_bytes_estimate"] = round(plain_page_bytes * n * n)
     log(f"[{n}] jieba …")
     result["jieba_chars_per_s"] = round(jieba_throughput(speeches))
     log(f"[{n}] insight and reuse quality …")
@@ -443,6 +516,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--insight-only", action="store_true",
                         help="only time the corpus-wide views and score reuse detection (step 7)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temp folder)")
+    parser.add_argument("--plain-max", type=int, default=PLAIN_MAX,
+                        help=f"build the plain-material baseline only up to this size (default {PLAIN_MAX})")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.out = args.out or RESULTS / ("insight.json" if args.insight_only else "latest.json")
@@ -460,6 +535,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        # Bytes per page per speech of the plain baseline (its pages each
+        # carry the whole nav), for the estimate above --plain-max.
+        plain_page: Optional[float] = PLAIN_PAGE_BYTES_PER_SPEECH
         for n in sizes:
             if args.insight_only:
                 speeches = synth.synthesise(n, source=pools)
@@ -469,7 +547,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                 print(json.dumps(results[-1], ensure_ascii=False))
                 args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
                 continue
-            results.append(bench_size(n, pools, work, browser, log))
+            results.append(bench_size(n, pools, work, browser, log, args.plain_max, plain_page))
+            if results[-1].get("plain_largest_page_bytes"):
+                plain_page = results[-1]["plain_largest_page_bytes"] / n
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.insight_only:

@@ -1,32 +1,54 @@
-"""The JSON export of the annotated corpus (site/data/corpus.json).
+"""The JSON export of the annotated corpus (site/data/).
 
-Shape (schema_version 2; JSON Schema in data/corpus.schema.json, documented
-on the site's 数据格式 page)::
+Files (``files``; JSON Schema in data/corpus.schema.json, documented on the
+site's 数据格式 page):
 
-    {"schema_version": 2,
-     "themes": [{"name", "slug", "url", "description"}],
-     "speeches": [{"id", "source", "title", "url", "meta": {…},
-                   "units": [{"id", "parent", "kind", "number", "heading",
-                              "text", "themes", "evidence", "evidence_detail",
-                              "evidence_sentences", "scores", "line", "url"}]}]}
+``data/index.json``
+    the manifest, always written and small (about 0.3 KB a speech)::
 
-Version 2 is lean: an evidence sentence is stored once per unit
-(``evidence_sentences``) and referenced by ``sentence_index`` (version 1
-repeated it in every evidence entry: half the file), and the file is
-compact — one line per speech — instead of indented.
+        {"schema_version": 3, "themes": [THEME…],
+         "speeches": [{"id", "title", "url", "data", "place", "occasion",
+                       "date", "period", "themes", "units"}]}
 
-After the speeches, the corpus-wide views (``build_scripts/insight.py``),
-each item on its own line::
+    ``data`` is the speech's own file (relative to ``data/``), the metadata
+    are the bare values (or null), ``themes`` the themes of its passages,
+    ``units`` how many units it has;
+``data/speeches/<id>.json``
+    one speech, whole: ``{"schema_version": 3, "id", "source", "title",
+    "url", "meta": {…}, "units": [UNIT…]}``;
+``data/corpus.json``
+    everything in one file, ``{"schema_version": 3, "themes": [THEME…],
+    "speeches": [SPEECH…]}`` — written only while the corpus has at most
+    ``SINGLE_FILE_MAX`` speeches (about 30 KB a speech: at 10,000 it would
+    be 300 MB, which nobody the export is for can open).
 
-     "formulations": [{"text", "speeches", "count", "periods", "years",
-                       "pinned", "occurrences": ["<speech id>#<unit id>"…],
-                       "starts": [offset of each occurrence in its unit]}],
-     "reuse": [{"a", "b", "similarity"}],
-     "citations": [{"kind", "name", "speeches", "occurrences"}],
-     "trends": {"by_period": [bucket], "by_year": [bucket], "undated"}
+A UNIT is ``{"id", "parent", "kind", "number", "heading", "text", "themes",
+"evidence", "scores", "line", "url"}`` with ``evidence``: theme → [{"term",
+"weight", "count", "cue", "sentence": [start, end]}], ``sentence`` the
+evidence sentence as code-point offsets into ``text`` (a sentence that is
+not in ``text`` — never seen — is written out as a string instead).
 
-A unit reference ``<speech id>#<unit id>`` is also the unit's URL fragment
-on its speech page.
+Version 3 keeps one evidence field: version 2 had ``evidence`` (theme →
+terms), ``evidence_detail`` (theme → entries with ``sentence_index``) and
+``evidence_sentences`` (the sentences again, which the text already holds),
+together more than half the file.  The 数据格式 page has the migration note.
+Files are compact, one line per speech in corpus.json.
+
+``data/insight.json``
+    the corpus-wide views (``build_scripts/insight.py``), always written,
+    each item on its own line::
+
+      {"schema_version": 3,
+       "formulations": [{"text", "speeches", "count", "periods", "years",
+                         "pinned", "occurrences": ["<speech id>#<unit id>"…],
+                         "starts": [offset of each occurrence in its unit]}],
+       "reuse": [{"a", "b", "similarity"}],
+       "citations": [{"kind", "name", "speeches", "occurrences"}],
+       "trends": {"by_period": [bucket], "by_year": [bucket], "undated"}}
+
+    corpus.json carries the same four keys after its speeches.  A unit
+    reference ``<speech id>#<unit id>`` is also the unit's URL fragment on
+    its speech page.
 
 Deterministic: same corpus, same bytes (no timestamps, no set order,
 ``ensure_ascii=False`` so Chinese stays readable).
@@ -39,9 +61,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import urls
-from .model import Corpus, MetaValue, Speech, Unit
+from .model import Corpus, MetaValue, Speech, Theme, Unit
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: Largest corpus (in speeches) that also gets the one-file corpus.json.
+SINGLE_FILE_MAX = 500
 SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
 
 
@@ -77,10 +101,12 @@ def meta_dict(speech: Speech) -> dict[str, Any]:
 
 def unit_dict(speech: Speech, unit: Unit, speech_url: str) -> dict[str, Any]:
     """One unit as exported; its ``url`` is ``speech_url#<unit id>``."""
-    sentences: dict[str, int] = {}
+    spans: dict[str, Any] = {}
     for tag in unit.tags:
         for e in tag.evidence:
-            sentences.setdefault(e.sentence, len(sentences))
+            if e.sentence not in spans:
+                start = unit.text.find(e.sentence)
+                spans[e.sentence] = [start, start + len(e.sentence)] if start >= 0 else e.sentence
     return {
         "id": unit.id,
         "parent": unit.parent,
@@ -89,36 +115,101 @@ def unit_dict(speech: Speech, unit: Unit, speech_url: str) -> dict[str, Any]:
         "heading": unit.heading,
         "text": unit.text,
         "themes": unit.themes,
-        "evidence": {t.theme: t.terms for t in unit.tags},
-        "evidence_detail": {
+        "evidence": {
             t.theme: [{"term": e.term, "weight": e.weight, "count": e.count, "cue": e.cue,
-                       "sentence_index": sentences[e.sentence]}
+                       "sentence": spans[e.sentence]}
                       for e in t.evidence]
             for t in unit.tags
         },
-        "evidence_sentences": list(sentences),
         "scores": {t.theme: t.score for t in unit.tags},
         "line": unit.line,
         "url": f"{speech_url}#{unit.id}",
     }
 
 
+def theme_dicts(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> list[dict[str, Any]]:
+    """The ``themes`` list (of corpus.json and index.json)."""
+    return [{"name": t.name, "slug": t.slug, "url": url_of(urls.theme_path(t)), "description": t.description}
+            for t in corpus.themes]
+
+
+def speech_dict(speech: Speech, url: str) -> dict[str, Any]:
+    """One speech, whole (its file in data/speeches/, an entry of
+    corpus.json); ``url`` its page's site-relative URL."""
+    return {"id": speech.id, "source": speech.source, "title": speech.title, "url": url, "meta": meta_dict(speech),
+            "units": [unit_dict(speech, u, url) for u in speech.units]}
+
+
+def index_entry(speech: Speech, url: str, theme_order: list[str]) -> dict[str, Any]:
+    """One speech's row of data/index.json: what a list or a filter needs.
+    ``themes`` are those of its units, in ``theme_order`` (the codebook's)."""
+    m = speech.meta
+    present = {theme for u in speech.units for theme in u.themes}
+    return {"id": speech.id, "title": speech.title, "url": url,
+            "data": urls.speech_data_path(speech).removeprefix("data/"),
+            "place": _bare(m.place), "occasion": _bare(m.occasion or m.congress), "date": _bare(m.date),
+            "period": None if m.period_start is None else [m.period_start, m.period_end],
+            "themes": [t for t in theme_order if t in present], "units": len(speech.units)}
+
+
+def _bare(mv: Optional[MetaValue]) -> Optional[str]:
+    return None if mv is None else mv.value
+
+
 def corpus_dict(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> dict[str, Any]:
-    """The whole export as a JSON-ready dict.  ``url_of`` maps a docs path
-    (``urls.speech_path``) to its site-relative URL: the plugin passes
-    mkdocs' ``File.url``, so the URLs match the build (``speeches/<id>/``,
-    or ``speeches/<id>.html`` with ``use_directory_urls: false``)."""
-    speech_urls = {s.id: url_of(urls.speech_path(s)) for s in corpus.speeches}
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "themes": [{"name": t.name, "slug": t.slug, "url": url_of(urls.theme_path(t)), "description": t.description}
-                   for t in corpus.themes],
-        "speeches": [
-            {"id": s.id, "source": s.source, "title": s.title, "url": speech_urls[s.id], "meta": meta_dict(s),
-             "units": [unit_dict(s, u, speech_urls[s.id]) for u in s.units]}
-            for s in corpus.speeches
-        ],
-    }
+    """The whole export (corpus.json) as a JSON-ready dict.  ``url_of`` maps
+    a docs path (``urls.speech_path``) to its site-relative URL: the plugin
+    passes mkdocs' ``File.url``, so the URLs match the build
+    (``speeches/<id>/``, or ``speeches/<id>.html`` with
+    ``use_directory_urls: false``)."""
+    return {"schema_version": SCHEMA_VERSION, "themes": theme_dicts(corpus, url_of),
+            "speeches": [speech_dict(s, url_of(urls.speech_path(s))) for s in corpus.speeches]}
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+#: (id of a Speech, its URL) → (the Speech, its JSON line).  Analysed
+#: speeches are shared, unmodified objects (cache.py), so under ``mkdocs
+#: serve`` an unchanged speech is not encoded again; the Speech is kept
+#: with its line so that its id cannot be reused by another object.
+_LINES: dict[tuple[int, str], tuple[Speech, str]] = {}
+
+
+def _speech_lines(corpus: Corpus, url_of: urls.UrlOf) -> list[str]:
+    """Each speech's ``speech_dict`` as one compact JSON line."""
+    global _LINES
+    lines, kept = [], {}
+    for speech in corpus.speeches:
+        key = (id(speech), url_of(urls.speech_path(speech)))
+        entry = _LINES.get(key)
+        if entry is None or entry[0] is not speech:
+            entry = (speech, _dumps(speech_dict(speech, key[1])))
+        kept[key] = entry
+        lines.append(entry[1])
+    _LINES = kept
+    return lines
+
+
+def _corpus_text(head: dict[str, Any], lines: list[str], views: Optional[dict[str, Any]] = None) -> str:
+    """``head`` with a "speeches" array of ``lines`` (one a line) and, if
+    given, the corpus-wide views after it (see ``_views_text``)."""
+    text = _dumps(head)[:-1] + ',"speeches":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]"
+    return text + ("," + _views_text(views) if views is not None else "") + "}\n"
+
+
+def _views_text(views: dict[str, Any]) -> str:
+    """The four view keys, one formulation, reuse pair and citation a line."""
+    out = []
+    for key in ("formulations", "reuse", "citations"):
+        out += [f'\n"{key}":', _lines(views[key]), ","]
+    return "".join(out + ['\n"trends":', _dumps(views["trends"])])
+
+
+def _lines(items: list) -> str:
+    """A JSON array with one item per line."""
+    return "[\n" + ",\n".join(_dumps(i) for i in items) + ("\n" if items else "") + "]"
 
 
 def unit_ref(speech_id: str, unit_id: str) -> str:
@@ -156,29 +247,34 @@ def insight_dict(corpus: Corpus) -> dict[str, Any]:
     }
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def to_json(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> str:
-    """The export as UTF-8-ready text: compact, one line per speech (so a
-    diff shows which speeches changed), then one line per formulation,
-    reuse pair and citation, and the trends on one line; trailing newline.
-    ``url_of``: see ``corpus_dict``."""
-    data = corpus_dict(corpus, url_of)
-    speeches = data.pop("speeches")
-    head = _dump(data)
-    out = [head[:-1], ',"speeches":', _lines(speeches)]
+    """corpus.json as UTF-8-ready text: compact, one line per speech (so a
+    diff shows which speeches changed), trailing newline.  ``url_of``: see
+    ``corpus_dict``."""
+    head = {"schema_version": SCHEMA_VERSION, "themes": theme_dicts(corpus, url_of)}
+    return _corpus_text(head, _speech_lines(corpus, url_of), insight_dict(corpus))
+
+
+def files(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> dict[str, bytes]:
+    """Every export file (docs path → UTF-8 bytes): data/index.json, one
+    data/speeches/<id>.json per speech and, up to ``SINGLE_FILE_MAX``
+    speeches, data/corpus.json, and data/insight.json (see the module
+    docstring)."""
+    themes = theme_dicts(corpus, url_of)
+    lines = _speech_lines(corpus, url_of)
+    version = f'{{"schema_version":{SCHEMA_VERSION},'
+    out: dict[str, bytes] = {}
+    order = [t.name for t in corpus.themes]
+    rows = [_dumps(index_entry(s, url_of(urls.speech_path(s)), order)) for s in corpus.speeches]
+    out[urls.DATA_INDEX] = _corpus_text({"schema_version": SCHEMA_VERSION, "themes": themes}, rows).encode("utf-8")
+    for speech, line in zip(corpus.speeches, lines):
+        out[urls.speech_data_path(speech)] = (version + line[1:] + "\n").encode("utf-8")
     views = insight_dict(corpus)
-    for key in ("formulations", "reuse", "citations"):
-        out += [f',\n"{key}":', _lines(views[key])]
-    out += [',\n"trends":', _dump(views["trends"]), "}\n"]
-    return "".join(out)
-
-
-def _lines(items: list) -> str:
-    """A JSON array with one item per line."""
-    return "[\n" + ",\n".join(_dump(i) for i in items) + ("\n" if items else "") + "]"
+    out[urls.INSIGHT_JSON] = (version + _views_text(views) + "}\n").encode("utf-8")
+    if len(corpus.speeches) <= SINGLE_FILE_MAX:
+        head = {"schema_version": SCHEMA_VERSION, "themes": themes}
+        out[urls.CORPUS_JSON] = _corpus_text(head, lines, views).encode("utf-8")
+    return out
 
 
 def load_schema() -> dict[str, Any]:

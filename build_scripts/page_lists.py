@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from . import compilation, facets, urls
+from . import compilation, export, facets, urls
 from .layout import Site, tagged_units
 from .model import Speech
 from .pages import Html, Md, front_matter, page, token
@@ -108,7 +108,10 @@ def render_home(site: Site) -> str:
     if len(corpus.speeches) > HOME_SPEECHES:
         lines += [Md(""), Md("全部 {} 篇讲话见[讲话列表]({})。").format(
             len(corpus.speeches), token(urls.relative(path, urls.SPEECH_LIST)))]
-    data = Md("全部标注结果可下载为 JSON：[{json}]({json})").format(json=token(urls.relative(path, urls.CORPUS_JSON)))
+    data = Md("全部标注结果可下载为 JSON：每篇一个文件，清单见 [{json}]({json})").format(
+        json=token(urls.relative(path, urls.DATA_INDEX)))
+    if len(corpus.speeches) <= export.SINGLE_FILE_MAX:
+        data += Md("；合为一个文件：[{json}]({json})").format(json=token(urls.relative(path, urls.CORPUS_JSON)))
     if site.has(urls.DATA_FORMAT):
         data += Md("（格式见[数据格式]({})）").format(token(urls.relative(path, urls.DATA_FORMAT)))
     lines += [Md(""), Md("## 数据 { #data }"), Md(""), data + Md("。"), Md("")]

@@ -273,8 +273,9 @@ def write(out: Path, config_file: Path = ROOT / "mkdocs.yml", html_links: str = 
             corpus, lambda speech, unit: urljoin(base_url, url_of[urls.speech_path(speech)]) + f"#{unit.id}", date):
         (out / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
         (out / "docs" / path).write_bytes(content)
-    (out / "docs" / urls.CORPUS_JSON).parent.mkdir(parents=True, exist_ok=True)
-    (out / "docs" / urls.CORPUS_JSON).write_text(export.to_json(corpus, url_of.__getitem__), encoding="utf-8")
+    for path, content in export.files(corpus, url_of.__getitem__).items():
+        (out / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / "docs" / path).write_bytes(content)
     shutil.copyfile(export.SCHEMA_PATH, out / "docs" / urls.CORPUS_SCHEMA)
     base = seeds.parent
     for speech in corpus.speeches:

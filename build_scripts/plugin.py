@@ -221,8 +221,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             files.append(file)
             self.generated[path] = file.url
         self._start_search_index(corpus, config)
-        files.append(File.generated(config, urls.CORPUS_JSON,
-                                    content=export.to_json(corpus, self.generated.__getitem__).encode("utf-8")))
+        for path, content in export.files(corpus, self.generated.__getitem__).items():
+            files.append(File.generated(config, path, content=content))
         files.append(File.generated(config, urls.CORPUS_SCHEMA, content=export.SCHEMA_PATH.read_bytes()))
         # Each theme's 专题汇编 (.docx, .csv), dated by the build's source date.
         date = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)

@@ -14,7 +14,7 @@ exact-phrase matching exact.  Why chunked: the whole index is never shipped;
 keys are hashed into ``shard_count`` files and a query fetches only the
 shards of its own bigrams, plus the text of the passages it shows.
 
-The format (``FORMAT`` = 2; the worker's ``FORMAT`` must be equal, and a
+The format (``FORMAT`` = 3; the worker's ``FORMAT`` must be equal, and a
 test checks both, and the encodings below, against each other):
 
 Folding and terms
@@ -29,13 +29,18 @@ Keys
     Every indexed character is a key (document frequency only), and so is
     every pair of adjacent indexed characters, a *bigram* (with positions).
 Hashing
-    A key lives in postings shard ``key_hash(key) % shards``: 32-bit FNV-1a
+    A key lives in postings shard ``key_hash(key) % shards`` (a hot key
+    in a file of its own, see ``hot``): 32-bit FNV-1a
     over the key's code points (offset basis 0x811C9DC5, prime 0x01000193);
     ``shards`` is a power of two.
 Numbers
     Document numbers and positions are written as deltas (from the previous
-    one, starting at 0) in lower-case base 36.  Positions count code points
-    of the folded text of one document.
+    one, starting at 0).  In the manifest they are lower-case base 36,
+    comma-joined.  In postings they are unsigned LEB128 varints (7 bits a
+    byte, low bits first, high bit set on every byte but the last), and a
+    key's bytes are stored base64-encoded (RFC 4648, with padding): about
+    half the size of base-36 text, and a Uint8Array in the worker.
+    Positions count code points of the folded text of one document.
 
 Files written (paths relative to the site root):
 
@@ -49,20 +54,39 @@ Files written (paths relative to the site root):
                      and bytes); appended as ?v= to shard URLs so that a
                      rebuilt site is never read with stale shards,
          "shards":   number of postings shards (a power of two),
+         "hot":      the hot keys, sorted: hot key n is alone in file h<n>
+                     and in no postings shard,
          "docs":     number of documents,
-         "pages":    [[location, title, kind, first_doc, facts], ...]
-                     in result order among equals; kind is speech, theme,
-                     home or doc (a hand-written page); the documents of
-                     page n are first_doc .. first_doc of page n+1 - 1;
-                     facts is the line shown under a speech's title
-                     (place · occasion · period), else "",
+         "pages":    number of pages, in result order among equals,
+         "firsts":   each page's first document, comma-joined deltas (the
+                     documents of page n are firsts[n] .. firsts[n+1] - 1),
+         "titles":   each page's title length in code points, comma-joined
+                     (its page document's text starts with the title, so
+                     positions tell whether a term is in the title),
+         "kinds":    [[kind, first page], ...]: runs of page kinds —
+                     speech, theme, home or doc (a hand-written page),
+         "chunk":    pages per page-table file (``PAGE_CHUNK``),
+         "help":     location of the help page (a doc page under about/)
+                     or "",
          "headings": part-heading document numbers, comma-joined deltas}
 
+    The manifest grows by a few bytes a page; everything else about a page
+    is in the page table, fetched only for the pages a result list shows.
+
 ``search/kb/p<k>.js``
-    postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted.  A
-    bigram key's value is ``"doc:pos,pos;doc:pos"``, a single character
-    key's value ``"doc:count;doc:count"`` (document, position deltas and
-    counts in base 36, see Numbers).
+    postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted;
+    value is base64 of varints (see Numbers).  A bigram key holds, per
+    document, ``doc-delta, n, position-delta × …`` where *n* is the number
+    of bytes of its position deltas (so a reader skips a document's
+    positions without decoding them); a single character key holds, per
+    document, ``doc-delta, count``.
+``search/kb/h<n>.js``
+    hot key *n* (postings over ``HOT_SHARE`` of a shard's size):
+    ``kbLoaded("h<n>", {key: value})``, as in a postings shard.
+``search/kb/t<k>.js``
+    the page table, pages k·chunk … (k+1)·chunk − 1:
+    ``kbLoaded("t<k>", [[location, title, facts], ...])``; facts is the
+    line shown under a speech's title (place · occasion · period), else "".
 ``search/kb/d<n>.js``
     the documents of page *n*: ``kbLoaded("d<n>", [[anchor, title, text,
     kind], ...])``; the first is the page itself (anchor "").  ``text`` is
@@ -81,6 +105,7 @@ manifest of another format, is reported in the result list, never shown as
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import pickle
@@ -97,12 +122,22 @@ from .model import LEAF_KINDS, Speech, Unit
 
 #: Index format (see the module docstring); the worker refuses a manifest
 #: of another format.  Raise it whenever the files' shape changes.
-FORMAT = 2
+FORMAT = 3
+
+#: Pages per page-table file: a result list's first screen (six pages)
+#: fetches at most six of them, about 2.5 KB each.
+PAGE_CHUNK = 16
+
+#: A key whose postings exceed this share of ``SHARD_BYTES`` is a hot key,
+#: in a file of its own.
+HOT_SHARE = 0.5
 
 #: Target size of one postings shard, in bytes.  A query of n characters
-#: fetches at most 2n - 1 shards; 48 KB keeps a typical query well under the
-#: 1 MB budget of the scale issue while keeping the file count small.
-SHARD_BYTES = 48_000
+#: fetches at most 2n - 1 shards (hot keys aside), all before its first
+#: result: 16 KB keeps a four-character query near 50 KB of postings (the
+#: whole first-result budget is 0.35 MB, page and scripts included), at
+#: about one shard per KB of corpus text (10,000 speeches: 8,192 shards).
+SHARD_BYTES = 16_000
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -173,13 +208,22 @@ def _b36(n: int) -> str:
     return "".join(reversed(out))
 
 
-#: Base-36 forms of small numbers (most position deltas), precomputed.
-_B36_CACHED = 36 ** 3
-_B36 = [_b36(i) for i in range(_B36_CACHED)]
+def _leb128(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
 
 
-def _num(n: int) -> str:
-    return _B36[n] if n < _B36_CACHED else _b36(n)
+#: Varint forms of small numbers (most deltas and counts), precomputed.
+_VARINT_CACHED = 1 << 14
+_VARINT = [_leb128(i) for i in range(_VARINT_CACHED)]
+
+
+def _varint(n: int) -> bytes:
+    return _VARINT[n] if n < _VARINT_CACHED else _leb128(n)
 
 
 # --- documents --------------------------------------------------------------
@@ -397,10 +441,10 @@ class IndexBuilder:
         self.headings: list[int] = []
         self.doc_files: dict[str, bytes] = {}
         self.docs = 0
-        # Per key, its encoded "doc-delta:…" entries in document order
-        # (documents are numbered in order, so no sorting is needed), and
-        # the last document posted under it.
-        self.postings: dict[str, list[str]] = {}
+        # Per key, its encoded entries (varint bytes, see Numbers) in
+        # document order (documents are numbered in order, so no sorting is
+        # needed), and the last document posted under it.
+        self.postings: dict[str, list[bytes]] = {}
         self.last_doc: dict[str, int] = {}
 
     def add(self, pages: Iterable[SearchPage]) -> "IndexBuilder":
@@ -420,11 +464,12 @@ class IndexBuilder:
                     for i in range(len(chars) - 1):
                         local[chars[i:i + 2]].append(start + i)
                 for key, positions in local.items():
-                    deltas = ",".join(map(_num, map(sub, positions, [0, *positions])))
-                    postings.setdefault(key, []).append(f"{_num(n - last_doc.get(key, 0))}:{deltas}")
+                    deltas = b"".join(map(_varint, map(sub, positions, [0, *positions])))
+                    postings.setdefault(key, []).append(
+                        _varint(n - last_doc.get(key, 0)) + _varint(len(deltas)) + deltas)
                     last_doc[key] = n
                 for ch, count in counts.items():
-                    postings.setdefault(ch, []).append(f"{_num(n - last_doc.get(ch, 0))}:{_num(count)}")
+                    postings.setdefault(ch, []).append(_varint(n - last_doc.get(ch, 0)) + _varint(count))
                     last_doc[ch] = n
                 rows.append([doc.anchor, doc.title, doc.text, doc.kind])
                 if doc.kind == "section":
@@ -437,7 +482,7 @@ class IndexBuilder:
     def __getstate__(self) -> dict:
         # One string per key pickles far faster than millions of entries.
         state = dict(self.__dict__)
-        state["postings"] = {key: [";".join(entries)] for key, entries in self.postings.items()}
+        state["postings"] = {key: [b"".join(entries)] for key, entries in self.postings.items()}
         return state
 
     def finish(self, shard_bytes: int = SHARD_BYTES, base_config: Optional[dict] = None) -> SearchIndex:
@@ -446,25 +491,45 @@ class IndexBuilder:
         highlighter (``?h=``) works; the manifest is added as
         ``config["kb"]``.  Output is byte-identical for the same pages,
         however they were added."""
-        encoded = {key: ";".join(entries) for key, entries in self.postings.items()}
-        total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
+        encoded = {key: base64.b64encode(b"".join(entries)).decode("ascii") for key, entries in self.postings.items()}
+        # A hot key (职工, 工会) gets a file of its own: in a shared shard
+        # every other key hashed there would be fetched with it.
+        hot = sorted(key for key, value in encoded.items() if len(value) > shard_bytes * HOT_SHARE)
+        hot_set = set(hot)
+        total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items() if k not in hot_set)
         shards = 1
         while total / shards > shard_bytes:
             shards *= 2
         buckets: list[dict[str, str]] = [{} for _ in range(shards)]
         for key in sorted(encoded):
-            buckets[key_hash(key) % shards][key] = encoded[key]
+            if key not in hot_set:
+                buckets[key_hash(key) % shards][key] = encoded[key]
 
         files = dict(self.doc_files)
+        for k in range(0, len(self.manifest_pages), PAGE_CHUNK):
+            rows = [[p[0], p[1], p[4]] for p in self.manifest_pages[k:k + PAGE_CHUNK]]
+            files[f"search/kb/t{k // PAGE_CHUNK}.js"] = _script(f"t{k // PAGE_CHUNK}", rows)
         for k, bucket in enumerate(buckets):
             files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
+        for k, key in enumerate(hot):
+            files[f"search/kb/h{k}.js"] = _script(f"h{k}", {key: encoded[key]})
         digest = hashlib.sha256()
         for path in sorted(files):
             digest.update(path.encode())
             digest.update(files[path])
         headings = self.headings
-        manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards,
-                    "docs": self.docs, "pages": self.manifest_pages,
+        pages = self.manifest_pages
+        firsts = [p[3] for p in pages]
+        kinds: list[list] = []
+        for n, p in enumerate(pages):
+            if not kinds or kinds[-1][0] != p[2]:
+                kinds.append([p[2], n])
+        help_page = next((p[0] for p in pages if p[2] == "doc" and p[0].startswith("about")), "")
+        manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards, "hot": hot,
+                    "docs": self.docs, "pages": len(pages),
+                    "firsts": ",".join(_b36(b - a) for a, b in zip([0] + firsts, firsts)),
+                    "titles": ",".join(_b36(len(p[1])) for p in pages),
+                    "kinds": kinds, "chunk": PAGE_CHUNK, "help": help_page,
                     "headings": ",".join(_b36(b - a) for a, b in zip([0] + headings, headings))}
         config = dict(base_config or {})
         config["kb"] = manifest

@@ -24,7 +24,11 @@ Layout::
     trends/index.md                   theme trends
     sources/<file name>               a speech's input file, byte for byte
     downloads/<slug>[-<period>].docx  a theme's 专题汇编 (and .csv for the theme)
-    data/corpus.json                  the JSON export (and its schema)
+    data/index.json                   the JSON export's manifest
+    data/speeches/<id>.json           one speech of the JSON export
+    data/insight.json                 the export's corpus-wide views
+    data/corpus.json                  the whole export in one file (small
+                                      corpora), and its schema
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ CITATIONS = "citations/index.md"
 TRENDS = "trends/index.md"
 CORPUS_JSON = "data/corpus.json"
 CORPUS_SCHEMA = "data/corpus.schema.json"
+DATA_INDEX = "data/index.json"
+INSIGHT_JSON = "data/insight.json"
 
 #: A docs path → the URL mkdocs gives it, relative to the site root.
 UrlOf = Callable[[str], str]
@@ -70,6 +76,11 @@ def theme_subpage_path(theme: Theme, name: str) -> str:
     """``themes/<slug>/<name>.md``: one page of a split theme (``name`` is
     a period slug, with ``-<n>`` from its second page on)."""
     return f"themes/{theme.slug}/{name}.md"
+
+
+def speech_data_path(speech: Speech) -> str:
+    """``data/speeches/<id>.json``: one speech of the JSON export."""
+    return f"data/speeches/{speech.id}.json"
 
 
 def download_path(theme: Theme, ext: str, period: Optional[str] = None) -> str:

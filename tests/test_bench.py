@@ -17,7 +17,8 @@ from conftest import ROOT
 from test_site_links import _parse, check_target, is_internal
 
 KEYS = {"n", "pipeline_s", "build_s", "plain_build_s", "ratio", "peak_mem_mb", "site_bytes",
-        "search_bytes_first_result", "first_result_s", "largest_page_bytes"}
+        "search_bytes_first_result", "first_result_s", "largest_page_bytes", "site_gzip_bytes",
+        "largest_data_file_bytes", "edit_rebuild_s"}
 MB = 1024 * 1024
 
 
@@ -50,6 +51,9 @@ def test_results_have_the_documented_shape(smoke):
     assert 30 < r["peak_mem_mb"] < 2048
     assert r["chars"] > 50 * 2000
     assert r["largest_page_bytes"] < r["site_bytes"]
+    assert 0 < r["site_gzip_bytes"] < r["site_bytes"]
+    assert 0 < r["largest_data_file_bytes"] < r["site_bytes"]
+    assert r["edit_rebuild_s"] > 0
     assert r["jieba_chars_per_s"] > 1000
     if Path("/usr/bin/chromium").exists():
         assert 0 < r["first_result_s"] < 60

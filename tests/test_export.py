@@ -1,15 +1,24 @@
-"""The lean export (schema_version 2): evidence sentences once per unit,
-referenced by index; one compact line per speech."""
+"""The export (schema_version 3): one evidence field whose sentences point
+into the unit's text; per-speech files with a small manifest; corpus.json
+only for small corpora; every file valid against the schema."""
 
 import json
 
-from build_scripts import export
+import pytest
+from jsonschema import Draft202012Validator
+
+from build_scripts import export, urls
 
 
-def test_evidence_sentences_are_stored_once_and_referenced(corpus):
+def _validator(name: str) -> Draft202012Validator:
+    schema = export.load_schema()
+    return Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"})
+
+
+def test_evidence_sentences_point_into_the_unit_text(corpus):
     text = export.to_json(corpus)
     data = json.loads(text)
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     # One line per speech, then one per formulation, reuse pair and
     # citation, and the trends.
     lines = text.splitlines()
@@ -21,12 +30,60 @@ def test_evidence_sentences_are_stored_once_and_referenced(corpus):
     assert lines[-1].startswith('"trends":')
     checked = 0
     for speech, out in zip(corpus.speeches, data["speeches"]):
-        for unit, u in zip(speech.units, out["units"]):
-            assert len(set(u["evidence_sentences"])) == len(u["evidence_sentences"])
+        for unit, u in zip(speech.units, out["units"], strict=True):
+            assert not {"evidence_detail", "evidence_sentences"} & set(u)
+            assert list(u["evidence"]) == [t.theme for t in unit.tags]
             for tag in unit.tags:
-                for e, d in zip(tag.evidence, u["evidence_detail"][tag.theme], strict=True):
-                    # The reference leads back to the model's sentence.
-                    assert u["evidence_sentences"][d["sentence_index"]] == e.sentence
-                    assert e.sentence in unit.text or e.sentence == unit.heading
+                for e, d in zip(tag.evidence, u["evidence"][tag.theme], strict=True):
+                    assert (d["term"], d["weight"], d["count"], d["cue"]) == (e.term, e.weight, e.count, e.cue)
+                    start, end = d["sentence"]
+                    # The offsets lead back to the model's sentence.
+                    assert u["text"][start:end] == e.sentence
                     checked += 1
     assert checked > 100
+
+
+def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
+    files = export.files(corpus)
+    whole = json.loads(files[urls.CORPUS_JSON])
+    index = json.loads(files[urls.DATA_INDEX])
+    assert not list(_validator("index").iter_errors(index))
+    assert index["themes"] == whole["themes"]
+    assert [row["id"] for row in index["speeches"]] == [s.id for s in corpus.speeches]
+    for row, speech, entry in zip(index["speeches"], corpus.speeches, whole["speeches"], strict=True):
+        data = json.loads(files["data/" + row["data"]])
+        assert not list(_validator("speech").iter_errors(data))
+        assert data.pop("schema_version") == 3
+        assert data == entry
+        assert row["url"] == entry["url"] and row["title"] == speech.title
+        assert set(row["themes"]) == {t for u in speech.units for t in u.themes}
+        assert row["units"] == len(speech.units)
+    assert set(files) == {urls.CORPUS_JSON, urls.DATA_INDEX, urls.INSIGHT_JSON} | \
+        {f"data/speeches/{s.id}.json" for s in corpus.speeches}
+    # The corpus-wide views, alone, are those after corpus.json's speeches.
+    views = json.loads(files[urls.INSIGHT_JSON])
+    assert not list(_validator("insight").iter_errors(views))
+    assert views.pop("schema_version") == 3
+    assert views == {key: whole[key] for key in ("formulations", "reuse", "citations", "trends")}
+
+
+def test_corpus_json_only_for_small_corpora(corpus, monkeypatch):
+    monkeypatch.setattr(export, "SINGLE_FILE_MAX", len(corpus.speeches) - 1)
+    files = export.files(corpus)
+    assert urls.CORPUS_JSON not in files
+    assert urls.DATA_INDEX in files and urls.INSIGHT_JSON in files and len(files) == len(corpus.speeches) + 2
+
+
+def test_files_are_deterministic_and_reuse_nothing_stale(corpus):
+    first = export.files(corpus)
+    assert export.files(corpus) == first
+    # Another URL scheme gives other URLs (the per-speech memo is keyed by URL).
+    other = export.files(corpus, lambda path: path.replace(".md", ".html"))
+    speech = corpus.speeches[0]
+    assert json.loads(other[urls.speech_data_path(speech)])["url"].endswith(".html")
+
+
+@pytest.mark.parametrize("name", ["index", "speech", "insight", "theme", "unit"])
+def test_schema_defines_every_file(name):
+    Draft202012Validator.check_schema(export.load_schema())
+    assert name in export.load_schema()["$defs"]

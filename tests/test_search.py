@@ -234,8 +234,16 @@ def _manifest(site: Path, offline: bool = False) -> dict:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["kb"]
 
 
-def _page_no(manifest: dict, speech_id: str) -> int:
-    return next(i for i, p in enumerate(manifest["pages"]) if f"speeches/{speech_id}" in p[0])
+def _page_no(site: Path, speech_id: str) -> int:
+    """The page number of a speech, from the page-table files (search/kb/t<k>.js)."""
+    chunk = _manifest(site)["chunk"]
+    for table in (site / "search" / "kb").glob("t*.js"):
+        text = table.read_text(encoding="utf-8")
+        rows = json.loads(text[text.index(",") + 1:text.rindex(");")])
+        for i, row in enumerate(rows):
+            if f"speeches/{speech_id}" in row[0]:
+                return int(table.stem[1:]) * chunk + i
+    raise LookupError(speech_id)
 
 
 def _type(pg, query: str) -> None:
@@ -251,7 +259,7 @@ def _break_shards(site: Path) -> tuple[str, str]:
     of 困难; returns (query that needs the broken postings shard, query
     whose postings are intact)."""
     manifest = _manifest(site)
-    (site / "search" / "kb" / f"d{_page_no(manifest, '002_3520ac743f25e09c')}.js").unlink()
+    (site / "search" / "kb" / f"d{_page_no(site, '002_3520ac743f25e09c')}.js").unlink()
     def shards(query: str) -> set[int]:
         return {si.key_hash(query[i:i + 2]) % manifest["shards"] for i in range(len(query) - 1)}
 
@@ -323,7 +331,7 @@ def test_broken_manifest_says_so_over_http_and_offline(browser, built_site, offl
         elif damage == "corrupt":
             index.write_text(index.read_text(encoding="utf-8")[:200], encoding="utf-8")
         else:  # another format: the worker refuses it
-            index.write_text(index.read_text(encoding="utf-8").replace('"format":2', '"format":1'), encoding="utf-8")
+            index.write_text(index.read_text(encoding="utf-8").replace(f'"format":{si.FORMAT}', '"format":1'), encoding="utf-8")
         with contextlib.ExitStack() as stack:
             ctx = stack.enter_context(contextlib.closing(browser.new_context(viewport={"width": 1280, "height": 900})))
             pg = ctx.new_page()

@@ -4,6 +4,7 @@ and the one template override that installs the worker."""
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -53,11 +54,33 @@ def test_every_passage_and_heading_is_a_document(corpus):
             assert doc.text == (unit.heading or unit.text if unit.kind == "section" else unit.text)
 
 
+def _page_entries(manifest: dict, tables: dict[int, list]) -> list[list]:
+    """[location, title, kind, first document, facts] of every page, from
+    the manifest (firsts, titles, kinds) and the page-table files; checks
+    that they agree."""
+    firsts, first = [], 0
+    for delta in manifest["firsts"].split(",") if manifest["firsts"] else []:
+        firsts.append(first := first + int(delta, 36))
+    lengths = [int(n, 36) for n in manifest["titles"].split(",")] if manifest["titles"] else []
+    assert len(firsts) == len(lengths) == manifest["pages"]
+    assert sorted(tables) == list(range(len(tables))) and len(tables) == -(-manifest["pages"] // manifest["chunk"])
+    rows = [row for k in sorted(tables) for row in tables[k]]
+    assert len(rows) == manifest["pages"]
+    kinds = []
+    for n in range(manifest["pages"]):
+        kinds.append([kind for kind, start in manifest["kinds"] if start <= n][-1])
+    entries = [[loc, title, kind, first, facts] for (loc, title, facts), kind, first in zip(rows, kinds, firsts)]
+    assert [len(e[1]) for e in entries] == lengths
+    return entries
+
+
 def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, list]]:
+    """(manifest with its "pages" expanded to entries, postings shards,
+    documents files), every file parsed as call(name, JSON)."""
     manifest = json.loads(files["search/search_index.json"])["config"]["kb"]
-    shards, docs = {}, {}
+    shards, docs, tables = {}, {}, {}
     for path, content in files.items():
-        m = re.fullmatch(r"search/kb/([pd])(\d+)\.js", path)
+        m = re.fullmatch(r"search/kb/([pdth])(\d+)\.js", path)
         if not m:
             continue
         text = content.decode("utf-8")
@@ -66,8 +89,15 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
         data = json.loads(text[len(prefix):-3])
         if m.group(1) == "p":
             shards[int(m.group(2))] = data
+        elif m.group(1) == "h":
+            # A hot key's file: filed under a negative number.
+            assert list(data) == [manifest["hot"][int(m.group(2))]], path
+            shards[-1 - int(m.group(2))] = data
+        elif m.group(1) == "t":
+            tables[int(m.group(2))] = data
         else:
             docs[int(m.group(2))] = data
+    manifest["pages"] = _page_entries(manifest, tables)
     return manifest, shards, docs
 
 
@@ -75,6 +105,47 @@ def _pages(corpus):
     pages = [si.speech_page(s, f"speeches/{s.id}/") for s in corpus.speeches]
     pages += [si.theme_page(t.name, t.description, f"themes/{t.slug}/") for t in corpus.themes]
     return pages
+
+
+def _varints(data: bytes) -> list[int]:
+    out, n, shift = [], 0, 0
+    for byte in data:
+        n |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            out.append(n)
+            n, shift = 0, 0
+    assert shift == 0, "a varint runs past the end"
+    return out
+
+
+def _entries(value: str, bigram: bool) -> list[tuple[int, object]]:
+    """A postings value (base64 of varints) → [(doc delta, position deltas
+    or count)], decoded independently of the builder."""
+    data, out, i = base64.b64decode(value, validate=True), [], 0
+    while i < len(data):
+        (d, length), i = _two(data, i)
+        if bigram:
+            out.append((d, _varints(data[i:i + length])))
+            i += length
+        else:
+            out.append((d, length))
+    return out
+
+
+def _two(data: bytes, i: int) -> tuple[tuple[int, int], int]:
+    numbers = []
+    while len(numbers) < 2:
+        n, shift = 0, 0
+        while True:
+            byte = data[i]
+            i += 1
+            n |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        numbers.append(n)
+    return (numbers[0], numbers[1]), i
 
 
 def test_postings_hold_every_bigram_exactly_once(corpus):
@@ -91,20 +162,33 @@ def test_postings_hold_every_bigram_exactly_once(corpus):
     found_bigrams = 0
     for k, shard in shards.items():
         for key, value in shard.items():
-            assert si.key_hash(key) % manifest["shards"] == k, f"{key} is in the wrong shard"
+            if k >= 0:
+                assert si.key_hash(key) % manifest["shards"] == k, f"{key} is in the wrong shard"
             doc = 0
-            for entry in value.split(";"):
-                d, rest = entry.split(":")
-                doc += int(d, 36)
+            for d, rest in _entries(value, bigram=len(key) > 1):
+                doc += d
                 if len(key) == 1:
-                    assert texts[doc].count(key) == int(rest, 36)
+                    assert texts[doc].count(key) == rest
                     continue
                 pos = 0
-                for delta in rest.split(","):
-                    pos += int(delta, 36)
+                for delta in rest:
+                    pos += delta
                     assert texts[doc][pos:pos + 2] == key
                     found_bigrams += 1
     assert found_bigrams == expected_bigrams
+
+
+def test_hot_keys_are_alone_in_their_files(corpus):
+    index = si.build(_pages(corpus), shard_bytes=600)
+    manifest, shards, _ = _decode(index.files)
+    hot = manifest["hot"]
+    assert "职工" in hot and "工会" in hot, hot[:20]
+    assert hot == sorted(hot)
+    for n, key in enumerate(hot):
+        assert len(shards[-1 - n][key]) > 600 * si.HOT_SHARE
+        assert not any(key in shard for k, shard in shards.items() if k >= 0), key
+    # Every other key is in its hashed shard, under the share.
+    assert all(len(v) <= 600 * si.HOT_SHARE for k, shard in shards.items() if k >= 0 for v in shard.values())
 
 
 def test_index_is_byte_identical_for_the_same_input(corpus):
@@ -122,7 +206,8 @@ def test_shards_keep_speech_text_inside_string_literals():
 
 def test_built_site_uses_the_knowledge_base_index(built_site, corpus):
     index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
-    kb = index["config"]["kb"]
+    kb, _, _ = _decode({p.relative_to(built_site).as_posix(): p.read_bytes()
+                        for p in [built_site / "search/search_index.json", *(built_site / "search/kb").glob("*.js")]})
     assert index["docs"] == []  # the browser loads shards, never the whole text
     assert index["config"]["separator"]  # material's page highlighter still gets its config
     locations = [p[0] for p in kb["pages"]]

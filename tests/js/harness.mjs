@@ -44,6 +44,7 @@ export function loadWorker(dir, { fail = {} } = {}) {
   const requests = []
   const context = {
     URL,
+    atob,
     console: { log() {}, warn() {}, error() {} },
     location: { href: `${ORIGIN}assets/javascripts/workers/kb-search.js` },
     addEventListener: (type, fn) => type === "message" && listeners.push(fn),

@@ -88,8 +88,10 @@ describe("metadata", () => {
 
   test("place, occasion and period are shown under every speech title", async () => {
     const worker = await ready()
-    const index = readIndex(dir)
-    const facts = Object.fromEntries(index.config.kb.pages.map(p => [p[0], p[4]]))
+    /* The pages as indexed (make_index.py); the worker reads the facts
+       from the page table files (search/kb/t<k>.js) */
+    const indexed = JSON.parse(fs.readFileSync(`${dir}/pages.json`, "utf-8"))
+    const facts = Object.fromEntries(indexed.map(p => [p.location, p.facts]))
     const groups = final(await worker.query("工会"))
     const speeches = groups.filter(g => pathOf(g[0]).startsWith("speeches/"))
     assert.equal(speeches.length, 3)

@@ -34,7 +34,8 @@
  *     period line is shown under its title;
  *   - nothing else: a query whose words are not in the corpus finds nothing;
  *   - when tier 0 fills the first screen it is answered at once, and the
- *     full list (tiers 1 and 2 below it) follows;
+ *     full list (tiers 1 and 2 below it) follows; the first screen comes
+ *     first with titles and counts, then with its passages;
  *   - a query is cut to its first MAX_QUERY characters (documented on the
  *     help page; the search box has the same maxlength), and matching work
  *     grows about linearly with the query's length below that;
@@ -56,7 +57,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 /* Index format this worker reads (search_index.FORMAT) */
-const FORMAT = 2
+const FORMAT = 3
 
 /* Longest query, in characters (code points); the rest is ignored */
 const MAX_QUERY = 100
@@ -64,15 +65,18 @@ const MAX_QUERY = 100
 /* Shown at the top of the result list when the index is broken */
 const INDEX_BROKEN = "搜索索引不完整或已损坏，请重新构建站点"
 
-/* Pages whose passages are loaded before the first answer: as many as the
-   browser fetches at once from one host over HTTP/1.1 (six), more than fit
-   on the screen.  Material renders ten result items at once; the next
-   answer fills in the rest */
+/* Pages of the first screen: as many as the browser fetches at once from
+   one host over HTTP/1.1 (six), more than fit on the screen.  They are
+   answered first with titles only, then with their passages; material
+   renders ten result items at once; the next answer fills in the rest */
 const FIRST_PAGES = 6
 /* Pages whose passages are loaded at all; further pages show their title
    and number of matches.  Kept small: a query's fetches queue before the
    next query's (typing one more character) */
 const MAX_PAGES = 30
+/* Pages listed at all (their page-table entries are fetched); the count
+   of matching pages is given in full */
+const MAX_LISTED = 200
 /* Passages shown open per page; the rest go under material's "more" */
 const OPEN_PER_PAGE = 3
 /* Snippet length and lead-in, in UTF-16 code units */
@@ -87,9 +91,11 @@ const WINDOW = term => Math.max(16, 3 * term.length)
 /**
  * The manifest (search_index.py's module docstring).
  * @typedef {[string, string, string, number, string]} PageEntry
- *   location, title, kind, first document, facts line
+ *   location, title, kind, first document, facts line (location, title and
+ *   facts are "" until the page's table file is loaded: `entry`)
  * @typedef {{format: number, digest: string, shards: number, docs: number,
- *   pages: PageEntry[], headings: string}} Manifest
+ *   hot: string[], pages: number, firsts: string, titles: string, kinds: [string, number][],
+ *   chunk: number, help: string, headings: string}} Manifest
  * @typedef {[string, string, string, string]} DocRow anchor, title, text, kind
  * @typedef {Map<number, number[]> | Posting | Map<number, number>} Occurrences
  *   doc → start positions (a phrase), or doc → count (one character)
@@ -107,6 +113,13 @@ let manifest = null
 let refused = ""
 /** @type {Set<number>} */
 let headings = new Set()
+/** Every page's entry (filled in from its table file by `entry`)
+ * @type {PageEntry[]} */
+let pages = []
+/** Each page's title length (code points) @type {number[]} */
+let titleLengths = []
+/** Hot key → its file number (a file of its own) @type {Map<string, number>} */
+let hotKeys = new Map()
 /** The site root; set on SETUP (nothing is loaded before) */
 let base = new URL("http://localhost/")
 let latest = 0
@@ -125,8 +138,8 @@ const phrases = new Map()
  * @param {any} data
  */
 function kbLoaded(name, data) {
-  /* A postings shard is an object, a documents shard an array */
-  const ok = name[0] === "d" ? Array.isArray(data)
+  /* A postings shard is an object, a documents or page-table shard an array */
+  const ok = name[0] === "d" || name[0] === "t" ? Array.isArray(data)
     : data !== null && typeof data === "object" && !Array.isArray(data)
   if (ok)
     shards.set(name, data)
@@ -256,7 +269,8 @@ function keyHash(key) {
 
 /** @param {string} key */
 function shardOf(key) {
-  return `p${keyHash(key) % (manifest ? manifest.shards : 1)}`
+  const hot = manifest ? hotKeys.get(key) : undefined
+  return hot === undefined ? `p${keyHash(key) % (manifest ? manifest.shards : 1)}` : `h${hot}`
 }
 
 /* A term's or piece's characters as a string, made once per array: the
@@ -274,9 +288,35 @@ function str(chars) {
   return text
 }
 
-/** Value of a base-36 digit's character code (0-9, a-z)
- * @param {number} c */
-const digit = c => c <= 57 ? c - 48 : c - 87
+/**
+ * A postings value: base64 → bytes
+ * @param {string} raw
+ * @returns {Uint8Array}
+ */
+function bytesOf(raw) {
+  const text = atob(raw)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++)
+    bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/* The varint reader's position (one reader at a time: no allocation per
+   number) */
+let at = 0
+/**
+ * The unsigned LEB128 varint at `at` in bytes; moves `at` past it
+ * @param {Uint8Array} bytes
+ */
+function varint(bytes) {
+  let n = 0, shift = 0, b
+  do {
+    b = bytes[at++]
+    n += (b & 127) * 2 ** shift
+    shift += 7
+  } while (b & 128 && at < bytes.length)
+  return n
+}
 
 /* A bigram's posting, read lazily: the documents are found at once, a
    document's positions only when asked for.
@@ -286,22 +326,24 @@ const digit = c => c <= 57 ? c - 48 : c - 87
 class Posting {
   /** @param {string} raw */
   constructor(raw) {
-    this.raw = raw
-    /** Ascending documents, and where each one's positions start in raw
+    this.bytes = bytesOf(raw)
+    /** Ascending documents, and where each one's positions start and end
+     * in bytes
      * @type {number[]} */
     this.docs = []
     /** @type {number[]} */
     this.from = []
-    let doc = 0, i = 0
-    while (i < raw.length) {
-      /* entry: doc-delta ":" position-delta ("," position-delta)*, ";"-joined */
-      let n = 0, c
-      while ((c = raw.charCodeAt(i++)) !== 58)
-        n = n * 36 + digit(c)
-      this.docs.push(doc += n)
-      this.from.push(i)
-      const end = raw.indexOf(";", i)
-      i = end < 0 ? raw.length : end + 1
+    /** @type {number[]} */
+    this.to = []
+    const bytes = this.bytes
+    let doc = 0
+    at = 0
+    while (at < bytes.length) {
+      /* entry: doc-delta, length in bytes, position deltas (varints) */
+      this.docs.push(doc += varint(bytes))
+      const length = varint(bytes)
+      this.from.push(at)
+      this.to.push(at += length)
     }
   }
   get size() {
@@ -340,20 +382,11 @@ class Posting {
    * @param {number} k
    * @returns {number[]} */
   at(k) {
-    const raw = this.raw, positions = []
-    let i = this.from[k], p = 0, n = 0
-    for (; i < raw.length; i++) {
-      const c = raw.charCodeAt(i)
-      if (c === 44) {
-        positions.push(p += n)
-        n = 0
-      } else if (c === 59) {
-        break
-      } else {
-        n = n * 36 + digit(c)
-      }
-    }
-    positions.push(p + n)
+    const bytes = this.bytes, end = this.to[k], positions = []
+    let p = 0
+    at = this.from[k]
+    while (at < end)
+      positions.push(p += varint(bytes))
     return positions
   }
   /** @returns {Generator<[number, number[]]>} */
@@ -378,10 +411,12 @@ function posting(key) {
   } else {
     /** @type {Map<number, number>} */
     const counts = new Map()
+    const bytes = bytesOf(raw)
     let doc = 0
-    for (const entry of raw ? raw.split(";") : []) {
-      const [d, tf] = entry.split(":")
-      counts.set(doc += parseInt(d, 36), parseInt(tf, 36))
+    at = 0
+    while (at < bytes.length) {
+      doc += varint(bytes)
+      counts.set(doc, varint(bytes))
     }
     found = counts
   }
@@ -597,11 +632,36 @@ function idf(df) {
 }
 
 /**
+ * The page-table file of a page
+ * @param {number} page
+ */
+function tableOf(page) {
+  return `t${Math.floor(page / (manifest ? manifest.chunk || 1 : 1))}`
+}
+
+/**
+ * A page's entry, with location, title and facts from its table file when
+ * that is loaded (the title falls back to the page's location, then "")
+ * @param {number} page
+ * @returns {PageEntry}
+ */
+function entry(page) {
+  const known = pages[page]
+  const rows = shards.get(tableOf(page))
+  const row = Array.isArray(rows) ? rows[page % (manifest ? manifest.chunk || 1 : 1)] : null
+  if (Array.isArray(row) && !known[0]) {
+    known[0] = String(row[0])
+    known[1] = String(row[1])
+    known[4] = String(row[2] || "")
+  }
+  return known
+}
+
+/**
  * Page number of a global document number (pages hold consecutive docs)
  * @param {number} doc
  */
 function pageOf(doc) {
-  const pages = manifest ? manifest.pages : []
   let lo = 0, hi = pages.length - 1
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1
@@ -786,19 +846,24 @@ function termsOf(hit) {
  * @returns {Group[]}
  */
 function groups(hits, terms) {
-  const pages = manifest ? manifest.pages : []
-  const query = terms.map(t => str(t.chars)).join(" ")
   /** @type {Map<number, Group>} */
   const byPage = new Map()
   for (const [doc, h] of hits) {
     const page = pageOf(doc)
-    const [, title, kind, first] = pages[page]
+    const [, , kind, first] = pages[page]
     if (doc === first) {
-      /* A page whose name is the query is the answer to it */
-      const name = fold(title)
-      if (name === query)
+      /* A page whose name is the query is the answer to it.  The page
+         document starts with the title: a term is in the title when it
+         occurs within its first titleLengths[page] characters */
+      const length = titleLengths[page]
+      /** @param {Term} t @param {(p: number) => boolean} ok */
+      const at = (t, ok) => {
+        const found = phrase(t.chars).get(doc)
+        return Array.isArray(found) ? found.some(ok) : found !== undefined && t.chars.length <= length
+      }
+      if (terms.length === 1 && terms[0].chars.length === length && at(terms[0], p => p === 0))
         h.score += 1000
-      else if (terms.every(t => name.includes(str(t.chars))))
+      else if (terms.every(t => at(t, p => p + t.chars.length <= length)))
         h.score += kind === "theme" ? 100 : 10
     }
     let g = byPage.get(page)
@@ -827,7 +892,7 @@ function groups(hits, terms) {
  * @returns {SearchItem[]}
  */
 function render(group, withText) {
-  const [location, title, , first, facts] = /** @type {Manifest} */ (manifest).pages[group.page]
+  const [location, title, , first, facts] = entry(group.page)
   /** @type {DocRow[] | null} */
   const rows = withText ? shards.get(`d${group.page}`) || null : null
   const score = 1 + group.score
@@ -877,9 +942,8 @@ function render(group, withText) {
  * @returns {SearchItem[]}
  */
 function brokenItem(detail) {
-  const help = manifest ? manifest.pages.find(p => p[2] === "doc" && p[0].startsWith("about")) : undefined
   return [{
-    location: help ? help[0] : "",
+    location: manifest && manifest.help ? String(manifest.help) : "",
     title: `<span class="kb-search-error">${INDEX_BROKEN}</span>`,
     text: escapeHTML(detail),
     score: 1e9,
@@ -916,10 +980,12 @@ async function search(query, id, reply) {
   await load(needed)
   if (id !== latest)
     return
-  /** @param {Group[]} ranked @param {number} upto */
-  const answer = (ranked, upto) => {
-    const items = ranked.map((g, i) => render(g, i < upto))
-    const failed = failures([...needed, ...ranked.slice(0, upto).map(g => `d${g.page}`)])
+  /** @param {Group[]} ranked @param {number} upto @param {number} listed */
+  const answer = (ranked, upto, listed) => {
+    const shown = ranked.slice(0, listed)
+    const items = shown.map((g, i) => render(g, i < upto))
+    const failed = failures([...needed, ...ranked.slice(0, upto).map(g => `d${g.page}`),
+      ...shown.map(g => tableOf(g.page))])
     reply(failed ? { items: [brokenItem(failed), ...items], total: ranked.length + 1 }
       : { items, total: ranked.length })
   }
@@ -930,16 +996,25 @@ async function search(query, id, reply) {
   const complete = ranked.length < FIRST_PAGES
   if (complete)
     ranked = groups(match(terms), terms)
-  await load(ranked.slice(0, FIRST_PAGES).map(g => `d${g.page}`))
+  /* The first screen, as Pagefind does it: its pages' titles and numbers
+     of matches as soon as their table entries are in (a few KB), then
+     their passages (about 10 KB a page) */
+  const first = ranked.slice(0, FIRST_PAGES)
+  await load(first.map(g => tableOf(g.page)))
   if (id !== latest)
     return
-  answer(ranked, FIRST_PAGES)
+  answer(ranked, 0, FIRST_PAGES)
+  await load(first.map(g => `d${g.page}`))
+  if (id !== latest)
+    return
+  answer(ranked, FIRST_PAGES, FIRST_PAGES)
   if (!complete)
     ranked = groups(match(terms), terms)
   if (!complete || ranked.length > FIRST_PAGES) {
-    await load(ranked.slice(0, MAX_PAGES).map(g => `d${g.page}`))
+    await load([...ranked.slice(0, MAX_PAGES).map(g => `d${g.page}`),
+      ...ranked.slice(0, MAX_LISTED).map(g => tableOf(g.page))])
     if (id === latest)
-      answer(ranked, MAX_PAGES)
+      answer(ranked, MAX_PAGES, MAX_LISTED)
   }
 }
 
@@ -962,8 +1037,21 @@ function setup(data) {
     return
   }
   manifest = kb
+  /** @param {unknown} text */
+  const numbers = text => text ? String(text).split(",").map(d => parseInt(d, 36)) : []
   let doc = 0
-  headings = new Set(kb.headings ? String(kb.headings).split(",").map(d => (doc += parseInt(d, 36))) : [])
+  headings = new Set(numbers(kb.headings).map(d => (doc += d)))
+  doc = 0
+  const firsts = numbers(kb.firsts).map(d => (doc += d))
+  titleLengths = numbers(kb.titles)
+  hotKeys = new Map((Array.isArray(kb.hot) ? kb.hot : []).map((key, n) => [String(key), n]))
+  const runs = Array.isArray(kb.kinds) ? kb.kinds : []
+  let run = -1
+  pages = firsts.map((first, n) => {
+    while (run + 1 < runs.length && runs[run + 1][1] <= n)
+      run++
+    return /** @type {PageEntry} */ (["", "", run >= 0 ? String(runs[run][0]) : "", first, ""])
+  })
 }
 
 addEventListener("message", async ev => {
