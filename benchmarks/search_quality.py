@@ -46,10 +46,13 @@ def build(name: str, out: Path) -> Path:
     if name == "stock":
         project = out / "stock-project"
         project.mkdir()
+        # An empty overrides folder: material's own templates and search
+        # worker (a null custom_dir is not a valid theme setting).
+        (project / "no-overrides").mkdir()
         config = write_config(project, kb={"seeds_dir": str(ROOT / "seeds"), "themes": str(ROOT / "themes.yml"),
                                            "cache_dir": str(ROOT / ".cache" / "analysis"), "search": "material"},
                               search={"fields": STOCK_FIELDS}, docs_dir=str(ROOT / "docs"),
-                              theme={"custom_dir": None, "language": "zh"})
+                              theme={"custom_dir": str(project / "no-overrides"), "language": "zh"})
     result = mkdocs_build(ROOT, site, strict=False, config=config)
     if result.returncode != 0:
         raise SystemExit(f"mkdocs build ({name}) failed:\n{result.stderr}")
