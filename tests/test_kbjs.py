@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import DESKTOP, PHONE, TIMEOUT_MS
+from support.browser import DESKTOP, PHONE, TIMEOUT_MS, clipboard
 
 from playwright.sync_api import expect  # noqa: E402
 
@@ -35,9 +35,6 @@ def page(browser):
         context.close()
     assert not errors, errors
 
-
-def clipboard(page) -> str:
-    return page.evaluate("navigator.clipboard.readText()")
 
 
 def test_copy_with_source(page):

@@ -25,7 +25,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -35,7 +34,7 @@ import pytest
 from build_scripts import compilation, facets
 from build_scripts.model import PASSAGE_KINDS
 from support import ARTIFACTS, ROOT
-from support.browser import DESKTOP, PHONE, RESULTS, TIMEOUT_MS, NetLog
+from support.browser import DESKTOP, PHONE, RESULTS, TIMEOUT_MS, NetLog, clipboard, serve_thread
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
@@ -101,9 +100,6 @@ def user(browser, viewport: str, net: NetLog = None):
         context.close()
     assert not errors, errors
 
-
-def clipboard(page) -> str:
-    return page.evaluate("navigator.clipboard.readText()")
 
 
 def open_actions(task: Task, passage, phone: bool) -> None:
@@ -421,17 +417,8 @@ def serve_under_subpath(site: Path, tmp: Path):
     Pages, with site_url unset)."""
     root = tmp / "pages"
     shutil.copytree(site, root / "repo")
-    handler = functools.partial(_PagesHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_thread(functools.partial(_PagesHandler, directory=str(root))) as url:
+        yield url + "repo/"
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

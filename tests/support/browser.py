@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -81,7 +81,14 @@ def serve_site(site: Path, process: bool = False) -> Iterator[str]:
             server.kill()  # the port was taken meanwhile, or it never answered
             server.wait()
         raise RuntimeError("could not start a static server")
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    with serve_thread(functools.partial(_QuietHandler, directory=str(site))) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_thread(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A server thread on 127.0.0.1 (a free port) answering with
+    ``handler``; yields its root URL and stops the thread afterwards."""
     httpd = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
@@ -92,6 +99,12 @@ def serve_site(site: Path, process: bool = False) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+def clipboard(page: Any) -> str:
+    """The text on the clipboard of ``page``'s context (which must have
+    been granted ``clipboard-read``)."""
+    return page.evaluate("navigator.clipboard.readText()")
 
 
 @contextlib.contextmanager
