@@ -122,11 +122,11 @@ from .model import LEAF_KINDS, Speech, Unit
 
 #: Index format (see the module docstring); the worker refuses a manifest
 #: of another format.  Raise it whenever the files' shape changes.
-FORMAT = 3
+FORMAT = 4
 
 #: Pages per page-table file: a result list's first screen (six pages)
 #: fetches at most six of them, about 2.5 KB each.
-PAGE_CHUNK = 16
+PAGE_CHUNK = 4
 
 #: A key whose postings exceed this share of ``SHARD_BYTES`` is a hot key,
 #: in a file of its own.
@@ -137,7 +137,7 @@ HOT_SHARE = 0.5
 #: result: 16 KB keeps a four-character query near 50 KB of postings (the
 #: whole first-result budget is 0.35 MB, page and scripts included), at
 #: about one shard per KB of corpus text (10,000 speeches: 8,192 shards).
-SHARD_BYTES = 16_000
+SHARD_BYTES = 4_000
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -438,42 +438,56 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self.manifest_pages: list[list] = []
-        self.headings: list[int] = []
         self.doc_files: dict[str, bytes] = {}
         self.docs = 0
-        # Per key, its encoded entries (varint bytes, see Numbers) in
-        # document order (documents are numbered in order, so no sorting is
-        # needed), and the last document posted under it.
+        # Per key, its encoded entries (varint bytes, see Entries) in
+        # document order (pages are added in order, so no sorting is
+        # needed), and the last page posted under it.
         self.postings: dict[str, list[bytes]] = {}
-        self.last_doc: dict[str, int] = {}
+        self.last: dict[str, int] = {}
 
     def add(self, pages: Iterable[SearchPage]) -> "IndexBuilder":
         """Index ``pages`` after those already added; returns self."""
-        postings, last_doc, n = self.postings, self.last_doc, self.docs
+        postings, last, n = self.postings, self.last, self.docs
         for page in pages:
             page_no = len(self.manifest_pages)
-            self.manifest_pages.append([page.location, page.title, page.kind, n, page.facts])
-            rows = []
-            for doc in page.docs:
+            self.manifest_pages.append([page.location, page.title, page.kind, page.facts])
+            title_length = _varint(len(page.title))
+            # A key's first entry in this page says so (an even number:
+            # twice the page delta, then the local document number); its
+            # next entries in the page give only the local delta (odd).
+            new_page = (page_no << 16) - 1
+            rows: list[list] = []
+            part_title = None
+            for local, doc in enumerate(page.docs):
                 text = fold(doc.text)
-                local: defaultdict[str, list[int]] = defaultdict(list)
+                positions_of: defaultdict[str, list[int]] = defaultdict(list)
                 counts: Counter[str] = Counter()
                 for run in _RUN.finditer(text):
                     chars, start = run.group(), run.start()
                     counts.update(chars)
                     for i in range(len(chars) - 1):
-                        local[chars[i:i + 2]].append(start + i)
-                for key, positions in local.items():
-                    deltas = b"".join(map(_varint, map(sub, positions, [0, *positions])))
-                    postings.setdefault(key, []).append(
-                        _varint(n - last_doc.get(key, 0)) + _varint(len(deltas)) + deltas)
-                    last_doc[key] = n
+                        positions_of[chars[i:i + 2]].append(start + i)
+                heading = 1 if doc.kind == "section" else 0
+                here = (page_no << 16) | local
+                first_head = _varint(2 * page_no) + _varint(local)
+                tail = title_length if local == 0 else b""
+                for key, items in positions_of.items():
+                    deltas = b"".join(map(_varint, map(sub, items, [0, *items])))
+                    previous = last.get(key, -1)
+                    head = (_varint(2 * (here - previous) + 1) if previous > new_page
+                            else _varint(2 * (page_no - (previous >> 16 if previous >= 0 else 0))) + _varint(local))
+                    postings.setdefault(key, []).append(head + _varint(2 * len(deltas) + heading) + tail + deltas)
+                    last[key] = here
                 for ch, count in counts.items():
-                    postings.setdefault(ch, []).append(_varint(n - last_doc.get(ch, 0)) + _varint(count))
-                    last_doc[ch] = n
-                rows.append([doc.anchor, doc.title, doc.text, doc.kind])
+                    previous = last.get(ch, -1)
+                    head = (_varint(2 * (here - previous) + 1) if previous > new_page
+                            else _varint(2 * (page_no - (previous >> 16 if previous >= 0 else 0))) + _varint(local))
+                    postings.setdefault(ch, []).append(head + _varint(2 * count + heading) + tail)
+                    last[ch] = here
+                rows.append([doc.anchor, _row_title(doc, part_title), doc.text, doc.kind])
                 if doc.kind == "section":
-                    self.headings.append(n)
+                    part_title = _short(doc.title)
                 n += 1
             self.doc_files[f"search/kb/d{page_no}.js"] = _script(f"d{page_no}", rows)
         self.docs = n
@@ -491,52 +505,117 @@ class IndexBuilder:
         highlighter (``?h=``) works; the manifest is added as
         ``config["kb"]``.  Output is byte-identical for the same pages,
         however they were added."""
-        encoded = {key: base64.b64encode(b"".join(entries)).decode("ascii") for key, entries in self.postings.items()}
-        # A hot key (职工, 工会) gets a file of its own: in a shared shard
-        # every other key hashed there would be fetched with it.
-        hot = sorted(key for key, value in encoded.items() if len(value) > shard_bytes * HOT_SHARE)
+        joined = {key: b"".join(entries) for key, entries in self.postings.items()}
+        # A hot key (职工, 工会) gets files of its own, cut at page
+        # boundaries into parts of about ``shard_bytes``: in a shared shard
+        # every other key hashed there would be fetched with it, and the
+        # first results need only its first part.
+        hot = sorted(key for key, value in joined.items() if 4 * -(-len(value) // 3) > shard_bytes * HOT_SHARE)
         hot_set = set(hot)
-        total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items() if k not in hot_set)
+        encoded = {key: base64.b64encode(value).decode("ascii") for key, value in joined.items() if key not in hot_set}
+        total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
         shards = 1
         while total / shards > shard_bytes:
             shards *= 2
-        buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+        buckets: list[dict[str, object]] = [{} for _ in range(shards)]
         for key in sorted(encoded):
-            if key not in hot_set:
-                buckets[key_hash(key) % shards][key] = encoded[key]
+            buckets[key_hash(key) % shards][key] = encoded[key]
 
         files = dict(self.doc_files)
+        for number, key in enumerate(hot):
+            parts = _parts(joined[key], len(key) > 1, shard_bytes * 3 // 4)
+            for j, (data, _end) in enumerate(parts):
+                name = f"h{number}.{j}"
+                files[f"search/kb/{name}.js"] = _script(name, {key: base64.b64encode(data).decode("ascii")})
+            buckets[key_hash(key) % shards][key] = [number, *(end for _data, end in parts)]
         for k in range(0, len(self.manifest_pages), PAGE_CHUNK):
-            rows = [[p[0], p[1], p[4]] for p in self.manifest_pages[k:k + PAGE_CHUNK]]
+            rows = [[p[0], p[1], p[3]] for p in self.manifest_pages[k:k + PAGE_CHUNK]]
             files[f"search/kb/t{k // PAGE_CHUNK}.js"] = _script(f"t{k // PAGE_CHUNK}", rows)
         for k, bucket in enumerate(buckets):
             files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
-        for k, key in enumerate(hot):
-            files[f"search/kb/h{k}.js"] = _script(f"h{k}", {key: encoded[key]})
         digest = hashlib.sha256()
         for path in sorted(files):
             digest.update(path.encode())
             digest.update(files[path])
-        headings = self.headings
         pages = self.manifest_pages
-        firsts = [p[3] for p in pages]
         kinds: list[list] = []
         for n, p in enumerate(pages):
             if not kinds or kinds[-1][0] != p[2]:
                 kinds.append([p[2], n])
         help_page = next((p[0] for p in pages if p[2] == "doc" and p[0].startswith("about")), "")
-        manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards, "hot": hot,
-                    "docs": self.docs, "pages": len(pages),
-                    "firsts": ",".join(_b36(b - a) for a, b in zip([0] + firsts, firsts)),
-                    "titles": ",".join(_b36(len(p[1])) for p in pages),
-                    "kinds": kinds, "chunk": PAGE_CHUNK, "help": help_page,
-                    "headings": ",".join(_b36(b - a) for a, b in zip([0] + headings, headings))}
+        manifest = {"format": FORMAT, "digest": digest.hexdigest()[:12], "shards": shards,
+                    "docs": self.docs, "pages": len(pages), "kinds": kinds, "chunk": PAGE_CHUNK, "help": help_page}
         config = dict(base_config or {})
         config["kb"] = manifest
         files["search/search_index.json"] = json.dumps(
             {"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         ).encode("utf-8")
-        return SearchIndex(files=files, docs=self.docs, keys=len(encoded), shards=shards)
+        return SearchIndex(files=files, docs=self.docs, keys=len(joined), shards=shards)
+
+
+def _row_title(doc: SearchDoc, part_title: Optional[str]) -> object:
+    """A documents-file row's title, short where it can be derived (see
+    ``d<n>.js``): 0 for the part's title (``part_title``: the last part
+    heading above it, ``_short``), 1 for that, " · " and the start of its
+    own text (a sub-point), [suffix] for the part's title and a suffix;
+    else the title itself."""
+    title = doc.title
+    if part_title is None or doc.kind == "section":
+        return title
+    if title == part_title:
+        return 0
+    if title == f"{part_title} · {_short(doc.text, 24)}":
+        return 1
+    if title.startswith(f"{part_title} · "):
+        return [title[len(part_title):]]
+    return title
+
+
+def _read_varint(data: bytes, i: int) -> tuple[int, int]:
+    n, shift = 0, 0
+    while True:
+        byte = data[i]
+        i += 1
+        n |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return n, i
+
+
+def _parts(data: bytes, bigram: bool, part_bytes: int) -> list[tuple[bytes, int]]:
+    """A hot key's entries (see Entries) cut into parts, part *j* of at
+    least ``part_bytes`` × 2^j bytes (the last may be smaller: the first
+    part is small, for the first results, and the number of files grows
+    with the logarithm of the key's size), each ending at a page
+    boundary and starting with its page number in full (not a delta), so
+    that each part is read on its own: [(bytes, end page), ...], the end
+    exclusive; the last part ends at the last page posted + 1."""
+    parts: list[tuple[bytes, int]] = []
+    out = bytearray()
+    i, page = 0, 0
+    while i < len(data):
+        step, j = _read_varint(data, i)
+        if not step & 1:
+            page += step >> 1
+            if len(out) >= part_bytes << len(parts):
+                parts.append((bytes(out), page))
+                out = bytearray()
+            local, j = _read_varint(data, j)
+        flags, j = _read_varint(data, j)
+        if not step & 1 and local == 0:
+            _, j = _read_varint(data, j)
+        end = j + (flags >> 1 if bigram else 0)
+        # The first entry of a part holds its page number in full.
+        out += data[i:end] if out else _varint(2 * page) + data[_skip_varint(data, i):end]
+        i = end
+    parts.append((bytes(out), page + 1))
+    return parts
+
+
+def _skip_varint(data: bytes, i: int) -> int:
+    while data[i] & 0x80:
+        i += 1
+    return i + 1
 
 
 def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,

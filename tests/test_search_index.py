@@ -55,32 +55,25 @@ def test_every_passage_and_heading_is_a_document(corpus):
 
 
 def _page_entries(manifest: dict, tables: dict[int, list]) -> list[list]:
-    """[location, title, kind, first document, facts] of every page, from
-    the manifest (firsts, titles, kinds) and the page-table files; checks
-    that they agree."""
-    firsts, first = [], 0
-    for delta in manifest["firsts"].split(",") if manifest["firsts"] else []:
-        firsts.append(first := first + int(delta, 36))
-    lengths = [int(n, 36) for n in manifest["titles"].split(",")] if manifest["titles"] else []
-    assert len(firsts) == len(lengths) == manifest["pages"]
+    """[location, title, kind, facts] of every page, from the manifest
+    (pages, kinds) and the page-table files; checks that they agree."""
     assert sorted(tables) == list(range(len(tables))) and len(tables) == -(-manifest["pages"] // manifest["chunk"])
     rows = [row for k in sorted(tables) for row in tables[k]]
     assert len(rows) == manifest["pages"]
     kinds = []
     for n in range(manifest["pages"]):
         kinds.append([kind for kind, start in manifest["kinds"] if start <= n][-1])
-    entries = [[loc, title, kind, first, facts] for (loc, title, facts), kind, first in zip(rows, kinds, firsts)]
-    assert [len(e[1]) for e in entries] == lengths
-    return entries
+    return [[loc, title, kind, facts] for (loc, title, facts), kind in zip(rows, kinds)]
 
 
 def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, list]]:
-    """(manifest with its "pages" expanded to entries, postings shards,
-    documents files), every file parsed as call(name, JSON)."""
+    """(manifest with its "pages" expanded to entries, postings shards —
+    a hot key's parts under "h<n>.<j>" —, documents files with their
+    titles expanded), every file parsed as call(name, JSON)."""
     manifest = json.loads(files["search/search_index.json"])["config"]["kb"]
     shards, docs, tables = {}, {}, {}
     for path, content in files.items():
-        m = re.fullmatch(r"search/kb/([pdth])(\d+)\.js", path)
+        m = re.fullmatch(r"search/kb/([pdth])(\d+(?:\.\d+)?)\.js", path)
         if not m:
             continue
         text = content.decode("utf-8")
@@ -90,15 +83,30 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
         if m.group(1) == "p":
             shards[int(m.group(2))] = data
         elif m.group(1) == "h":
-            # A hot key's file: filed under a negative number.
-            assert list(data) == [manifest["hot"][int(m.group(2))]], path
-            shards[-1 - int(m.group(2))] = data
+            shards[f"h{m.group(2)}"] = data
         elif m.group(1) == "t":
             tables[int(m.group(2))] = data
         else:
-            docs[int(m.group(2))] = data
+            docs[int(m.group(2))] = _expand(data)
     manifest["pages"] = _page_entries(manifest, tables)
     return manifest, shards, docs
+
+
+def _expand(rows: list) -> list:
+    """A documents file's rows with their short titles written out (0: the
+    part's title, 1: that, " · " and the start of the text, [suffix])."""
+    out, part = [], ""
+    for anchor, title, text, kind in rows:
+        if title == 0:
+            title = part
+        elif title == 1:
+            title = f"{part} · {si._short(text, 24)}"
+        elif isinstance(title, list):
+            title = part + title[0]
+        if kind == "section":
+            part = si._short(title)
+        out.append([anchor, title, text, kind])
+    return out
 
 
 def _pages(corpus):
@@ -107,88 +115,114 @@ def _pages(corpus):
     return pages
 
 
-def _varints(data: bytes) -> list[int]:
-    out, n, shift = [], 0, 0
-    for byte in data:
+def _varint(data: bytes, i: int) -> tuple[int, int]:
+    n, shift = 0, 0
+    while True:
+        byte = data[i]
+        i += 1
         n |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
-            out.append(n)
-            n, shift = 0, 0
-    assert shift == 0, "a varint runs past the end"
-    return out
+            return n, i
 
 
-def _entries(value: str, bigram: bool) -> list[tuple[int, object]]:
-    """A postings value (base64 of varints) → [(doc delta, position deltas
-    or count)], decoded independently of the builder."""
+def _entries(value: str, bigram: bool) -> list[tuple[int, int, int, object, object]]:
+    """A postings value (base64 of varints) → [(page, local document,
+    heading flag, title length or None, positions or count)], decoded
+    independently of the builder."""
     data, out, i = base64.b64decode(value, validate=True), [], 0
+    page, local = 0, -1
     while i < len(data):
-        (d, length), i = _two(data, i)
-        if bigram:
-            out.append((d, _varints(data[i:i + length])))
-            i += length
+        step, i = _varint(data, i)
+        if step & 1:
+            local += (step - 1) // 2
         else:
-            out.append((d, length))
+            page += step // 2
+            local, i = _varint(data, i)
+        flags, i = _varint(data, i)
+        title = None
+        if local == 0:
+            title, i = _varint(data, i)
+        if bigram:
+            positions, pos, end = [], 0, i + (flags >> 1)
+            while i < end:
+                delta, i = _varint(data, i)
+                positions.append(pos := pos + delta)
+            assert i == end
+            out.append((page, local, flags & 1, title, positions))
+        else:
+            out.append((page, local, flags & 1, title, flags >> 1))
     return out
 
 
-def _two(data: bytes, i: int) -> tuple[tuple[int, int], int]:
-    numbers = []
-    while len(numbers) < 2:
-        n, shift = 0, 0
-        while True:
-            byte = data[i]
-            i += 1
-            n |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        numbers.append(n)
-    return (numbers[0], numbers[1]), i
+def _postings(manifest: dict, shards: dict) -> dict[str, list]:
+    """key → its entries (see ``_entries``), a hot key's parts joined;
+    checks that every key is in its hashed shard and that a hot key's parts
+    cover the pages they say."""
+    out = {}
+    for k, shard in shards.items():
+        if not isinstance(k, int):
+            continue
+        for key, value in shard.items():
+            assert si.key_hash(key) % manifest["shards"] == k, f"{key} is in the wrong shard"
+            bigram = len(key) > 1
+            if isinstance(value, str):
+                out[key] = _entries(value, bigram)
+                continue
+            number, *ends = value
+            entries, start = [], 0
+            for j, end in enumerate(ends):
+                part = shards[f"h{number}.{j}"]
+                assert list(part) == [key]
+                got = _entries(part[key], bigram)
+                assert got and all(start <= e[0] < end for e in got), (key, j)
+                entries += got
+                start = end
+            out[key] = entries
+    return out
 
 
 def test_postings_hold_every_bigram_exactly_once(corpus):
     index = si.build(_pages(corpus), shard_bytes=20_000)
     manifest, shards, docs = _decode(index.files)
-    assert manifest["shards"] == len(shards) > 1 and manifest["shards"] & (manifest["shards"] - 1) == 0
-    texts = []
-    for page_no in sorted(docs):
-        assert manifest["pages"][page_no][3] == len(texts)
-        texts += [si.fold(row[2]) for row in docs[page_no]]
+    shard_numbers = [k for k in shards if isinstance(k, int)]
+    assert manifest["shards"] == len(shard_numbers) > 1 and manifest["shards"] & (manifest["shards"] - 1) == 0
+    texts = {(page_no, local): si.fold(row[2]) for page_no in docs for local, row in enumerate(docs[page_no])}
     assert len(texts) == manifest["docs"] == index.docs
+    headings = {(page_no, local) for page_no in docs for local, row in enumerate(docs[page_no]) if row[3] == "section"}
 
-    expected_bigrams = sum(1 for t in texts for a, b in zip(t, t[1:]) if si.is_indexed(a) and si.is_indexed(b))
+    expected_bigrams = sum(1 for t in texts.values() for a, b in zip(t, t[1:]) if si.is_indexed(a) and si.is_indexed(b))
     found_bigrams = 0
-    for k, shard in shards.items():
-        for key, value in shard.items():
-            if k >= 0:
-                assert si.key_hash(key) % manifest["shards"] == k, f"{key} is in the wrong shard"
-            doc = 0
-            for d, rest in _entries(value, bigram=len(key) > 1):
-                doc += d
-                if len(key) == 1:
-                    assert texts[doc].count(key) == rest
-                    continue
-                pos = 0
-                for delta in rest:
-                    pos += delta
-                    assert texts[doc][pos:pos + 2] == key
-                    found_bigrams += 1
+    for key, entries in _postings(manifest, shards).items():
+        assert [e[:2] for e in entries] == sorted(set(e[:2] for e in entries)), key
+        for page_no, local, heading, title, rest in entries:
+            assert heading == ((page_no, local) in headings)
+            assert title == (len(manifest["pages"][page_no][1]) if local == 0 else None)
+            text = texts[page_no, local]
+            if len(key) == 1:
+                assert text.count(key) == rest
+                continue
+            for pos in rest:
+                assert text[pos:pos + 2] == key
+                found_bigrams += 1
     assert found_bigrams == expected_bigrams
 
 
-def test_hot_keys_are_alone_in_their_files(corpus):
-    index = si.build(_pages(corpus), shard_bytes=600)
+def test_hot_keys_are_in_parts_of_their_own(corpus):
+    index = si.build(_pages(corpus), shard_bytes=100)
     manifest, shards, _ = _decode(index.files)
-    hot = manifest["hot"]
-    assert "职工" in hot and "工会" in hot, hot[:20]
-    assert hot == sorted(hot)
-    for n, key in enumerate(hot):
-        assert len(shards[-1 - n][key]) > 600 * si.HOT_SHARE
-        assert not any(key in shard for k, shard in shards.items() if k >= 0), key
+    hot = {key: value for k, shard in shards.items() if isinstance(k, int)
+           for key, value in shard.items() if isinstance(value, list)}
+    assert "职工" in hot and "工会" in hot, sorted(hot)[:20]
+    # The first part is small (the first results need only it), the rest
+    # grow; every part but the last ends where the next page starts.
+    number, *ends = hot["职工"]
+    assert len(ends) > 2 and ends == sorted(ends) and ends[-1] <= len(manifest["pages"])
+    sizes = [len(base64.b64decode(shards[f"h{number}.{j}"]["职工"])) for j in range(len(ends))]
+    assert all(size >= (100 * 3 // 4) << j for j, size in enumerate(sizes[:-1])), sizes
     # Every other key is in its hashed shard, under the share.
-    assert all(len(v) <= 600 * si.HOT_SHARE for k, shard in shards.items() if k >= 0 for v in shard.values())
+    assert all(len(v) <= 100 * si.HOT_SHARE for k, shard in shards.items() if isinstance(k, int)
+               for v in shard.values() if isinstance(v, str))
 
 
 def test_index_is_byte_identical_for_the_same_input(corpus):
@@ -274,7 +308,7 @@ def test_speech_metadata_is_searchable_and_shown(corpus):
     index = si.build(_pages(corpus))
     manifest, _, docs = _decode(index.files)
     for page_no, entry in enumerate(manifest["pages"]):
-        location, title, kind, first, facts = entry
+        location, title, kind, facts = entry
         if kind == "speech":
             speech = by_id[location.split("/")[1]]
             assert facts == si.speech_facts(speech)[0]

@@ -22,10 +22,10 @@ function python() {
   return fs.existsSync(venv) ? venv : "python3"
 }
 
-/** Build the tiny index into a fresh folder; returns the folder. */
-export function buildIndex() {
+/** Build the tiny index (make_index.py's options: --many) into a fresh folder; returns the folder. */
+export function buildIndex(...args) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kb-worker-"))
-  execFileSync(python(), [path.join(HERE, "make_index.py"), dir], { stdio: ["ignore", "ignore", "inherit"] })
+  execFileSync(python(), [path.join(HERE, "make_index.py"), dir, ...args], { stdio: ["ignore", "ignore", "inherit"] })
   return dir
 }
 

@@ -137,6 +137,40 @@ describe("query length", () => {
   })
 })
 
+describe("a hot key in parts (职工 on every page)", () => {
+  let many
+  before(() => { many = buildIndex("--many") })
+  after(() => fs.rmSync(many, { recursive: true, force: true }))
+  const parts = requests => requests.map(url => new URL(url).pathname.split("/").pop()).filter(n => /^h\d+\.\d+\.js$/.test(n))
+
+  test("the first screen needs only the first part; the whole list follows", async () => {
+    const worker = loadWorker(many)
+    await worker.setup()
+    const replies = await worker.query("职工")
+    const ref = worker.run(`valueOf("职工")`)
+    assert.ok(Array.isArray(ref) && ref.length > 3, `职工 is not in parts: ${JSON.stringify(ref)}`)
+    const first = replies[0].items.map(g => Number(pathOf(g[0]).slice(-3, -1)))
+    assert.ok(first.length === 6 && first.every(n => n < ref[1]), `first screen from part 0 only: ${first}`)
+    // Every page holds 职工: the final list has all forty, each once.
+    const pages = final(replies).map(g => pathOf(g[0]))
+    assert.equal(pages.length, 40)
+    assert.equal(new Set(pages).size, 40)
+    assert.equal(replies[replies.length - 1].total, 40)
+    assert.deepEqual(parts(worker.requests), ref.slice(1).map((_, j) => `h${ref[0]}.${j}.js`))
+  })
+
+  test("a phrase beyond the first part: parts are read until it is found, nothing else shown", async () => {
+    const worker = loadWorker(many)
+    await worker.setup()
+    const replies = await worker.query("困难职工")
+    assert.ok(replies.length > 0 && replies.every(r => r.items.length > 0), "never an empty answer")
+    for (const reply of replies)
+      assert.deepEqual(reply.items.map(g => pathOf(g[0])).sort(),
+                       ["speeches/s35/", "speeches/s36/", "speeches/s37/", "speeches/s38/", "speeches/s39/"])
+    assert.ok(final(replies).every(g => g.slice(1).every(item => strip(item.text).includes("困难职工"))))
+  })
+})
+
 describe("a broken index", () => {
   test("a missing documents shard: a message on top, the other pages still shown", async () => {
     const worker = await ready({ fail: { d1: 404 } })

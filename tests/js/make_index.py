@@ -1,11 +1,13 @@
 """Write a tiny search index, built by ``build_scripts.search_index``, for
 the worker tests in this folder (``kb-search.test.mjs``).
 
-    python tests/js/make_index.py OUT_DIR
+    python tests/js/make_index.py OUT_DIR [--many]
 
 Writes OUT_DIR/search/... (the index files) and OUT_DIR/pages.json (the
 pages, so the tests can check results against what was indexed).  Small
-shards (``shard_bytes``) so that a query touches several of them.
+shards (``shard_bytes``) so that a query touches several of them.  With
+``--many``: forty speeches whose 职工 is a hot key in several parts, and
+困难职工 only in the last five (``many``).
 """
 
 from __future__ import annotations
@@ -58,15 +60,30 @@ def pages() -> list[si.SearchPage]:
     return [a, b, c, theme, help_page]
 
 
-def main(out: Path) -> None:
-    index = si.build(pages(), shard_bytes=400, base_config={"lang": ["zh"], "separator": "[\\s]+"})
+def many() -> list[si.SearchPage]:
+    """Forty speeches: 职工 on every page (a hot key, in parts), 困难职工 on
+    the last five only (beyond the first part)."""
+    out = []
+    for n in range(40):
+        page = si.SearchPage(f"speeches/s{n:02d}/", f"第{n}号讲话", "speech")
+        page.docs.append(si.SearchDoc("", f"第{n}号讲话", f"第{n}号讲话", "page"))
+        text = "广大职工要爱岗敬业，职工代表要履职尽责，" + ("关心困难职工生活。" if n >= 35 else "")
+        page.docs.append(si.SearchDoc("p1", "一、职工", text, "paragraph"))
+        out.append(page)
+    return out
+
+
+def main(out: Path, hot: bool = False) -> None:
+    chosen = many() if hot else pages()
+    index = si.build(chosen, shard_bytes=60 if hot else 400,
+                     base_config={"lang": ["zh"], "separator": "[\\s]+"})
     for path, content in index.files.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-    (out / "pages.json").write_text(json.dumps([asdict(p) for p in pages()], ensure_ascii=False),
+    (out / "pages.json").write_text(json.dumps([asdict(p) for p in chosen], ensure_ascii=False),
                                     encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), "--many" in sys.argv[2:])

@@ -57,7 +57,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 /* Index format this worker reads (search_index.FORMAT) */
-const FORMAT = 3
+const FORMAT = 4
 
 /* Longest query, in characters (code points); the rest is ignored */
 const MAX_QUERY = 100
@@ -94,9 +94,9 @@ const WINDOW = term => Math.max(16, 3 * term.length)
  *   location, title, kind, first document, facts line (location, title and
  *   facts are "" until the page's table file is loaded: `entry`)
  * @typedef {{format: number, digest: string, shards: number, docs: number,
- *   hot: string[], pages: number, firsts: string, titles: string, kinds: [string, number][],
- *   chunk: number, help: string, headings: string}} Manifest
+ *   pages: number, kinds: [string, number][], chunk: number, help: string}} Manifest
  * @typedef {[string, string, string, string]} DocRow anchor, title, text, kind
+ *   (the title as shown: `rowsOf` expands the file's short forms)
  * @typedef {Map<number, number[]> | Posting | Map<number, number>} Occurrences
  *   doc → start positions (a phrase), or doc → count (one character)
  * @typedef {{tier: number, exact: number, partial: number, score: number,
@@ -111,15 +111,15 @@ const WINDOW = term => Math.max(16, 3 * term.length)
 let manifest = null
 /** Why the manifest was refused ("" when it was not) */
 let refused = ""
-/** @type {Set<number>} */
-let headings = new Set()
+/** Part-heading documents, as their postings are read
+ * @type {Set<number>} */
+const headings = new Set()
 /** Every page's entry (filled in from its table file by `entry`)
  * @type {PageEntry[]} */
 let pages = []
-/** Each page's title length (code points) @type {number[]} */
-let titleLengths = []
-/** Hot key → its file number (a file of its own) @type {Map<string, number>} */
-let hotKeys = new Map()
+/** Each page's title length (code points), as postings are read
+ * @type {Map<number, number>} */
+const titleLengths = new Map()
 /** The site root; set on SETUP (nothing is loaded before) */
 let base = new URL("http://localhost/")
 let latest = 0
@@ -127,8 +127,6 @@ let latest = 0
 const shards = new Map()
 /** @type {Map<string, string>} shard name → why it did not load */
 const broken = new Map()
-/** @type {Map<string, Posting | Map<number, number>>} */
-const postings = new Map()
 /** @type {Map<string, Occurrences>} */
 const phrases = new Map()
 
@@ -267,10 +265,83 @@ function keyHash(key) {
   return h
 }
 
-/** @param {string} key */
+/** The postings shard of a key
+ * @param {string} key */
 function shardOf(key) {
-  const hot = manifest ? hotKeys.get(key) : undefined
-  return hot === undefined ? `p${keyHash(key) % (manifest ? manifest.shards : 1)}` : `h${hot}`
+  return `p${keyHash(key) % (manifest ? manifest.shards : 1)}`
+}
+
+/**
+ * A key's value in its shard (loaded): base64 of its entries, or for a hot
+ * key [file number, end page of part 0, of part 1, …], or null
+ * @param {string} key
+ * @returns {string | number[] | null}
+ */
+function valueOf(key) {
+  const shard = shards.get(shardOf(key))
+  const value = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : null
+  return typeof value === "string" || Array.isArray(value) ? value : null
+}
+
+/**
+ * A hot key's parts: the file names, and how many of them, from the first,
+ * are loaded (a part that failed counts as loaded: what did load is used)
+ * @param {number[]} ref
+ */
+function partsOf(ref) {
+  const names = ref.slice(1).map((_, j) => `h${ref[0]}.${j}`)
+  let loaded = 0
+  while (loaded < names.length && (shards.has(names[loaded]) || broken.has(names[loaded])))
+    loaded++
+  return { names, loaded }
+}
+
+/**
+ * The pages (from 0, end exclusive) for which every hot key of `keys` has
+ * its parts loaded: the documents of those pages are matched exactly
+ * @param {string[]} keys
+ */
+function covered(keys) {
+  let end = manifest ? manifest.pages : 0
+  for (const key of keys) {
+    const ref = valueOf(key)
+    if (!Array.isArray(ref))
+      continue
+    const { names, loaded } = partsOf(ref)
+    if (loaded < names.length)
+      end = Math.min(end, loaded ? Number(ref[loaded]) : 0)
+  }
+  return end
+}
+
+/**
+ * The next part of every hot key of `keys` whose loaded parts end first
+ * @param {string[]} keys
+ * @param {number} end what `covered` gave
+ * @returns {string[]}
+ */
+function nextParts(keys, end) {
+  const out = []
+  for (const key of keys) {
+    const ref = valueOf(key)
+    if (!Array.isArray(ref))
+      continue
+    const { names, loaded } = partsOf(ref)
+    if (loaded < names.length && (loaded ? Number(ref[loaded]) : 0) <= end)
+      out.push(names[loaded])
+  }
+  return out
+}
+
+/**
+ * The files not loaded yet of every hot key of `keys`
+ * @param {string[]} keys
+ */
+function allParts(keys) {
+  return keys.flatMap(key => {
+    const ref = valueOf(key)
+    return Array.isArray(ref) ? ref.slice(1).map((_, j) => `h${ref[0]}.${j}`) : []
+  })
 }
 
 /* A term's or piece's characters as a string, made once per array: the
@@ -318,32 +389,65 @@ function varint(bytes) {
   return n
 }
 
+/* Documents are numbered page × PAGE + local number (the page's own
+   document is 0): the page of a document is a division away */
+const PAGE = 65536
+
+/**
+ * Read the entries of one postings value (see Entries in search_index.py),
+ * calling `each(doc, flags, at)` with `at` just past the title length
+ * (where a bigram's positions start); records part headings and title
+ * lengths on the way.
+ * @param {Uint8Array} bytes
+ * @param {(doc: number, flags: number, at: number) => void} each
+ */
+function entries(bytes, each) {
+  let page = 0, local = -1
+  at = 0
+  while (at < bytes.length) {
+    const step = varint(bytes)
+    if (step & 1) {
+      local += (step - 1) / 2
+    } else {
+      page += step / 2
+      local = varint(bytes)
+    }
+    const flags = varint(bytes)
+    const doc = page * PAGE + local
+    if (flags & 1)
+      headings.add(doc)
+    if (local === 0)
+      titleLengths.set(page, varint(bytes))
+    each(doc, flags, at)
+  }
+}
+
 /* A bigram's posting, read lazily: the documents are found at once, a
    document's positions only when asked for.
    A common bigram (职工) is in most documents, and a phrase needs the
    positions of those holding its rarest bigram only.  Map-like: size,
    has(doc), get(doc) → ascending positions, keys(), [doc, positions]… */
 class Posting {
-  /** @param {string} raw */
-  constructor(raw) {
-    this.bytes = bytesOf(raw)
-    /** Ascending documents, and where each one's positions start and end
-     * in bytes
+  /** @param {string[]} raws the key's value, or its loaded parts in order */
+  constructor(raws) {
+    /** Ascending documents, the bytes each one's positions are in, and
+     * where in them they start and end
      * @type {number[]} */
     this.docs = []
+    /** @type {Uint8Array[]} */
+    this.bytes = []
     /** @type {number[]} */
     this.from = []
     /** @type {number[]} */
     this.to = []
-    const bytes = this.bytes
-    let doc = 0
-    at = 0
-    while (at < bytes.length) {
-      /* entry: doc-delta, length in bytes, position deltas (varints) */
-      this.docs.push(doc += varint(bytes))
-      const length = varint(bytes)
-      this.from.push(at)
-      this.to.push(at += length)
+    for (const raw of raws) {
+      const bytes = bytesOf(raw)
+      entries(bytes, (doc, flags, start) => {
+        this.docs.push(doc)
+        this.bytes.push(bytes)
+        this.from.push(start)
+        this.to.push(at = start + (flags >> 1))
+      })
     }
   }
   get size() {
@@ -382,7 +486,7 @@ class Posting {
    * @param {number} k
    * @returns {number[]} */
   at(k) {
-    const bytes = this.bytes, end = this.to[k], positions = []
+    const bytes = this.bytes[k], end = this.to[k], positions = []
     let p = 0
     at = this.from[k]
     while (at < end)
@@ -396,31 +500,44 @@ class Posting {
   }
 }
 
+/** key → [number of values it was read from, its posting]
+ * @type {Map<string, [number, Posting | Map<number, number>]>} */
+const postings = new Map()
+
 /**
- * key → Posting for a bigram, Map(doc → count) for a character
+ * key → Posting for a bigram, Map(doc → count) for a character; for a hot
+ * key, from the parts loaded so far
  * @param {string} key
  * @returns {Posting | Map<number, number>}
  */
 function posting(key) {
-  let found = postings.get(key)
-  if (found)
-    return found
-  const raw = String((shards.get(shardOf(key)) || {})[key] || "")
-  if ([...key].length > 1) {
-    found = new Posting(raw)
-  } else {
-    /** @type {Map<number, number>} */
-    const counts = new Map()
-    const bytes = bytesOf(raw)
-    let doc = 0
-    at = 0
-    while (at < bytes.length) {
-      doc += varint(bytes)
-      counts.set(doc, varint(bytes))
+  const value = valueOf(key)
+  /** @type {string[]} */
+  let raws = []
+  if (typeof value === "string") {
+    raws = [value]
+  } else if (Array.isArray(value)) {
+    const { names, loaded } = partsOf(value)
+    for (const name of names.slice(0, loaded)) {
+      const part = shards.get(name)
+      if (part && typeof part[key] === "string")
+        raws.push(part[key])
     }
+  }
+  const cached = postings.get(key)
+  if (cached && cached[0] === raws.length)
+    return cached[1]
+  /** @type {Posting | Map<number, number>} */
+  let found
+  if ([...key].length > 1) {
+    found = new Posting(raws)
+  } else {
+    const counts = new Map()
+    for (const raw of raws)
+      entries(bytesOf(raw), (doc, flags) => counts.set(doc, flags >> 1))
     found = counts
   }
-  postings.set(key, found)
+  postings.set(key, [raws.length, found])
   return found
 }
 
@@ -658,19 +775,11 @@ function entry(page) {
 }
 
 /**
- * Page number of a global document number (pages hold consecutive docs)
+ * Page number of a document number
  * @param {number} doc
  */
 function pageOf(doc) {
-  let lo = 0, hi = pages.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (pages[mid][3] <= doc)
-      lo = mid
-    else
-      hi = mid - 1
-  }
-  return lo
+  return Math.floor(doc / PAGE)
 }
 
 /**
@@ -706,11 +815,14 @@ function near(doc, parts, window) {
 
 /**
  * The matches of a query: Map(doc → hit); with exactOnly, those of tier 0
- * only
+ * in the pages before `end` only
  * @param {Term[]} terms
+ * @param {number} [end]
  * @returns {Map<number, Hit>}
  */
-function match(terms, exactOnly = false) {
+function match(terms, exactOnly = false, end = Infinity) {
+  phrases.clear()
+  const before = end * PAGE
   const exact = terms.map(t => phrase(t.chars))
   const split = terms.map((t, i) => !exactOnly && t.chars.length > 1 ? pieces(t.chars, exact[i]) : null)
   /** @type {Map<number, Hit>} */
@@ -725,6 +837,8 @@ function match(terms, exactOnly = false) {
   terms.forEach((term, i) => {
     const weight = idf(exact[i].size)
     for (const [doc, tf] of exact[i]) {
+      if (doc >= before)
+        break
       const h = hit(doc)
       h.exact++
       h.score += weight * (1 + Math.log(count(tf)))
@@ -854,8 +968,8 @@ function groups(hits, terms) {
     if (doc === first) {
       /* A page whose name is the query is the answer to it.  The page
          document starts with the title: a term is in the title when it
-         occurs within its first titleLengths[page] characters */
-      const length = titleLengths[page]
+         occurs within its first titleLengths(page) characters */
+      const length = titleLengths.get(page) || 0
       /** @param {Term} t @param {(p: number) => boolean} ok */
       const at = (t, ok) => {
         const found = phrase(t.chars).get(doc)
@@ -883,6 +997,51 @@ function groups(hits, terms) {
 }
 
 /**
+ * search_index._short: the text, trimmed, cut to `limit` characters (code
+ * points) with "…"
+ * @param {string} text
+ * @param {number} limit
+ */
+function short(text, limit) {
+  const chars = [...text.trim()]
+  return chars.length <= limit ? chars.join("") : chars.slice(0, limit - 1).join("") + "…"
+}
+
+/** @type {Map<number, DocRow[]>} */
+const expanded = new Map()
+/**
+ * A page's documents file with every title as shown (search_index's
+ * ``d<n>.js``): 0 is the title of the part above (its heading, short), 1
+ * that, " · " and the start of the passage, [suffix] that and the suffix
+ * @param {number} page
+ * @returns {DocRow[] | null}
+ */
+function rowsOf(page) {
+  const done = expanded.get(page)
+  if (done)
+    return done
+  const raw = shards.get(`d${page}`)
+  if (!Array.isArray(raw))
+    return null
+  let part = ""
+  const rows = raw.map(row => {
+    const [anchor, title, text, kind] = Array.isArray(row) ? row : []
+    let shown = String(title)
+    if (title === 0)
+      shown = part
+    else if (title === 1)
+      shown = `${part} · ${short(String(text), 24)}`
+    else if (Array.isArray(title))
+      shown = part + String(title[0])
+    if (kind === "section")
+      part = short(shown, 28)
+    return /** @type {DocRow} */ ([String(anchor), shown, String(text), String(kind)])
+  })
+  expanded.set(page, rows)
+  return rows
+}
+
+/**
  * One page's result list in material's shape: the page, then its passages.
  * The group's best-tier passages are open (up to OPEN_PER_PAGE), the others
  * under material's "more"; approximate passages of a page that also has
@@ -893,8 +1052,7 @@ function groups(hits, terms) {
  */
 function render(group, withText) {
   const [location, title, , first, facts] = entry(group.page)
-  /** @type {DocRow[] | null} */
-  const rows = withText ? shards.get(`d${group.page}`) || null : null
+  const rows = withText ? rowsOf(group.page) : null
   const score = 1 + group.score
   const pageHit = group.docs.find(([doc]) => doc === first)
   const passages = group.docs.filter(([doc]) => doc !== first)
@@ -976,7 +1134,8 @@ async function search(query, id, reply) {
   const terms = parse(query)
   if (!terms.length)
     return reply({ items: [] })
-  const needed = keysOf(terms).map(shardOf)
+  const keys = keysOf(terms)
+  const needed = keys.map(shardOf)
   await load(needed)
   if (id !== latest)
     return
@@ -984,21 +1143,33 @@ async function search(query, id, reply) {
   const answer = (ranked, upto, listed) => {
     const shown = ranked.slice(0, listed)
     const items = shown.map((g, i) => render(g, i < upto))
-    const failed = failures([...needed, ...ranked.slice(0, upto).map(g => `d${g.page}`),
+    const failed = failures([...needed, ...allParts(keys), ...ranked.slice(0, upto).map(g => `d${g.page}`),
       ...shown.map(g => tableOf(g.page))])
     reply(failed ? { items: [brokenItem(failed), ...items], total: ranked.length + 1 }
       : { items, total: ranked.length })
   }
   /* Exact passages rank above all others, so when they fill the first
      screen they are answered at once, and the rest (相近表述, partial
-     matches) follows below them in the next answer */
-  let ranked = groups(match(terms, true), terms)
-  const complete = ranked.length < FIRST_PAGES
+     matches) follows below them in the next answer.  A hot key (职工) is
+     read part by part, in page order: the first screen comes from the
+     pages all its loaded parts cover, once they hold enough exact
+     matches; the whole list follows */
+  const pages = manifest ? manifest.pages : 0
+  let end = covered(keys)
+  let ranked = groups(match(terms, true, end), terms)
+  while (ranked.length < FIRST_PAGES && end < pages) {
+    await load(nextParts(keys, end))
+    if (id !== latest)
+      return
+    end = covered(keys)
+    ranked = groups(match(terms, true, end), terms)
+  }
+  let complete = end >= pages && ranked.length < FIRST_PAGES
   if (complete)
     ranked = groups(match(terms), terms)
   /* The first screen, as Pagefind does it: its pages' titles and numbers
-     of matches as soon as their table entries are in (a few KB), then
-     their passages (about 10 KB a page) */
+     of matches as soon as their table entries are in (a few hundred
+     bytes), then their passages (about 10 KB a page) */
   const first = ranked.slice(0, FIRST_PAGES)
   await load(first.map(g => tableOf(g.page)))
   if (id !== latest)
@@ -1008,8 +1179,12 @@ async function search(query, id, reply) {
   if (id !== latest)
     return
   answer(ranked, FIRST_PAGES, FIRST_PAGES)
-  if (!complete)
+  if (!complete) {
+    await load(allParts(keys))
+    if (id !== latest)
+      return
     ranked = groups(match(terms), terms)
+  }
   if (!complete || ranked.length > FIRST_PAGES) {
     await load([...ranked.slice(0, MAX_PAGES).map(g => `d${g.page}`),
       ...ranked.slice(0, MAX_LISTED).map(g => tableOf(g.page))])
@@ -1037,20 +1212,12 @@ function setup(data) {
     return
   }
   manifest = kb
-  /** @param {unknown} text */
-  const numbers = text => text ? String(text).split(",").map(d => parseInt(d, 36)) : []
-  let doc = 0
-  headings = new Set(numbers(kb.headings).map(d => (doc += d)))
-  doc = 0
-  const firsts = numbers(kb.firsts).map(d => (doc += d))
-  titleLengths = numbers(kb.titles)
-  hotKeys = new Map((Array.isArray(kb.hot) ? kb.hot : []).map((key, n) => [String(key), n]))
   const runs = Array.isArray(kb.kinds) ? kb.kinds : []
   let run = -1
-  pages = firsts.map((first, n) => {
+  pages = Array.from({ length: Number(kb.pages) || 0 }, (_, n) => {
     while (run + 1 < runs.length && runs[run + 1][1] <= n)
       run++
-    return /** @type {PageEntry} */ (["", "", run >= 0 ? String(runs[run][0]) : "", first, ""])
+    return /** @type {PageEntry} */ (["", "", run >= 0 ? String(runs[run][0]) : "", n * PAGE, ""])
   })
 }
 
