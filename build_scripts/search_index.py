@@ -14,7 +14,7 @@ exact-phrase matching exact.  Why chunked: the whole index is never shipped;
 keys are hashed into ``shard_count`` files and a query fetches only the
 shards of its own bigrams, plus the text of the passages it shows.
 
-The format (``FORMAT`` = 3; the worker's ``FORMAT`` must be equal, and a
+The format (``FORMAT`` = 4; the worker's ``FORMAT`` must be equal, and a
 test checks both, and the encodings below, against each other):
 
 Folding and terms
@@ -26,63 +26,74 @@ Folding and terms
     characters are Unicode letters and numbers (categories L*, N*:
     ``is_indexed``); every other character separates terms.
 Keys
-    Every indexed character is a key (document frequency only), and so is
-    every pair of adjacent indexed characters, a *bigram* (with positions).
+    Every indexed character is a key (counts only), and so is every pair of
+    adjacent indexed characters, a *bigram* (with positions).
+Documents
+    Pages are numbered in the order added; a page's documents are numbered
+    from 0 within it (*local* numbers), 0 being the page itself.  The
+    worker numbers a document page × 65536 + local.
 Hashing
-    A key lives in postings shard ``key_hash(key) % shards`` (a hot key
-    in a file of its own, see ``hot``): 32-bit FNV-1a
-    over the key's code points (offset basis 0x811C9DC5, prime 0x01000193);
-    ``shards`` is a power of two.
+    A key lives in postings shard ``key_hash(key) % shards``: 32-bit FNV-1a
+    over the key's code points (offset basis 0x811C9DC5, prime
+    0x01000193); ``shards`` is a power of two.
 Numbers
-    Document numbers and positions are written as deltas (from the previous
-    one, starting at 0).  In the manifest they are lower-case base 36,
-    comma-joined.  In postings they are unsigned LEB128 varints (7 bits a
-    byte, low bits first, high bit set on every byte but the last), and a
-    key's bytes are stored base64-encoded (RFC 4648, with padding): about
-    half the size of base-36 text, and a Uint8Array in the worker.
-    Positions count code points of the folded text of one document.
+    Unsigned LEB128 varints (7 bits a byte, low bits first, high bit set on
+    every byte but the last); a key's bytes are stored base64-encoded (RFC
+    4648, with padding): about half the size of base-36 text, and a
+    Uint8Array in the worker.  Positions count code points of the folded
+    text of one document.
+Entries
+    A key's value is its entries, one per document holding it, in document
+    order.  An entry starts with *step*: odd, the document is in the page
+    of the previous entry and its local number is the previous one's plus
+    (step − 1) / 2; even, the page is the previous entry's plus step / 2
+    (pages and local numbers start at 0 and −1) and the local number
+    follows.  Then *flags*: bit 0 is set for a part heading; the rest
+    (flags >> 1) is, for a bigram, the number of bytes of its position
+    deltas (so a reader skips them without decoding), for a character its
+    number of occurrences.  A page's own document (local 0) then has its
+    title's length in code points (its text starts with the title, so
+    positions tell whether a term is in the title).  A bigram's entry ends
+    with its position deltas (from the previous position, starting at 0).
+Hot keys
+    A key whose base64 value is over ``HOT_SHARE`` of the shard size is
+    *hot*: its shard holds ``[n, end₀, end₁, …]`` instead, and its entries
+    are in files ``h<n>.<j>`` cut at page boundaries, part *j* holding at
+    least shard size × ¾ × 2^j bytes (so the first is small and the number
+    of files grows with the logarithm of the key's size); part *j* holds
+    the pages from end_{j−1} (0 for the first) to end_j, exclusive, and its
+    first entry gives its page in full (step = 2 × page).  The worker reads
+    the first parts of a query's hot keys, answers the first screen from
+    the pages they cover when that holds enough exact matches (else reads
+    more), then reads the rest for the whole list.
 
 Files written (paths relative to the site root):
 
 ``search/search_index.json``
     what mkdocs-material's search box loads and hands to the worker:
     ``{"config": {...material's search config..., "kb": MANIFEST},
-    "docs": []}``, with MANIFEST::
+    "docs": []}``, with MANIFEST (its size does not grow with the corpus:
+    everything per page is in the postings and the page tables)::
 
         {"format":   FORMAT (int; the worker refuses another),
          "digest":   12 hex digits of SHA-256 over every other file (paths
                      and bytes); appended as ?v= to shard URLs so that a
                      rebuilt site is never read with stale shards,
          "shards":   number of postings shards (a power of two),
-         "hot":      the hot keys, sorted: hot key n is alone in file h<n>
-                     and in no postings shard,
-         "docs":     number of documents,
+         "docs":     number of documents (for idf),
          "pages":    number of pages, in result order among equals,
-         "firsts":   each page's first document, comma-joined deltas (the
-                     documents of page n are firsts[n] .. firsts[n+1] - 1),
-         "titles":   each page's title length in code points, comma-joined
-                     (its page document's text starts with the title, so
-                     positions tell whether a term is in the title),
          "kinds":    [[kind, first page], ...]: runs of page kinds —
                      speech, theme, home or doc (a hand-written page),
          "chunk":    pages per page-table file (``PAGE_CHUNK``),
          "help":     location of the help page (a doc page under about/)
-                     or "",
-         "headings": part-heading document numbers, comma-joined deltas}
-
-    The manifest grows by a few bytes a page; everything else about a page
-    is in the page table, fetched only for the pages a result list shows.
+                     or ""}
 
 ``search/kb/p<k>.js``
     postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted;
-    value is base64 of varints (see Numbers).  A bigram key holds, per
-    document, ``doc-delta, n, position-delta × …`` where *n* is the number
-    of bytes of its position deltas (so a reader skips a document's
-    positions without decoding them); a single character key holds, per
-    document, ``doc-delta, count``.
-``search/kb/h<n>.js``
-    hot key *n* (postings over ``HOT_SHARE`` of a shard's size):
-    ``kbLoaded("h<n>", {key: value})``, as in a postings shard.
+    value is base64 of the key's entries (see Entries), or a hot key's
+    ``[n, end₀, …]``.
+``search/kb/h<n>.<j>.js``
+    part *j* of hot key *n*: ``kbLoaded("h<n>.<j>", {key: value})``.
 ``search/kb/t<k>.js``
     the page table, pages k·chunk … (k+1)·chunk − 1:
     ``kbLoaded("t<k>", [[location, title, facts], ...])``; facts is the
@@ -91,7 +102,12 @@ Files written (paths relative to the site root):
     the documents of page *n*: ``kbLoaded("d<n>", [[anchor, title, text,
     kind], ...])``; the first is the page itself (anchor "").  ``text`` is
     what was indexed (before folding), ``kind`` is ``page``, ``section`` (a
-    part heading) or the unit kind of a passage.
+    part heading) or the unit kind of a passage.  A passage's ``title`` is
+    short where it repeats its part's (``_row_title``): 0 is the part's
+    title (the heading of the last ``section`` row above it, cut by
+    ``_short`` to 28 characters), 1 that, " · " and the start of its own
+    text (``_short`` to 24), [suffix] the part's title and the suffix; any
+    other title is written out.
 
 Shards are JavaScript, not JSON, so that from ``file://`` the worker can load
 them with ``<script>`` tags (browsers refuse ``fetch`` there).  Over http the
@@ -125,21 +141,20 @@ from .model import LEAF_KINDS, Speech, Unit
 FORMAT = 4
 
 #: Pages per page-table file: a result list's first screen (six pages)
-#: fetches at most six of them, about 2.5 KB each.
+#: fetches at most six of them, about 0.6 KB each.
 PAGE_CHUNK = 4
 
 #: A key whose postings exceed this share of ``SHARD_BYTES`` is a hot key,
-#: in a file of its own.
+#: in files of its own (see Hot keys).
 HOT_SHARE = 0.5
 
 #: Target size of one postings shard, in bytes.  A query of n characters
-#: fetches at most 2n - 1 shards (hot keys aside), all before its first
-#: result: 16 KB keeps a four-character query near 50 KB of postings (the
-#: whole first-result budget is 0.35 MB, page and scripts included), at
-#: about one shard per KB of corpus text (10,000 speeches: 8,192 shards).
+#: fetches at most 2n - 1 shards and the first part of each hot key among
+#: them before its first result: 4 KB keeps a four-character query near
+#: 25 KB of postings (the whole first-result budget is 0.35 MB, page and
+#: scripts included).  About one shard per 2 KB of corpus text.
 SHARD_BYTES = 4_000
 
-_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 # --- characters -------------------------------------------------------------
@@ -196,16 +211,6 @@ def key_hash(key: str) -> int:
 #: Runs of indexed characters.  ``str.isalnum`` is Unicode L* and N*, the
 #: same class as ``is_indexed``; ``[^\W_]`` is its regex form.
 _RUN = re.compile(r"[^\W_]+")
-
-
-def _b36(n: int) -> str:
-    if n == 0:
-        return "0"
-    out = []
-    while n:
-        n, r = divmod(n, 36)
-        out.append(_BASE36[r])
-    return "".join(reversed(out))
 
 
 def _leb128(n: int) -> bytes:
