@@ -96,11 +96,15 @@ Files written (paths relative to the site root):
     part *j* of hot key *n*: ``kbLoaded("h<n>.<j>", {key: value})``.
 ``search/kb/t<k>.js``
     the page table, pages k·chunk … (k+1)·chunk − 1:
-    ``kbLoaded("t<k>", [[location, title, facts], ...])``; facts is the
-    line shown under a speech's title (place · occasion · period), else "".
-``search/kb/d<n>.js``
-    the documents of page *n*: ``kbLoaded("d<n>", [[anchor, title, text,
-    kind], ...])``; the first is the page itself (anchor "").  ``text`` is
+    ``kbLoaded("t<k>", [[location, title, facts, starts], ...])``; facts is
+    the line shown under a speech's title (place · occasion · period), else
+    ""; starts, the local number of the first document of each documents
+    file of the page after the first (ascending; [] for one file).
+``search/kb/d<n>.<c>.js``
+    the documents of page *n*, file *c* (``DOC_CHUNK``; every file after
+    the first starts at a part heading): ``kbLoaded("d<n>.<c>", [[anchor,
+    title, text, kind], ...])``; the first of file 0 is the page itself
+    (anchor "").  ``text`` is
     what was indexed (before folding), ``kind`` is ``page``, ``section`` (a
     part heading) or the unit kind of a passage.  A passage's ``title`` is
     short where it repeats its part's (``_row_title``): 0 is the part's
@@ -143,6 +147,11 @@ FORMAT = 4
 #: Pages per page-table file: a result list's first screen (six pages)
 #: fetches at most six of them, about 0.6 KB each.
 PAGE_CHUNK = 4
+
+#: A page's documents are cut, at part headings, into files of about this
+#: many bytes: a result list's first screen fetches the files holding its
+#: passages, not whole speeches (about 10 KB each).
+DOC_CHUNK = 2_000
 
 #: A key whose postings exceed this share of ``SHARD_BYTES`` is a hot key,
 #: in files of its own (see Hot keys).
@@ -494,7 +503,10 @@ class IndexBuilder:
                 if doc.kind == "section":
                     part_title = _short(doc.title)
                 n += 1
-            self.doc_files[f"search/kb/d{page_no}.js"] = _script(f"d{page_no}", rows)
+            chunks, starts = _chunks(rows)
+            self.manifest_pages[-1].append(starts)
+            for c, chunk in enumerate(chunks):
+                self.doc_files[f"search/kb/d{page_no}.{c}.js"] = _script(f"d{page_no}.{c}", chunk)
         self.docs = n
         return self
 
@@ -534,7 +546,7 @@ class IndexBuilder:
                 files[f"search/kb/{name}.js"] = _script(name, {key: base64.b64encode(data).decode("ascii")})
             buckets[key_hash(key) % shards][key] = [number, *(end for _data, end in parts)]
         for k in range(0, len(self.manifest_pages), PAGE_CHUNK):
-            rows = [[p[0], p[1], p[3]] for p in self.manifest_pages[k:k + PAGE_CHUNK]]
+            rows = [[p[0], p[1], p[3], p[4]] for p in self.manifest_pages[k:k + PAGE_CHUNK]]
             files[f"search/kb/t{k // PAGE_CHUNK}.js"] = _script(f"t{k // PAGE_CHUNK}", rows)
         for k, bucket in enumerate(buckets):
             files[f"search/kb/p{k}.js"] = _script(f"p{k}", bucket)
@@ -574,6 +586,24 @@ def _row_title(doc: SearchDoc, part_title: Optional[str]) -> object:
     if title.startswith(f"{part_title} · "):
         return [title[len(part_title):]]
     return title
+
+
+def _chunks(rows: list[list]) -> tuple[list[list[list]], list[int]]:
+    """A page's documents-file rows cut into files of about ``DOC_CHUNK``
+    bytes, each after the first starting at a part heading (so that its
+    short titles need nothing from an earlier file): (chunks, the local
+    number each chunk after the first starts at)."""
+    chunks: list[list[list]] = [[]]
+    starts: list[int] = []
+    size = 0
+    for local, row in enumerate(rows):
+        if row[3] == "section" and size >= DOC_CHUNK:
+            chunks.append([])
+            starts.append(local)
+            size = 0
+        chunks[-1].append(row)
+        size += len(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+    return chunks, starts
 
 
 def _read_varint(data: bytes, i: int) -> tuple[int, int]:

@@ -55,15 +55,16 @@ def test_every_passage_and_heading_is_a_document(corpus):
 
 
 def _page_entries(manifest: dict, tables: dict[int, list]) -> list[list]:
-    """[location, title, kind, facts] of every page, from the manifest
-    (pages, kinds) and the page-table files; checks that they agree."""
+    """[location, title, kind, facts, starts] of every page, from the
+    manifest (pages, kinds) and the page-table files; checks that they
+    agree."""
     assert sorted(tables) == list(range(len(tables))) and len(tables) == -(-manifest["pages"] // manifest["chunk"])
     rows = [row for k in sorted(tables) for row in tables[k]]
     assert len(rows) == manifest["pages"]
     kinds = []
     for n in range(manifest["pages"]):
         kinds.append([kind for kind, start in manifest["kinds"] if start <= n][-1])
-    return [[loc, title, kind, facts] for (loc, title, facts), kind in zip(rows, kinds)]
+    return [[loc, title, kind, facts, starts] for (loc, title, facts, starts), kind in zip(rows, kinds)]
 
 
 def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, list]]:
@@ -71,7 +72,7 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
     a hot key's parts under "h<n>.<j>" —, documents files with their
     titles expanded), every file parsed as call(name, JSON)."""
     manifest = json.loads(files["search/search_index.json"])["config"]["kb"]
-    shards, docs, tables = {}, {}, {}
+    shards, chunks, tables = {}, {}, {}
     for path, content in files.items():
         m = re.fullmatch(r"search/kb/([pdth])(\d+(?:\.\d+)?)\.js", path)
         if not m:
@@ -87,8 +88,20 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
         elif m.group(1) == "t":
             tables[int(m.group(2))] = data
         else:
-            docs[int(m.group(2))] = _expand(data)
+            page, c = map(int, m.group(2).split("."))
+            chunks[page, c] = data
     manifest["pages"] = _page_entries(manifest, tables)
+    docs = {}
+    for page_no, entry in enumerate(manifest["pages"]):
+        # A page's documents files: one more than its starts, each after the
+        # first starting at its start, with a part heading.
+        starts = entry[4]
+        assert sorted(c for p, c in chunks if p == page_no) == list(range(len(starts) + 1)), page_no
+        rows = []
+        for c in range(len(starts) + 1):
+            assert c == 0 or (len(rows) == starts[c - 1] and chunks[page_no, c][0][3] == "section")
+            rows += chunks[page_no, c]
+        docs[page_no] = _expand(rows)
     return manifest, shards, docs
 
 
@@ -252,8 +265,8 @@ def test_built_site_uses_the_knowledge_base_index(built_site, corpus):
     # Hand-written pages come from material's own index; the original text
     # block and the tags index (speech titles again) are not searchable.
     assert "about/" in locations and "tags/" not in locations
-    all_text = "".join((built_site / "search/kb").joinpath(f"d{i}.js").read_text(encoding="utf-8")
-                       for i in range(len(kb["pages"])))
+    all_text = "".join(path.read_text(encoding="utf-8") for path in (built_site / "search/kb").glob("d*.js"))
+    assert all_text
     assert "展开原文" not in all_text and "#original" not in all_text
     worker = built_site / "assets/javascripts/workers/kb-search.js"
     assert worker.is_file()
@@ -308,7 +321,7 @@ def test_speech_metadata_is_searchable_and_shown(corpus):
     index = si.build(_pages(corpus))
     manifest, _, docs = _decode(index.files)
     for page_no, entry in enumerate(manifest["pages"]):
-        location, title, kind, facts = entry
+        location, title, kind, facts, _starts = entry
         if kind == "speech":
             speech = by_id[location.split("/")[1]]
             assert facts == si.speech_facts(speech)[0]

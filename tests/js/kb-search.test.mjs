@@ -168,15 +168,22 @@ describe("a hot key in parts (职工 on every page)", () => {
       assert.deepEqual(reply.items.map(g => pathOf(g[0])).sort(),
                        ["speeches/s35/", "speeches/s36/", "speeches/s37/", "speeches/s38/", "speeches/s39/"])
     assert.ok(final(replies).every(g => g.slice(1).every(item => strip(item.text).includes("困难职工"))))
+    // The last speech's documents are in several files: the passage comes
+    // from the last one, with its part's title written out.
+    const last = final(replies).find(g => pathOf(g[0]) === "speeches/s39/")
+    assert.deepEqual(anchors(last), ["p1", "part-4", "part-4-1"])
+    assert.equal(strip(last[3].title), "四、关心困难职工 · 一要关心困难职工的生活，帮助他们解决实际…")
+    const files = worker.requests.map(url => new URL(url).pathname.split("/").pop()).filter(n => n.startsWith("d39."))
+    assert.deepEqual(files, ["d39.0.js", "d39.2.js"], "only the files holding its passages")
   })
 })
 
 describe("a broken index", () => {
   test("a missing documents shard: a message on top, the other pages still shown", async () => {
-    const worker = await ready({ fail: { d1: 404 } })
+    const worker = await ready({ fail: { "d1.0": 404 } })
     const groups = final(await worker.query("困难职工帮扶"))
     assert.match(groups[0][0].title, new RegExp(BROKEN))
-    assert.match(groups[0][0].text, /search\/kb\/d1\.js（HTTP 404）/)
+    assert.match(groups[0][0].text, /search\/kb\/d1\.0\.js（HTTP 404）/)
     const a = groups.find(g => pathOf(g[0]) === "speeches/a/")
     assert.deepEqual(anchors(a), ["p1"], "page A's passages are still listed")
     assert.ok(groups.some(g => pathOf(g[0]) === "speeches/b/"), "page B is listed by title")

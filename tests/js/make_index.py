@@ -62,13 +62,23 @@ def pages() -> list[si.SearchPage]:
 
 def many() -> list[si.SearchPage]:
     """Forty speeches: 职工 on every page (a hot key, in parts), 困难职工 on
-    the last five only (beyond the first part)."""
+    the last five only (beyond the first part); the last speech has long
+    parts (several documents files)."""
     out = []
     for n in range(40):
         page = si.SearchPage(f"speeches/s{n:02d}/", f"第{n}号讲话", "speech")
         page.docs.append(si.SearchDoc("", f"第{n}号讲话", f"第{n}号讲话", "page"))
         text = "广大职工要爱岗敬业，职工代表要履职尽责，" + ("关心困难职工生活。" if n >= 35 else "")
         page.docs.append(si.SearchDoc("p1", "一、职工", text, "paragraph"))
+        if n == 39:
+            # Long parts: its documents are in several files, and the
+            # passage found is in the last one, titled from its part.
+            for k, head in enumerate(["二、第二部分", "三、第三部分"], start=2):
+                page.docs.append(si.SearchDoc(f"part-{k}", head, head, "section"))
+                page.docs.append(si.SearchDoc(f"part-{k}-p1", head, FILLER * 24, "paragraph"))
+            page.docs.append(si.SearchDoc("part-4", "四、关心困难职工", "四、关心困难职工", "section"))
+            page.docs.append(si.SearchDoc("part-4-1", "四、关心困难职工 · 一要关心困难职工的生活，帮助他们解决实际…",
+                                          "一要关心困难职工的生活，帮助他们解决实际困难。", "subpoint"))
         out.append(page)
     return out
 

@@ -90,9 +90,10 @@ const WINDOW = term => Math.max(16, 3 * term.length)
 
 /**
  * The manifest (search_index.py's module docstring).
- * @typedef {[string, string, string, number, string]} PageEntry
- *   location, title, kind, first document, facts line (location, title and
- *   facts are "" until the page's table file is loaded: `entry`)
+ * @typedef {[string, string, string, number, string, number[]]} PageEntry
+ *   location, title, kind, first document, facts line, where its documents
+ *   files after the first start (location, title and facts are "" and the
+ *   starts [] until the page's table file is loaded: `entry`)
  * @typedef {{format: number, digest: string, shards: number, docs: number,
  *   pages: number, kinds: [string, number][], chunk: number, help: string}} Manifest
  * @typedef {[string, string, string, string]} DocRow anchor, title, text, kind
@@ -770,6 +771,7 @@ function entry(page) {
     known[0] = String(row[0])
     known[1] = String(row[1])
     known[4] = String(row[2] || "")
+    known[5] = Array.isArray(row[3]) ? row[3].map(Number) : []
   }
   return known
 }
@@ -1007,20 +1009,58 @@ function short(text, limit) {
   return chars.length <= limit ? chars.join("") : chars.slice(0, limit - 1).join("") + "…"
 }
 
-/** @type {Map<number, DocRow[]>} */
-const expanded = new Map()
 /**
- * A page's documents file with every title as shown (search_index's
- * ``d<n>.js``): 0 is the title of the part above (its heading, short), 1
- * that, " · " and the start of the passage, [suffix] that and the suffix
+ * The documents files of a group's documents (from its page's table entry)
+ * @param {Group} group
+ * @returns {string[]}
+ */
+function docFiles(group) {
+  const starts = entry(group.page)[5]
+  const files = group.docs.map(([doc]) => {
+    const local = doc % PAGE
+    let c = 0
+    while (c < starts.length && starts[c] <= local)
+      c++
+    return `d${group.page}.${c}`
+  })
+  return [...new Set(files)]
+}
+
+/**
+ * A page's documents, from the files loaded (a sparse array: local number
+ * → row; null when none is loaded)
  * @param {number} page
  * @returns {DocRow[] | null}
  */
 function rowsOf(page) {
-  const done = expanded.get(page)
+  const starts = [0, ...entry(page)[5]]
+  /** @type {DocRow[]} */
+  const rows = []
+  let any = false
+  starts.forEach((start, c) => {
+    const chunk = expand(`d${page}.${c}`)
+    if (chunk) {
+      any = true
+      chunk.forEach((row, i) => { rows[start + i] = row })
+    }
+  })
+  return any ? rows : null
+}
+
+/** @type {Map<string, DocRow[]>} */
+const expanded = new Map()
+/**
+ * One documents file with every title as shown (search_index's
+ * ``d<n>.<c>.js``): 0 is the title of the part above (its heading, short),
+ * 1 that, " · " and the start of the passage, [suffix] that and the suffix
+ * @param {string} name
+ * @returns {DocRow[] | null}
+ */
+function expand(name) {
+  const done = expanded.get(name)
   if (done)
     return done
-  const raw = shards.get(`d${page}`)
+  const raw = shards.get(name)
   if (!Array.isArray(raw))
     return null
   let part = ""
@@ -1037,7 +1077,7 @@ function rowsOf(page) {
       part = short(shown, 28)
     return /** @type {DocRow} */ ([String(anchor), shown, String(text), String(kind)])
   })
-  expanded.set(page, rows)
+  expanded.set(name, rows)
   return rows
 }
 
@@ -1067,7 +1107,7 @@ function render(group, withText) {
   const article = {
     location,
     title: `${mark(title, [...new Set(all.flatMap(h => h.found.map(str)))])} ${count}${line}`,
-    text: pageHit && rows ? mark(rows[0][2], pageHit[1].found.map(str), SNIPPET) : "",
+    text: pageHit && rows && rows[0] ? mark(rows[0][2], pageHit[1].found.map(str), SNIPPET) : "",
     score,
     terms: termsOf(pageHit ? pageHit[1] : all[0])
   }
@@ -1075,7 +1115,10 @@ function render(group, withText) {
   if (rows) {
     let open = 0
     for (const [doc, h] of passages) {
-      const [anchor, heading, text] = rows[doc - first]
+      const row = rows[doc - first]
+      if (!row)
+        continue
+      const [anchor, heading, text] = row
       const found = h.found.map(str)
       const shown = h.tier === group.tier && open++ < OPEN_PER_PAGE
       const label = h.tier > 0 && group.tier === 0 ? `<span class="kb-search-count">相近表述</span> ` : ""
@@ -1143,7 +1186,7 @@ async function search(query, id, reply) {
   const answer = (ranked, upto, listed) => {
     const shown = ranked.slice(0, listed)
     const items = shown.map((g, i) => render(g, i < upto))
-    const failed = failures([...needed, ...allParts(keys), ...ranked.slice(0, upto).map(g => `d${g.page}`),
+    const failed = failures([...needed, ...allParts(keys), ...ranked.slice(0, upto).flatMap(docFiles),
       ...shown.map(g => tableOf(g.page))])
     reply(failed ? { items: [brokenItem(failed), ...items], total: ranked.length + 1 }
       : { items, total: ranked.length })
@@ -1175,7 +1218,7 @@ async function search(query, id, reply) {
   if (id !== latest)
     return
   answer(ranked, 0, FIRST_PAGES)
-  await load(first.map(g => `d${g.page}`))
+  await load(first.flatMap(docFiles))
   if (id !== latest)
     return
   answer(ranked, FIRST_PAGES, FIRST_PAGES)
@@ -1186,8 +1229,10 @@ async function search(query, id, reply) {
     ranked = groups(match(terms), terms)
   }
   if (!complete || ranked.length > FIRST_PAGES) {
-    await load([...ranked.slice(0, MAX_PAGES).map(g => `d${g.page}`),
-      ...ranked.slice(0, MAX_LISTED).map(g => tableOf(g.page))])
+    await load(ranked.slice(0, MAX_LISTED).map(g => tableOf(g.page)))
+    if (id !== latest)
+      return
+    await load(ranked.slice(0, MAX_PAGES).flatMap(docFiles))
     if (id === latest)
       answer(ranked, MAX_PAGES, MAX_LISTED)
   }
@@ -1217,7 +1262,7 @@ function setup(data) {
   pages = Array.from({ length: Number(kb.pages) || 0 }, (_, n) => {
     while (run + 1 < runs.length && runs[run + 1][1] <= n)
       run++
-    return /** @type {PageEntry} */ (["", "", run >= 0 ? String(runs[run][0]) : "", n * PAGE, ""])
+    return /** @type {PageEntry} */ (["", "", run >= 0 ? String(runs[run][0]) : "", n * PAGE, "", []])
   })
 }
 
