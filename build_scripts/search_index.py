@@ -454,9 +454,9 @@ class IndexBuilder:
         self.manifest_pages: list[list] = []
         self.doc_files: dict[str, bytes] = {}
         self.docs = 0
-        # Per key, its encoded entries (varint bytes, see Entries) in
-        # document order (pages are added in order, so no sorting is
-        # needed), and the last page posted under it.
+        # Per key, its encoded entries (varint bytes, see Entries), one
+        # bytes object per page, in page order (pages are added in order,
+        # so no sorting is needed), and the last page posted under it.
         self.postings: dict[str, list[bytes]] = {}
         self.last: dict[str, int] = {}
 
@@ -470,7 +470,9 @@ class IndexBuilder:
             # A key's first entry in this page says so (an even number:
             # twice the page delta, then the local document number); its
             # next entries in the page give only the local delta (odd).
-            new_page = (page_no << 16) - 1
+            # Per key, this page's entries and the last local number.
+            entries: dict[str, list[bytes]] = {}
+            previous: dict[str, int] = {}
             rows: list[list] = []
             part_title = None
             for local, doc in enumerate(page.docs):
@@ -483,38 +485,33 @@ class IndexBuilder:
                     for i in range(len(chars) - 1):
                         positions_of[chars[i:i + 2]].append(start + i)
                 heading = 1 if doc.kind == "section" else 0
-                here = (page_no << 16) | local
-                first_head = _varint(2 * page_no) + _varint(local)
+                first = _varint(local)
                 tail = title_length if local == 0 else b""
-                for key, items in positions_of.items():
-                    deltas = b"".join(map(_varint, map(sub, items, [0, *items])))
-                    previous = last.get(key, -1)
-                    head = (_varint(2 * (here - previous) + 1) if previous > new_page
-                            else _varint(2 * (page_no - (previous >> 16 if previous >= 0 else 0))) + _varint(local))
-                    postings.setdefault(key, []).append(head + _varint(2 * len(deltas) + heading) + tail + deltas)
-                    last[key] = here
-                for ch, count in counts.items():
-                    previous = last.get(ch, -1)
-                    head = (_varint(2 * (here - previous) + 1) if previous > new_page
-                            else _varint(2 * (page_no - (previous >> 16 if previous >= 0 else 0))) + _varint(local))
-                    postings.setdefault(ch, []).append(head + _varint(2 * count + heading) + tail)
-                    last[ch] = here
+                bodies = [(key, _varint(2 * len(d) + heading) + tail + d) for key, d in (
+                    (key, b"".join(map(_varint, map(sub, items, [0, *items])))) for key, items in positions_of.items())]
+                bodies += [(ch, _varint(2 * count + heading) + tail) for ch, count in counts.items()]
+                for key, body in bodies:
+                    before = previous.get(key)
+                    if before is None:
+                        entries[key] = [_varint(2 * (page_no - last.get(key, 0))), first, body]
+                    else:
+                        entries[key] += [_varint(2 * (local - before) + 1), body]
+                    previous[key] = local
                 rows.append([doc.anchor, _row_title(doc, part_title), doc.text, doc.kind])
                 if doc.kind == "section":
                     part_title = _short(doc.title)
                 n += 1
+            # One bytes object per key and page: a hot key is cut into
+            # parts between them.
+            for key, parts in entries.items():
+                postings.setdefault(key, []).append(b"".join(parts))
+                last[key] = page_no
             chunks, starts = _chunks(rows)
             self.manifest_pages[-1].append(starts)
             for c, chunk in enumerate(chunks):
                 self.doc_files[f"search/kb/d{page_no}.{c}.js"] = _script(f"d{page_no}.{c}", chunk)
         self.docs = n
         return self
-
-    def __getstate__(self) -> dict:
-        # One string per key pickles far faster than millions of entries.
-        state = dict(self.__dict__)
-        state["postings"] = {key: [b"".join(entries)] for key, entries in self.postings.items()}
-        return state
 
     def finish(self, shard_bytes: int = SHARD_BYTES, base_config: Optional[dict] = None) -> SearchIndex:
         """The files of the index.  ``base_config`` is mkdocs-material's
@@ -540,7 +537,7 @@ class IndexBuilder:
 
         files = dict(self.doc_files)
         for number, key in enumerate(hot):
-            parts = _parts(joined[key], len(key) > 1, shard_bytes * 3 // 4)
+            parts = _parts(self.postings[key], shard_bytes * 3 // 4)
             for j, (data, _end) in enumerate(parts):
                 name = f"h{number}.{j}"
                 files[f"search/kb/{name}.js"] = _script(name, {key: base64.b64encode(data).decode("ascii")})
@@ -617,40 +614,27 @@ def _read_varint(data: bytes, i: int) -> tuple[int, int]:
             return n, i
 
 
-def _parts(data: bytes, bigram: bool, part_bytes: int) -> list[tuple[bytes, int]]:
-    """A hot key's entries (see Entries) cut into parts, part *j* of at
-    least ``part_bytes`` × 2^j bytes (the last may be smaller: the first
-    part is small, for the first results, and the number of files grows
-    with the logarithm of the key's size), each ending at a page
-    boundary and starting with its page number in full (not a delta), so
-    that each part is read on its own: [(bytes, end page), ...], the end
-    exclusive; the last part ends at the last page posted + 1."""
+def _parts(pages: list[bytes], part_bytes: int) -> list[tuple[bytes, int]]:
+    """A hot key's entries (see Entries), one bytes object per page, cut
+    into parts, part *j* of at least ``part_bytes`` × 2^j bytes (the last
+    may be smaller: the first part is small, for the first results, and the
+    number of files grows with the logarithm of the key's size), each
+    starting with its page number in full (not a delta), so that each part
+    is read on its own: [(bytes, end page), ...], the end exclusive; the
+    last part ends at the last page posted + 1."""
     parts: list[tuple[bytes, int]] = []
-    out = bytearray()
-    i, page = 0, 0
-    while i < len(data):
-        step, j = _read_varint(data, i)
-        if not step & 1:
-            page += step >> 1
-            if len(out) >= part_bytes << len(parts):
-                parts.append((bytes(out), page))
-                out = bytearray()
-            local, j = _read_varint(data, j)
-        flags, j = _read_varint(data, j)
-        if not step & 1 and local == 0:
-            _, j = _read_varint(data, j)
-        end = j + (flags >> 1 if bigram else 0)
-        # The first entry of a part holds its page number in full.
-        out += data[i:end] if out else _varint(2 * page) + data[_skip_varint(data, i):end]
-        i = end
-    parts.append((bytes(out), page + 1))
+    out: list[bytes] = []
+    size, page = 0, 0
+    for entries in pages:
+        step, j = _read_varint(entries, 0)  # even: a page's first entry
+        page += step >> 1
+        if out and size >= part_bytes << len(parts):
+            parts.append((b"".join(out), page))
+            out, size = [], 0
+        out.append(entries if out else _varint(2 * page) + entries[j:])
+        size += len(entries)
+    parts.append((b"".join(out), page + 1))
     return parts
-
-
-def _skip_varint(data: bytes, i: int) -> int:
-    while data[i] & 0x80:
-        i += 1
-    return i + 1
 
 
 def build(pages: Iterable[SearchPage], shard_bytes: int = SHARD_BYTES,

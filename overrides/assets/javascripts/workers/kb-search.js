@@ -9,10 +9,11 @@
  * returns results in material's shape (SearchItem[][], one list per page,
  * the page first).  overrides/main.html points material at this file.
  *
- * The index (build_scripts/search_index.py) is a positional character-bigram
- * index split into shards; a query loads only the shards of its own keys and
- * the text of the pages it shows, with importScripts — which also works from
- * file:// under the iframe-worker shim that material's offline plugin uses.
+ * The index (build_scripts/search_index.py, whose docstring is the format's
+ * spec) is a positional character-bigram index split into shards; a query
+ * loads only the shards of its own keys and the text of the passages it
+ * shows — fetched and parsed over http, with <script> tags from file://
+ * under the iframe-worker shim that material's offline plugin uses.
  *
  * Query semantics (what the tests in tests/test_search.py hold us to):
  *   - whitespace and punctuation separate terms; every term is an exact
@@ -35,7 +36,12 @@
  *   - nothing else: a query whose words are not in the corpus finds nothing;
  *   - when tier 0 fills the first screen it is answered at once, and the
  *     full list (tiers 1 and 2 below it) follows; the first screen comes
- *     first with titles and counts, then with its passages;
+ *     first with titles and counts, then with its passages (only the
+ *     documents files holding them);
+ *   - a hot key (职工, 工会: postings of most pages) is read in parts in
+ *     page order, the first small: the first screen is ranked among the
+ *     pages its loaded parts cover (more are read until that has a screen
+ *     of exact matches), the full list follows once all are read;
  *   - a query is cut to its first MAX_QUERY characters (documented on the
  *     help page; the search box has the same maxlength), and matching work
  *     grows about linearly with the query's length below that;
