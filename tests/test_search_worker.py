@@ -4,7 +4,9 @@
   ``search_index`` (tests/js/make_index.py): tiers, pieces, near-matches,
   grouping, metadata, escaping, the query cap, a broken index.
 - ``fold`` and ``key_hash`` agree between Python and the worker on random
-  text (the index is written by one and read by the other).
+  text (the index is written by one and read by the other), and the worker
+  reads every key's postings (hot keys in parts included) as what the
+  pages hold.
 
 Skipped when ``node`` is not installed; a failing Node test fails here.
 """
@@ -92,3 +94,85 @@ def test_worker_type_checks():
     result = subprocess.run([tsc, "--noEmit", "--allowJs", "--checkJs", "--strict", "--target", "es2022",
                              "--lib", "es2022,dom", str(WORKER)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: Loads the worker, feeds it every index file in argv[2] (as its fetch
+#: would: the JSON after the kbLoaded call), and prints, per key, the
+#: worker's reading of its postings: [[doc, positions or count], ...], and
+#: the part headings and title lengths it found on the way.
+_READ = r"""
+const fs = require("fs"), path = require("path"), vm = require("vm")
+const context = { URL, atob, console, location: { href: "http://kb.test/assets/javascripts/workers/kb-search.js" },
+                  addEventListener() {}, postMessage() {} }
+context.self = context
+vm.createContext(context)
+vm.runInContext(fs.readFileSync(process.argv[1], "utf-8"), context)
+const dir = process.argv[2]
+context.index = JSON.parse(fs.readFileSync(path.join(dir, "search_index.json"), "utf-8"))
+vm.runInContext("setup(index)", context)
+const keys = new Set()
+for (const file of fs.readdirSync(path.join(dir, "kb"))) {
+  const text = fs.readFileSync(path.join(dir, "kb", file), "utf-8")
+  const name = file.slice(0, -3)
+  const data = JSON.parse(text.slice(`kbLoaded("${name}",`.length, text.lastIndexOf(");")))
+  context.kbLoaded(name, data)
+  if (name[0] === "p")
+    Object.keys(data).forEach(key => keys.add(key))
+}
+context.keys = [...keys]
+const out = vm.runInContext(`({
+  postings: Object.fromEntries(keys.map(key => [key, [...posting(key)]])),
+  headings: [...headings].sort((a, b) => a - b),
+  titles: Object.fromEntries(titleLengths)
+})`, context)
+process.stdout.write(JSON.stringify(out))
+"""
+
+
+def test_worker_reads_the_postings_python_writes(tmp_path):
+    """Random pages, small shards (hot keys in several parts): the worker's
+    reading of every key is what the pages hold — documents numbered page
+    × 65536 + local, bigram positions, character counts, part headings,
+    title lengths."""
+    rng = random.Random(4)
+    alphabet = "职工会困难帮扶的，。Ａa1"
+    pages = []
+    for n in range(60):
+        title = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8)))
+        page = si.SearchPage(f"p{n}/", title, "speech")
+        page.docs.append(si.SearchDoc("", title, title + "　" + "职工" * rng.randint(0, 3), "page"))
+        for k in range(rng.randint(0, 6)):
+            kind = rng.choice(["section", "paragraph", "subpoint"])
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+            page.docs.append(si.SearchDoc(f"u{k}", text[:5], text, kind))
+        pages.append(page)
+    index = si.build(pages, shard_bytes=200)
+    for rel, content in index.files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    assert any(p.name.startswith("h") and p.name.endswith(".2.js") for p in (tmp_path / "search/kb").iterdir())
+    result = subprocess.run([NODE, "-e", _READ, str(WORKER), str(tmp_path / "search")], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    truth: dict[str, list] = {}
+    headings, titles = [], {}
+    for page_no, page in enumerate(pages):
+        titles[str(page_no)] = len(page.title)
+        for local, doc in enumerate(page.docs):
+            number = page_no * 65536 + local
+            if doc.kind == "section":
+                headings.append(number)
+            text = si.fold(doc.text)
+            found: dict[str, list] = {}
+            for i, ch in enumerate(text):
+                if si.is_indexed(ch):
+                    found[ch] = found.get(ch, 0) + 1
+                    if i + 1 < len(text) and si.is_indexed(text[i + 1]):
+                        found.setdefault(text[i:i + 2], []).append(i)
+            for key, value in found.items():
+                truth.setdefault(key, []).append([number, value])
+    assert got["postings"] == truth
+    assert got["headings"] == [h for h in headings if any(h == d for v in truth.values() for d, _ in v)]
+    assert got["titles"] == titles
