@@ -441,10 +441,11 @@ class IndexBuilder:
     """Indexes pages in the order added (that order is the result order
     among equals, so add them in nav order); ``finish`` writes the files.
 
-    Every document gets a global number; each indexed character (see
-    ``is_indexed``) of its folded ``text`` is posted under its own key
-    (document frequency only) and, with the next character when that is
-    indexed too, under the bigram key (with positions).  A builder can be
+    Every document is numbered by its page and its place in the page (see
+    Documents); each indexed character (see ``is_indexed``) of its folded
+    ``text`` is posted under its own key (with its count) and, with the
+    next character when that is indexed too, under the bigram key (with
+    positions).  A builder can be
     pickled between ``add`` calls, so part of the pages can be indexed in
     another process (the hook indexes the corpus while mkdocs renders
     pages, and adds the hand-written pages at the end).
@@ -519,14 +520,15 @@ class IndexBuilder:
         highlighter (``?h=``) works; the manifest is added as
         ``config["kb"]``.  Output is byte-identical for the same pages,
         however they were added."""
-        joined = {key: b"".join(entries) for key, entries in self.postings.items()}
         # A hot key (职工, 工会) gets files of its own, cut at page
-        # boundaries into parts of about ``shard_bytes``: in a shared shard
-        # every other key hashed there would be fetched with it, and the
-        # first results need only its first part.
-        hot = sorted(key for key, value in joined.items() if 4 * -(-len(value) // 3) > shard_bytes * HOT_SHARE)
+        # boundaries into parts that grow from about ``shard_bytes``: in a
+        # shared shard every other key hashed there would be fetched with
+        # it, and the first results need only its first part.
+        hot = sorted(key for key, entries in self.postings.items()
+                     if 4 * -(-sum(map(len, entries)) // 3) > shard_bytes * HOT_SHARE)
         hot_set = set(hot)
-        encoded = {key: base64.b64encode(value).decode("ascii") for key, value in joined.items() if key not in hot_set}
+        encoded = {key: base64.b64encode(b"".join(entries)).decode("ascii")
+                   for key, entries in self.postings.items() if key not in hot_set}
         total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
         shards = 1
         while total / shards > shard_bytes:
@@ -564,7 +566,7 @@ class IndexBuilder:
         files["search/search_index.json"] = json.dumps(
             {"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         ).encode("utf-8")
-        return SearchIndex(files=files, docs=self.docs, keys=len(joined), shards=shards)
+        return SearchIndex(files=files, docs=self.docs, keys=len(self.postings), shards=shards)
 
 
 def _row_title(doc: SearchDoc, part_title: Optional[str]) -> object:
