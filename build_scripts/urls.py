@@ -11,7 +11,9 @@ turns into the URL — and the export asks mkdocs' ``File.url`` through a
 Layout::
 
     index.md                          home
-    speeches/index.md                 the speech list
+    speeches/index.md                 the speech list (its first rows)
+    speeches/index.js                 every row of the speech list, as data
+    speeches/index/<period>[-<n>].md  the speech list's plain pages by period
     speeches/<id>.md                  one speech
     themes/index.md                   the theme list
     themes/<slug>.md                  one theme (or its period overview)
@@ -43,6 +45,7 @@ from .model import Speech, Theme, Unit
 
 HOME = "index.md"
 SPEECH_LIST = "speeches/index.md"
+SPEECH_LIST_DATA = "speeches/index.js"
 THEME_LIST = "themes/index.md"
 ABOUT = "about/index.md"
 CODEBOOK = "about/codebook.md"
@@ -65,6 +68,13 @@ UrlOf = Callable[[str], str]
 def speech_path(speech: Speech) -> str:
     """``speeches/<id>.md``."""
     return f"speeches/{speech.id}.md"
+
+
+def speech_list_page_path(name: str) -> str:
+    """``speeches/index/<name>.md``: a plain page of the speech list
+    (``name``: a period slug, with ``-<n>`` from its second page on).
+    ``index`` is never a speech id (``ids``), so no speech is there."""
+    return f"speeches/index/{name}.md"
 
 
 def theme_path(theme: Theme) -> str:
