@@ -78,7 +78,7 @@ def speech_list(site: Site) -> Iterator[tuple[str, str]]:
               + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n")
     # A list that fits on its first page needs no other pages.
     by_period = _period_pages(speeches) if len(speeches) > LIST_FIRST_ROWS else []
-    yield urls.SPEECH_LIST, render_speech_index(site, speeches, by_period, script)
+    yield urls.SPEECH_LIST, _speech_index(site, speeches, by_period, script)
     yield urls.SPEECH_LIST_DATA, script
     for sub in by_period:
         yield sub.path, render_period_page(site, sub, by_period)
@@ -142,7 +142,13 @@ def _browse_by_period(path: str, by_period: list[_PeriodPage], current: Optional
     return Md(" · ").join(items)
 
 
-def render_speech_index(site: Site, speeches: list[Speech], by_period: list[_PeriodPage], script: str) -> str:
+def render_speech_index(site: Site) -> str:
+    """The Markdown of the speech list page (``speech_list`` has it with
+    its data file and plain pages)."""
+    return dict(speech_list(site))[urls.SPEECH_LIST]
+
+
+def _speech_index(site: Site, speeches: list[Speech], by_period: list[_PeriodPage], script: str) -> str:
     """The speech list page: the first ``LIST_FIRST_ROWS`` rows of
     ``speeches`` (newest first) in ``<table data-kb-list>``, whose
     ``data-kb-list-data`` names the data file (relative to the page, with

@@ -731,7 +731,17 @@
       markScrollable();
     }
 
+    /* The rows for the form's values.  A text box fires "change" again
+     * when it loses the focus, e.g. to a click on a row's link: the same
+     * values leave the rows alone, so the link is not replaced under the
+     * click. */
+    var applied = null;
     function apply(page) {
+      var state = Array.prototype.map.call(form.elements, function (el) {
+        return el.name ? el.name + "=" + el.value : "";
+      }).join("\u0000");
+      if (state === applied) return;
+      applied = state;
       if (sortedBy !== sort.value) {
         sorted = sortItems(records, sort.value);
         sortedBy = sort.value;
@@ -745,7 +755,10 @@
     function turn(page) {
       show(page);
       table.focus({ preventScroll: true });
-      (table.closest(".md-typeset__scrollwrap") || table).scrollIntoView({ block: "start" });
+      // The count above the table in view, below material's fixed header.
+      var header = document.querySelector(".md-header");
+      var top = form.getBoundingClientRect().bottom + window.pageYOffset;
+      window.scrollTo(0, Math.max(0, top - (header ? header.offsetHeight : 0) - 8));
     }
     first.addEventListener("click", function () { turn(1); });
     prev.addEventListener("click", function () { turn(current - 1); });
