@@ -1,7 +1,8 @@
 """The facts the site's scripts (docs/javascripts/kb.js) read from the
-pages: ``data-kb-*`` attributes on passages, badges, speech-list rows and
-theme-page groups.  The page templates emit exactly what these functions
-return (names and values; values are text and must be attribute-escaped).
+pages: ``data-kb-*`` attributes on passages, badges and theme-page groups,
+and the speech list's rows as data (``list_data``, a file beside the list
+page).  The page templates emit exactly what these functions return (names
+and values; values are text and must be attribute-escaped).
 
 Facets of a speech, for filtering and sorting the speech list:
 
@@ -74,9 +75,10 @@ def _num(value: Optional[float]) -> str:
 
 
 def speech_row(speech: Speech, theme_order: list[str]) -> dict[str, str]:
-    """The ``data-kb-*`` attributes of the speech's row in the speech list
-    (``<tr>`` of ``<table data-kb-list>``).  ``theme_order``: the corpus's
-    theme names, the order ``data-kb-themes`` lists them in."""
+    """The facets of the speech's row in the speech list, named as the
+    ``data-kb-*`` attributes kb.js gives the row (``list_data`` packs
+    them into the list's data file).  ``theme_order``: the corpus's theme
+    names, the order ``data-kb-themes`` lists them in."""
     m = speech.meta
     years = ""
     if m is not None and m.period_start is not None and m.period_end is not None:

@@ -681,7 +681,8 @@
     pager.appendChild(where);
     var next = pageButton("下一页"), last = pageButton("末页");
     var anchor = table.closest(".md-typeset__scrollwrap") || table;
-    anchor.parentNode.insertBefore(pager, anchor.nextSibling);
+    // A list that fits on one page never needs one (filters only shorten it).
+    if (records.length > size) anchor.parentNode.insertBefore(pager, anchor.nextSibling);
     table.setAttribute("tabindex", "-1");
     table.classList.add("kb-list-table");
     // With every row at hand, the plain pages by period are not needed.
