@@ -191,7 +191,7 @@ def render_period_page(site: Site, sub: _PeriodPage, by_period: list[_PeriodPage
              Md("本页 {} 篇（本时期共 {} 篇），按时间从新到旧。各时期：").format(len(sub.speeches), total)
              + _browse_by_period(sub.path, by_period, sub),
              Md("{: .kb-list-pages data-search-exclude }"), Md(""),
-             Md("<table>"), _HEAD, Md("<tbody>")]
+             Md("<table data-kb-list-page>"), _HEAD, Md("<tbody>")]
     lines += [_row(site, sub.path, s) for s in sub.speeches]
     lines += [Md("</tbody>"), Md("</table>"), Md("")]
     return page(front_matter(f"讲话 · {title}"), lines) + "\n"
