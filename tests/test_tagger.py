@@ -113,20 +113,42 @@ def test_precision_recall_f1_on_passages_of_other_speeches(analyzer, corpus, spl
 
 
 def test_the_splits_share_no_source():
-    sources = {}
-    splits = ["train", "dev"] + (["test2"] if (DATA / "labels_test2.yml").exists() else [])
-    for split in splits:
-        sources[split] = {item["source"] for item in evaluation.load_labels(DATA / f"labels_{split}.yml")}
-    for i, a in enumerate(splits):
-        for b in splits[i + 1:]:
-            assert not sources[a] & sources[b], (a, b)
-    # The first blind test (ids t…) now sits in train and dev, whole sources
-    # at a time; its two annotators' labels are kept for agreement.
-    first = [item for split in ("train", "dev") for item in evaluation.load_labels(DATA / f"labels_{split}.yml")
-             if str(item.get("id", "")).startswith("t")]
-    assert len(first) == 149
-    agreement = evaluation.load_agreement(DATA / "labels_agreement.yml")
-    assert {str(i["id"]) for i in agreement} == {str(i["id"]) for i in first}
+    sources = {split: {item["source"] for item in evaluation.load_labels(DATA / f"labels_{split}.yml")}
+               for split in ("train", "dev")}
+    assert not sources["train"] & sources["dev"]
+    # Each blind test, once used, moved to train and dev whole sources at a
+    # time; its two annotators' labels are kept for agreement.
+    items = [item for split in ("train", "dev") for item in evaluation.load_labels(DATA / f"labels_{split}.yml")]
+    for (name, pattern), size, agreement in zip(evaluation.FORMER_TESTS, (149, 155),
+                                                ("labels_agreement.yml", "labels_agreement_test2.yml")):
+        former = [item for item in items if re.fullmatch(pattern, str(item.get("id", "")))]
+        assert len(former) == size, name
+        assert {str(i["id"]) for i in evaluation.load_agreement(DATA / agreement)} == {str(i["id"]) for i in former}
+        by_split = {split: {i["source"] for i in evaluation.load_labels(DATA / f"labels_{split}.yml")
+                            if re.fullmatch(pattern, str(i.get("id", "")))} for split in ("train", "dev")}
+        assert by_split["train"] and by_split["dev"], name
+
+
+def test_evaluate_scores_a_given_labels_file(tmp_path, capsys):
+    from build_scripts.__main__ import main
+
+    labels = tmp_path / "labels_blind.yml"
+    labels.write_text(
+        "- id: b-1\n  source: https://example.org/1\n  text: 要推进工资集体协商，扩大集体合同覆盖面。\n  themes: [维权帮扶]\n"
+        "- id: b-2\n  source: https://example.org/2\n  text: 大会今天隆重开幕了，我代表市委向大会表示热烈的祝贺！\n  themes: []\n"
+        "- id: b-3\n  source: https://example.org/3\n  text: 要广泛开展技术革新和技能比武，引导职工在岗位上攻坚克难。\n"
+        "  themes: [自身建设]\n", encoding="utf-8")
+    assert main(["evaluate", "--labels", str(labels)]) == 0
+    out = capsys.readouterr().out
+    assert "seeds: 81 passages" in out and "blind: 3 passages" in out
+    assert "train:" not in out and "annotator agreement" not in out
+    table = out[out.index("blind: 3 passages"):]
+    micro = next(line for line in table.splitlines() if line.startswith("micro"))
+    # 维权帮扶 right; 服务大局 predicted where 自身建设 was labelled: P 1/2, R 1/2.
+    assert micro.split()[1:5] == ["2", "0.50", "0.50", "0.50"]
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", "--labels", str(tmp_path / "missing.yml")])
+    assert exc.value.code == 2
 
 
 def test_labels_point_at_the_right_passages(corpus):
