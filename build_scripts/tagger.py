@@ -9,10 +9,13 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
    each sentence as written.
 1. Split the passage into sentences (。！？；and line breaks) and each
    sentence into clauses (，：).  Ceremonial and procedural sentences
-   (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 重要意义, 主要任务是…)
+   (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 主要任务是…)
    and definitions of the union (``tagging.definitions``: 工会是…) carry no
    theme (codebook 四, 七), except a list that follows a colon after the
-   procedural words (新当选的主席提出四点要求：一是…), which is content.  A sub-point's first sentence of at most
+   procedural words (新当选的主席提出四点要求：一是…), which is content.
+   A sentence on something's significance (``tagging.significance``:
+   对于…具有重要意义) is not content up to the clause that names it;
+   what follows that clause is.  A sub-point's first sentence of at most
    ``title_max`` characters is its title: a cue (step 6), not content.
 2. Segment each sentence with the domain dictionary; a keyword matches a
    whole token, a phrase matches a substring.  Overlapping matches of a
@@ -107,6 +110,15 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in CLAUSE_RE.finditer(sentence)]
 
 
+def _first(terms: list["Match"]) -> list["Match"]:
+    """One match per term, its first occurrence: a term repeated in a
+    sentence counts once."""
+    seen: dict[str, Match] = {}
+    for m in terms:
+        seen.setdefault(m.term, m)
+    return list(seen.values())
+
+
 @dataclass(frozen=True)
 class Match:
     """A term found in a sentence: weight and character offsets."""
@@ -159,10 +171,20 @@ class Tagger:
         ceremonial or procedural sentence, except what follows a colon
         after its last ceremonial term (新当选的主席提出四点要求：一是…;
         讲三点意见：一要…): a list announced by a procedural clause is
-        content and is judged on its own."""
+        content and is judged on its own.  In a sentence on the
+        significance of something (``tagging.significance``: 对于…具有重要
+        意义) the clauses up to the one naming it are not content; what
+        follows it is (深刻认识培训的重要意义，希望学员……提高履职能力)."""
         at = max((sentence.rfind(c) + len(c) for c in self.settings.ceremonial if c in sentence), default=-1)
         if at < 0:
-            return sentence
+            # …对于X具有重要意义，Y: X is the significance of something,
+            # Y (a requirement that follows) is content.
+            at = max((sentence.rfind(c) + len(c) for c in self.settings.significance if c in sentence), default=-1)
+            if at < 0:
+                return sentence
+            end = next((b for a, b in clauses(sentence) if a < at <= b), len(sentence))
+            rest = sentence[end:]
+            return rest if rest.strip("。！？；!?; ") else ""
         colon = min((i for i in (sentence.find("：", at), sentence.find(":", at)) if i >= 0), default=-1)
         rest = sentence[colon + 1:] if colon >= 0 else ""
         return rest if rest.strip("。！？；!?; ") else ""
@@ -177,8 +199,9 @@ class Tagger:
         found: list[tuple[int, int, str, float]] = []
         for phrase, weight in theme.phrases.items():
             start = sentence.find(phrase)
-            if start >= 0:
+            while start >= 0:
                 found.append((start, start + len(phrase), phrase, weight))
+                start = sentence.find(phrase, start + len(phrase))
         for token, start, end in spans:
             if token in theme.keywords:
                 found.append((start, end, token, theme.keywords[token]))
@@ -189,11 +212,10 @@ class Tagger:
                 clusters[-1].append(f)
             else:
                 clusters.append([f])
-        best: dict[str, Match] = {}
-        for cluster in clusters:
-            start, end, term, weight = max(cluster, key=lambda c: (c[3], c[1] - c[0]))
-            best.setdefault(term, Match(term, weight, start, end))  # a term repeated in a sentence counts once
-        return list(best.values())
+        # Every occurrence is kept here: one inside a title (《…》) or a
+        # framing clause is dropped later, and a later real use still counts.
+        return [Match(term, weight, start, end)
+                for start, end, term, weight in (max(c, key=lambda c: (c[3], c[1] - c[0])) for c in clusters)]
 
     def _lists(self, sentence: str, per_theme: list[list[Match]]) -> list[tuple[int, int]]:
         """Spans of ``sentence`` that enumerate work areas (step 3).
@@ -217,7 +239,7 @@ class Tagger:
             return len(counted)
 
         whole = [(0, len(sentence))]
-        raw = sorted((sum(m.weight for m in terms) for terms in per_theme), reverse=True) + [0.0]
+        raw = sorted((sum(m.weight for m in _first(terms)) for terms in per_theme), reverse=True) + [0.0]
         if themes_in(0, len(sentence)) >= need + 1 and raw[1] >= self.settings.dominance * raw[0]:
             return whole
         spans = []
@@ -242,7 +264,7 @@ class Tagger:
         spans = self.segmenter.spans(sentence) if has_keyword else []
         per_theme = [self._matches(theme, sentence, spans) for theme in self.lexicon.themes]
         if any(per_theme):
-            per_theme = self._passing(sentence, per_theme)
+            per_theme = [_first(terms) for terms in self._passing(sentence, per_theme)]
         if memo is not None:
             memo[sentence] = per_theme
         return per_theme
