@@ -24,8 +24,10 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
    维权能力).
 3. Terms that do not say what a sentence is about are dropped:
    * a framing clause, one that ends in ``tagging.frames`` (以…为指导,
-     在…坚强领导下), and a document title in 《》: background, not the point
-     (codebook 二 党的领导, 六);
+     在…坚强领导下), the same phrase inside a clause (是在党的领导下发展
+     起来的), a definition of the union after a comma (…，我国工会是…，
+     是…), and a document title in 《》: background, not the point
+     (codebook 二 党的领导, 六, 七);
    * a closing formula (``tagging.closings``: 作出新的更大贡献) and the
      rest of its sentence (codebook 四, 结尾号召); the clauses before it
      still count;
@@ -279,6 +281,7 @@ class Tagger:
         spans = [(m.start, m.end, i) for i, terms in enumerate(per_theme) for m in terms]
         frames = [(start, end) for start, end in clauses(sentence)
                   if any(sentence[start:end].rstrip("，,：:").endswith(f) for f in s.frames)]
+        frames += self._inner_frames(sentence)
         frames += [m.span() for m in TITLE_RE.finditer(sentence)]
         # A closing formula (…作出新的更大贡献) ends a sentence that may
         # have content before it: only its clause and what follows go.
@@ -297,6 +300,33 @@ class Tagger:
                     continue
                 kept.append(m)
             out.append(kept)
+        return out
+
+    def _inner_frames(self, sentence: str) -> list[tuple[int, int]]:
+        """Framing phrases inside a clause (是在党的领导下发展起来的: 在…领导下
+        from its 在 or 以), and a definition of the union after a comma
+        (…，我国工会是党领导的…，是党联系职工群众的桥梁和纽带) with the
+        clauses that continue it (是…): background, not the point."""
+        s = self.settings
+        out = []
+        for start, end in clauses(sentence):
+            text = sentence[start:end]
+            for f in s.frames:
+                at = text.find(f)
+                while at >= 0:
+                    lead = max(text.rfind("在", 0, at), text.rfind("以", 0, at))
+                    if lead >= 0:
+                        out.append((start + lead, start + at + len(f)))
+                    at = text.find(f, at + len(f))
+        defining = False
+        for number, (start, end) in enumerate(clauses(sentence)):
+            body = sentence[start:end]
+            if number and any(body.startswith(d) for d in s.definitions):
+                defining = True
+            elif not body.startswith("是"):
+                defining = False
+            if defining:
+                out.append((start, end))
         return out
 
     def _is_title(self, sentence: str, heading: str | None) -> bool:
