@@ -36,9 +36,8 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
      phrases; a clause of three or more 、-separated items of
      ``list_min_themes`` themes.
 4. A sentence whose subject is one of a theme's ``subjects`` (工会干部要…,
-   各级党委要…) and that has terms of that theme is about that theme only;
-   a following sentence that starts with 要 keeps the subject (codebook 二:
-   主干是党委 → 党的领导).
+   各级党委要…) is about that theme only; a following sentence that starts
+   with 要 keeps the subject (codebook 二: 主干是党委 → 党的领导).
 5. A sentence's score for a theme is the sum of its remaining terms'
    weights, capped at ``sentence_cap``.  The sentence is *mainly about* the
    theme when that score is ≥ ``sentence_min`` and the uncapped sum is ≥
@@ -394,9 +393,8 @@ class Tagger:
             named, who = self._subject(sentence)
             if named:
                 subject = who
-            if subject is not None and per_theme[subject]:
-                # 工会干部要…, 各级党委要…: the sentence is about its subject
-                # (unless it says nothing of it: 各级党委要弘扬劳模精神…).
+            if subject is not None:
+                # 工会干部要…, 各级党委要…: the sentence is about its subject.
                 per_theme = [terms if i == subject else [] for i, terms in enumerate(per_theme)]
             raw = [sum(m.weight for m in terms) for terms in per_theme]
             for i, terms in enumerate(per_theme):
