@@ -280,18 +280,18 @@ def test_a_fifth_theme_with_subjects_and_cues_needs_no_code(tmp_path):
     from build_scripts.themes import load_lexicon
     from conftest import THEMES
     text = THEMES.read_text(encoding="utf-8") + """
-  - name: 安全生产
-    slug: anquan-shengchan
-    description: 工会参与安全生产监督。
-    keywords: {安全生产: 2, 安康杯: 2, 隐患排查: 1.5}
-    heading_cues: [安全]
-    subjects: [安全员]
+  - name: 疫情防控
+    slug: yiqing-fangkong
+    description: 工会组织职工参与疫情防控、推动复工复产。
+    keywords: {疫情防控: 2, 复工复产: 2, 核酸检测: 1.5}
+    heading_cues: [疫情]
+    subjects: [防控专班]
 """
     (tmp_path / "themes.yml").write_text(text, encoding="utf-8")
     analyzer = Analyzer.from_lexicon(load_lexicon(tmp_path / "themes.yml"))
-    tags = analyzer.tagger.tag("要深入开展安康杯竞赛，抓好隐患排查。")
-    assert [t.theme for t in tags] == ["安全生产"] and tags[0].evidence
-    assert {t.theme for t in analyzer.tagger.tag("安全员要抓好安全生产和隐患排查，做好困难职工帮扶工作。")} == {"安全生产"}
+    tags = analyzer.tagger.tag("要深入开展疫情防控，有序推进复工复产。")
+    assert [t.theme for t in tags] == ["疫情防控"] and tags[0].evidence
+    assert {t.theme for t in analyzer.tagger.tag("防控专班要抓好疫情防控和核酸检测，做好困难职工帮扶工作。")} == {"疫情防控"}
 
 
 def test_traditional_characters_are_matched_and_quoted_as_written(analyzer):
