@@ -78,9 +78,10 @@ def test_every_section_and_passage_of_the_seeds_is_tagged(corpus):
 
 SEED_FLOOR = {"服务大局": 0.95, "维权帮扶": 0.95, "自身建设": 0.95, "党的领导": 0.95, "micro": 0.95}
 #: Floors a little under the figures measured when the thresholds were
-#: calibrated on dev (micro 0.83, train 0.78); the test set is not scored
-#: here: it is evaluated once, by `python -m build_scripts evaluate`.
-TEXT_FLOOR = {"train": 0.80, "dev": 0.81}
+#: calibrated on dev (micro 0.83, train 0.81, each now holding part of both
+#: former blind tests); a blind test is not scored here: it is evaluated
+#: once, by `python -m build_scripts evaluate --labels PATH`.
+TEXT_FLOOR = {"train": 0.79, "dev": 0.81}
 
 
 def test_precision_recall_f1_on_the_seed_labels(corpus):
