@@ -36,7 +36,7 @@ from .model import Corpus
 from .pipeline import ROOT, build_corpus, jobs_wanted
 
 #: Two annotators' labels of the former blind tests (``evaluate``'s default).
-DEFAULT_AGREEMENT = [ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2")]
+DEFAULT_AGREEMENT = [ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2", "_test3")]
 EXIT_SKIPPED = 1
 EXIT_CONFIG = 3
 
@@ -125,9 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev")],
-                        help="labelled passages of other speeches (default: the train and dev sets; the former "
-                             "blind tests in them are also reported on their own)")
+                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev", "test3")],
+                        help="labelled passages of other speeches (default: the train and dev sets, whose former "
+                             "blind tests are also reported on their own, and the third blind test, test3)")
     p_eval.add_argument("--labels", type=Path, nargs="+", metavar="PATH",
                         help="score only these labelled sets (a list of {id, text, themes, source}, like "
                              "tests/data/labels_dev.yml), besides the seeds; e.g. a new blind test")

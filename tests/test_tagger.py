@@ -130,6 +130,27 @@ def test_the_splits_share_no_source():
         assert by_split["train"] and by_split["dev"], name
 
 
+def test_the_third_blind_test_shares_no_source_and_matches_its_annotators():
+    """test3 was collected from sources in no other labelled set, labelled by
+    two annotators, and (until it is used for tuning) stays apart."""
+    def norm(url: str) -> str:
+        return re.sub(r"^https?://(www\.|m\.)?", "", url).rstrip("/")
+
+    test3 = evaluation.load_labels(DATA / "labels_test3.yml")
+    assert len(test3) >= 120 and len({i["source"] for i in test3}) >= 90
+    others = {norm(i["source"]) for split in ("train", "dev")
+              for i in evaluation.load_labels(DATA / f"labels_{split}.yml") if str(i.get("source", "")).startswith("http")}
+    assert not {norm(i["source"]) for i in test3} & others
+    pairs = {str(i["id"]): i for i in evaluation.load_agreement(DATA / "labels_agreement_test3.yml")}
+    assert set(pairs) == {str(i["id"]) for i in test3}
+    for item in test3:
+        pair = pairs[str(item["id"])]
+        if set(pair["a"]) == set(pair["b"]):
+            assert set(item["themes"]) == set(pair["a"]), item["id"]
+        else:
+            assert item.get("why"), f"{item['id']}: a settled disagreement says why"
+
+
 def test_evaluate_scores_a_given_labels_file(tmp_path, capsys):
     from build_scripts.__main__ import main
 
