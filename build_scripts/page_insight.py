@@ -260,7 +260,10 @@ def _marks(site: Site) -> dict:
 
 
 def speech_profile(site: Site, speech: Speech) -> list[Md]:
-    """The speech's theme profile: share of its passages per theme."""
+    """The speech's theme profile: share of its passages per theme (none
+    when the views are turned off)."""
+    if _views(site) is None:
+        return []
     b = trends.profile(site.corpus, speech)
     if not b.passages:
         return []
