@@ -21,7 +21,6 @@ stop the build (``ConfigError``, every problem listed with its line).
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import logging
@@ -32,7 +31,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import yaml
 
@@ -184,28 +183,13 @@ def load_config(folder: Path) -> InsightConfig:
 PARALLEL_MIN = 3000
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the views allocate ~10^6 small
-    tuples and strings in one go, and with a corpus on the heap every
-    collection walks it too (measured at 1,000 speeches: a third of the
-    time).  Nothing here makes reference cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def analyse(corpus: Corpus, config: Optional[InsightConfig] = None, jobs: int = 1) -> Optional[Insight]:
     """All four views of ``corpus`` (None if ``config.enabled`` is False);
     the same for any ``jobs`` (see ``PARALLEL_MIN``).  Deterministic."""
     config = config or parse_config("")
     if not config.enabled:
         return None
-    with _gc_paused():
+    with formulations.gc_paused():
         return _analyse(corpus, config, jobs)
 
 
@@ -254,7 +238,7 @@ def cached_analyse(corpus: Corpus, config: InsightConfig, jobs: int, folder: Opt
     key = hashlib.sha256(f"{CACHE_FORMAT}\n{config!r}\n{digest}".encode("utf-8")).hexdigest()
     path = folder / f"{key}.json"
     try:
-        with _gc_paused():
+        with formulations.gc_paused():
             views = from_data(json.loads(path.read_text(encoding="utf-8")))
         log.info("insight: views unchanged (%s)", path.name)
         return views

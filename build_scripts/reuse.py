@@ -30,7 +30,6 @@ Nothing here knows about mkdocs.
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -38,6 +37,7 @@ from typing import Optional
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .formulations import gc_paused
 from .model import LEAF_KINDS, Corpus, Speech
 
 #: Characters per shingle.
@@ -155,18 +155,11 @@ def find(corpus: Corpus, min_similarity: float = MIN_SIMILARITY) -> list[ReusePa
 
 
 def find_in(items: list[Passage], min_similarity: float = MIN_SIMILARITY) -> list[ReusePair]:
-    """``find`` over ``passages(corpus)``.  The cyclic garbage collector is
-    paused meanwhile: nothing here makes cycles, and with a corpus on the
-    heap each collection would walk it (a third of the time)."""
+    """``find`` over ``passages(corpus)`` (``formulations.gc_paused``)."""
     if len(items) < 2:
         return []
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _find(items, min_similarity)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _find(items: list[Passage], min_similarity: float) -> list[ReusePair]:

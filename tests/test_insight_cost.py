@@ -172,3 +172,28 @@ def test_reuse_verifies_every_pair_it_reports(corpus):
         a = reuse.shingles(speeches[int(p.a[0][1])].units[0].text)
         b = reuse.shingles(speeches[int(p.b[0][1])].units[0].text)
         assert p.similarity == round(len(a & b) / len(a | b), 3)
+
+
+def test_the_reuse_report_is_paginated_and_lists_every_pair_of_speeches(corpus, monkeypatch):
+    from build_scripts import page_insight, urls
+    from build_scripts.layout import Site
+
+    text = ("各级工会要坚持以职工为中心的工作导向，把维护职工合法权益作为工作的出发点和落脚点，"
+            "深入开展送温暖、金秋助学活动，健全困难职工帮扶机制，让广大职工共享改革发展成果。")
+    speeches = []
+    for k in range(4):
+        s = corpus.speeches[k]
+        unit = next(u for u in s.units if u.kind == "paragraph")
+        units = [u for u in s.units if u.kind in ("salutation", "section")]
+        units.append(replace(unit, text=text.replace("金秋助学", "金秋助学" * (k % 2 + 1))))
+        speeches.append(replace(s, units=units))
+    small = Corpus(themes=corpus.themes, speeches=speeches)
+    small.insight = insight.analyse(small)
+    assert len(small.insight.reuse) == 6  # every pair of the four speeches
+    monkeypatch.setattr(page_insight, "REUSE_PAGE_PAIRS", 4)
+    pages = dict(page_insight.reuse_pages(Site(small)))
+    assert list(pages) == [urls.REUSE, "reuse/2.md"]
+    headings = [line for md in pages.values() for line in md.splitlines() if line.startswith("## ")]
+    assert len(headings) == len(set(headings)) == 6
+    assert "[2](2.md)" in pages[urls.REUSE] and "[1](index.md)" in pages["reuse/2.md"]
+    assert "第 5–6 对" in pages["reuse/2.md"]
