@@ -9,9 +9,11 @@ Method (character n-grams; no hand list):
 2. Candidates are the substrings of ``MIN_CHARS``–``MAX_CHARS`` characters
    inside a clause that occur in at least two speeches, grown level by
    level: an n-gram is looked at only where both its (n−1)-grams occur in
-   two speeches (apriori), so unique text costs one pass.  A corpus of
-   more than ``MINE_MAX_SPEECHES`` speeches is mined on that many, spread
-   evenly; occurrences are counted in all of it.
+   two speeches (apriori), so unique text costs one pass.  Each level is a
+   few numpy operations over every position at once (``_candidates``: exact
+   n-gram ids, no hashing).  A corpus of more than ``MINE_MAX_SPEECHES``
+   speeches is mined on that many, spread evenly; occurrences are counted
+   in all of it.
 3. A candidate is kept when it occurs in at least ``MIN_SPEECHES`` speeches
    and both its boundaries are stable: the branching entropy of the
    character before it and of the character after it (over all occurrences;
@@ -71,8 +73,12 @@ EDGE_STOP_START = set("的了和与及或而并也都就又之其、在对为把
 EDGE_STOP_END = set("的了和与及或而并也都就又之其、在对为把被将从向以于是要")
 #: Speeches mined at most (spread evenly over a larger corpus; occurrences
 #: are counted in all): a stock formulation recurs, so it shows in a
-#: sample, and mining cost stays bounded.
-MINE_MAX_SPEECHES = 100
+#: sample, and mining cost stays bounded.  Measured on the 1,000-speech
+#: synthetic corpus against mining all of it (1.9 → 3.8 CPU-s): with 100
+#: speeches the 60 formulations with a page overlap 94 % (Jaccard) and the
+#: 500 listed 74 %; with 400 (2.6 CPU-s) 100 % and 85 %.  The tail of the
+#: list is where many phrases have nearly the same count.
+MINE_MAX_SPEECHES = 400
 #: Formulations listed at most (most speeches first; pinned ones always):
 #: a large corpus has thousands of repeated phrases, and the index is for
 #: the stock ones.

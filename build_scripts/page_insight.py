@@ -45,9 +45,11 @@ from .reuse import by_unit
 #: ms of mkdocs' theme rendering whatever its size; at 50 speeches 120 pages
 #: were half the build), so the index stays the place to browse.
 FORMULATION_PAGES = 60
-#: KWIC lines on a formulation page (earliest speeches first); a page of
-#: 200 lines is ~140 KB.
-KWIC_MAX_LINES = 200
+#: KWIC lines on a formulation page at most: spread evenly over the uses
+#: in date order (the earliest and the latest included), so the page shows
+#: the whole time span.  A line is ~650 bytes of HTML; 100 lines keep a
+#: page at ~75 KB and the 60 pages at ~4.5 MB whatever the corpus size.
+KWIC_MAX_LINES = 100
 #: Mentions linked per citation entry.
 CITATION_MAX_MENTIONS = 40
 #: Pairs of speeches per page of the 复用 report (~1.5 KB of HTML each, so
@@ -152,7 +154,7 @@ def render_formulation_index(site: Site) -> str:
     lines += [_table(["提法", "讲话数", "次数", "最早时期", "最晚时期", "共现主题"], rows, "kb-sortable", (1, 2)), ""]
     if len(views.formulations) > FORMULATION_PAGES:
         lines += [f"前 {FORMULATION_PAGES} 个提法各有用例页；其余的用例可用全文检索查找，"
-                  f"或见 [data/corpus.json]({urls.relative(urls.FORMULATIONS, urls.CORPUS_JSON)}) 的 `formulations`。", ""]
+                  f"或见 [data/insight.json]({urls.relative(urls.FORMULATIONS, urls.INSIGHT_JSON)}) 的 `formulations`。", ""]
     return "\n".join(lines)
 
 
@@ -192,12 +194,13 @@ def render_formulation(site: Site, f: Formulation) -> str:
                               percent=False, caption="年份为讲话日期，无日期的按估计时期的中点。"), ""]
     dates = _cached(site, "date_keys", lambda: {s.id: _date_key(s) for s in site.corpus.speeches})
     occ = sorted(f.occurrences, key=lambda o: (dates[o.speech], o.speech))
-    shown = occ[:KWIC_MAX_LINES]
+    shown = occ if len(occ) <= KWIC_MAX_LINES else [
+        occ[k * (len(occ) - 1) // (KWIC_MAX_LINES - 1)] for k in range(KWIC_MAX_LINES)]
     lines += ["## 用例（KWIC） { #kwic }", "",
               "左侧上下文 | 提法 | 右侧上下文；点击提法打开讲话原处并高亮。点击表头可按该列排序（默认按日期）。", ""]
     if len(occ) > len(shown):
-        lines += [f"共 {len(occ)} 处，列出最早的 {len(shown)} 处；全部见 "
-                  f"[data/corpus.json]({urls.relative(path, urls.CORPUS_JSON)})。", ""]
+        lines += [f"共 {len(occ)} 处，按日期均匀选列 {len(shown)} 处（含最早和最晚的）；全部见 "
+                  f"[data/insight.json]({urls.relative(path, urls.INSIGHT_JSON)})。", ""]
     h = quote(f.text)
     rows = []
     for o in shown:
@@ -362,7 +365,8 @@ def render_overview(site: Site) -> str:
     views = _views(site)
     corpus = site.corpus
     rel = functools.partial(urls.relative, urls.INSIGHT)
-    data = (f"全部数字也在 [data/corpus.json]({rel(urls.CORPUS_JSON)}) 中"
+    # data/insight.json is always written (corpus.json only for small corpora).
+    data = (f"全部数字也在 [data/insight.json]({rel(urls.INSIGHT_JSON)}) 中"
             + (f"（格式见[数据格式]({rel(urls.DATA_FORMAT)})）。" if site.has(urls.DATA_FORMAT) else "。"))
     return "\n".join([
         front_matter("洞察"), "", "# 洞察", "",

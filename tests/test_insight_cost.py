@@ -197,3 +197,25 @@ def test_the_reuse_report_is_paginated_and_lists_every_pair_of_speeches(corpus, 
     assert len(headings) == len(set(headings)) == 6
     assert "[2](2.md)" in pages[urls.REUSE] and "[1](index.md)" in pages["reuse/2.md"]
     assert "第 5–6 对" in pages["reuse/2.md"]
+
+
+def test_a_long_kwic_is_spread_over_the_whole_time_span(corpus, monkeypatch):
+    from build_scripts import page_insight, urls
+    from build_scripts.layout import Site
+
+    site = Site(corpus)
+    f = max(corpus.insight.formulations[:page_insight.FORMULATION_PAGES], key=lambda f: f.count)
+    assert f.count > 4
+    monkeypatch.setattr(page_insight, "KWIC_MAX_LINES", 3)
+    md = page_insight.render_formulation(site, f)
+    kwic = md[md.index("kb-kwic"):]
+    rows = kwic.split("<tr>")[2:]  # after the header row
+    assert len(rows) == 3
+    by_date = sorted(f.occurrences, key=lambda o: (page_insight._date_key(site_speech(corpus, o.speech)), o.speech))
+    for o in (by_date[0], by_date[-1]):
+        assert f"#{o.unit}\"" in kwic and urls.speech_path(site_speech(corpus, o.speech)).split("/")[-1] in kwic
+    assert f"共 {f.count} 处" in md and "data/insight.json" in md
+
+
+def site_speech(corpus, speech_id):
+    return next(s for s in corpus.speeches if s.id == speech_id)
