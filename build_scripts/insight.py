@@ -226,7 +226,7 @@ def cached_analyse(corpus: Corpus, config: InsightConfig, jobs: int, folder: Opt
     caller's digest of everything the views read: the code, the lexicon and
     every speech's text and sidecar — the pipeline passes its
     analysis-cache keys), ``config`` and ``CACHE_FORMAT``.  A rebuild with
-    unchanged text and config loads the views (~0.3 s at 1,000 speeches)
+    unchanged text and config loads the views (~0.2 CPU-s at 1,000 speeches)
     instead of computing them.  ``folder`` None: no cache.  A missing,
     unreadable or corrupt file is a miss, never an error; a failed write is
     logged.  Only the newest entry is kept.  Views computed and loaded are
