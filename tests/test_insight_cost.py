@@ -92,6 +92,7 @@ def test_a_rebuild_with_unchanged_text_loads_the_views_from_disk(tmp_path):
     from build_scripts.pipeline import _INSIGHT, build_corpus
     from support import SEEDS, THEMES
 
+    _INSIGHT.clear()  # another test's build of the seeds may be in memory
     cache = AnalysisCache(tmp_path / "analysis")
     first = build_corpus(SEEDS, THEMES, cache=cache)
     assert list((tmp_path / "insight").glob("*.json"))
