@@ -21,7 +21,8 @@ Layout::
     insight/index.md                  the corpus-wide views (洞察)
     formulations/index.md             the 提法 index
     formulations/<text>.md            one formulation (its KWIC)
-    reuse/index.md                    the 复用 report
+    reuse/index.md                    the 复用 report (its first page)
+    reuse/<n>.md                      its page n (n ≥ 2)
     citations/index.md                cited documents, meetings, programmes
     trends/index.md                   theme trends
     sources/<file name>               a speech's input file, byte for byte
@@ -110,6 +111,12 @@ def formulation_path(text: str) -> str:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+
+
+def reuse_page_path(number: int) -> str:
+    """Page ``number`` (1, 2, …) of the 复用 report: ``reuse/index.md``,
+    then ``reuse/<n>.md``."""
+    return REUSE if number == 1 else f"reuse/{number}.md"
 
 
 def source_path(speech: Speech) -> str:
