@@ -258,7 +258,9 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
             else None
         corpus.insight = _INSIGHT.get(key) if key is not None else None
         if corpus.insight is None:
-            corpus.insight = insight.analyse(corpus, insight_config, jobs)
+            # On disk beside the analysis cache: .cache/insight/ (insight.py).
+            folder = cache.directory.parent / "insight" if cache is not None and cache.directory else None
+            corpus.insight = insight.cached_analyse(corpus, insight_config, jobs, folder, key or "")
             if key is not None:
                 _INSIGHT.clear()
                 _INSIGHT[key] = corpus.insight
