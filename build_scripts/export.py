@@ -25,8 +25,9 @@ site's 数据格式 page):
 A UNIT is ``{"id", "parent", "kind", "number", "heading", "text", "themes",
 "evidence", "scores", "line"}`` and, if it holds any, ``"formulations":
 [[index, start]…]`` (``formulation_refs``), with ``evidence``: theme →
-[{"term", "weight", "count", "cue", "sentence": [start, end]}],
-``sentence`` the evidence sentence as code-point offsets into ``text`` (for
+[[term, weight, count, cue, sentence]…] (``EVIDENCE_FIELDS``; an array,
+not an object: the keys were half an entry's bytes, and a speech has
+about a hundred entries), ``sentence`` ``[start, end]``, the evidence sentence as code-point offsets into ``text`` (for
 a part, into ``part_text``; a sentence that is not in it — never seen — is
 written out as a string instead).  A unit's URL is its speech's ``url``
 plus ``#<unit id>``.
@@ -36,7 +37,7 @@ heading line only (version 3 repeated its sub-units' text in it, 45 % of
 the file), a unit has no ``url`` (the speech's ``url`` plus its id), and
 formulation occurrences are stored on the units that hold them instead of
 as one list per formulation in the views (the largest data file at 10,000
-speeches).  Version 3 kept one evidence field where version 2 had three.
+speeches), and an evidence entry is an array of ``EVIDENCE_FIELDS``.  Version 3 kept one evidence field where version 2 had three.
 The 数据格式 page has the migration notes.  Files are compact, one line
 per speech in corpus.json.
 
@@ -69,6 +70,8 @@ from . import urls
 from .model import PART, Corpus, MetaValue, Speech, Theme, Unit
 
 SCHEMA_VERSION = 4
+#: The fields of an evidence entry, in order (a unit's ``evidence``).
+EVIDENCE_FIELDS = ("term", "weight", "count", "cue", "sentence")
 #: Largest corpus (in speeches) that also gets the one-file corpus.json.
 SINGLE_FILE_MAX = 500
 SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
@@ -127,9 +130,7 @@ def unit_dict(speech: Speech, unit: Unit, formulations: Optional[list[list[int]]
         "text": unit.text.split("\n", 1)[0] if unit.kind == PART else unit.text,
         "themes": unit.themes,
         "evidence": {
-            t.theme: [{"term": e.term, "weight": e.weight, "count": e.count, "cue": e.cue,
-                       "sentence": spans[e.sentence]}
-                      for e in t.evidence]
+            t.theme: [[e.term, e.weight, e.count, e.cue, spans[e.sentence]] for e in t.evidence]
             for t in unit.tags
         },
         "scores": {t.theme: t.score for t in unit.tags},

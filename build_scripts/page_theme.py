@@ -6,15 +6,16 @@ speech, with its evidence highlighted; for a split theme
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, Optional
 
 from . import compilation, facets, urls
 from .layout import KIND_LABEL, Group, Site, ThemeLayout, ThemeSubpage, counts, location
-from .model import PART, Theme
-from .pages import Html, Md, escape, front_matter, html_block, link, num, page, passage_block, token, unit_body
+from .model import PART, Theme, Unit
+from .pages import (Html, Md, escape, front_matter, highlight, html_block, link, num, page, paragraphs, passage_block,
+                    token, unit_body)
 from .tagger import order_key
 
-_READ_ME = "高亮的词语是判定主题的证据；点击位置链接回到讲话原处。"
+_READ_ME = "高亮的词语是判定主题的证据；长段落只列出含证据的句子（……为略去的部分）；点击位置链接回到讲话原处，阅读全段。"
 
 
 def pages(site: Site) -> Iterator[tuple[str, str]]:
@@ -183,12 +184,74 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
             # data-kb-href is a Markdown path here; the plugin resolves it
             # to a URL as it does the href of links.
             data = facets.passage(speech, u, urls.relative(path, speech_page, u.id), own_source=True)
-            lines.append(passage_block(unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u), data))
+            body = excerpt_body(u, tag.terms)
+            lines.append(passage_block(body or unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u),
+                                       data))
             # The evidence is the passage's highlighted words (<mark>).
-            lines += [html_block("p", Md("{} · 得分 {}").format(
+            lines += [html_block("p", Md("{}{} · 得分 {}").format(
                 link(urls.relative(path, speech_page, u.id), f"{location(speech, u)} ↩"),
-                num(tag.score)), "kb-passage-meta", search=False), Md("")]
+                Md(" · 节选，全段见讲话页") if body else Md(""), num(tag.score)), "kb-passage-meta", search=False),
+                Md("")]
     return lines
+
+
+#: A passage is shown whole on a theme page up to this many characters, or
+#: when the sentences holding its evidence are at least ``EXCERPT_KEEP`` of
+#: it; otherwise those sentences only (``excerpt_body``).
+EXCERPT_MIN_CHARS = 160
+EXCERPT_KEEP = 0.7
+#: A sentence: up to and with its closing marks (and a closing quote).
+_SENTENCE = re.compile(r"[^。！？；]*[。！？；]+[”’」』）)]*|[^。！？；]+")
+GAP = "……"
+
+
+def excerpt_body(unit: Unit, terms: list[str]) -> Optional[list[Md]]:
+    """The sentences of a long passage that hold ``terms`` (its evidence
+    for the theme), in order, ``……`` where sentences are left out, the
+    terms in ``<mark>``; a sub-point's heading is always kept, in bold.
+    ``None`` when the passage reads better whole (``EXCERPT_MIN_CHARS``,
+    ``EXCERPT_KEEP``).  A theme page lists every passage of the theme side
+    by side, and most of a long passage is about something else: the
+    sentences about the theme read as the comparison, the whole passage is
+    one link away on its speech page (and in the downloads), and the page
+    no longer copies every speech's text a second time."""
+    if len(unit.text) <= EXCERPT_MIN_CHARS or not terms:
+        return None
+    found = [t for t in terms if t]
+    # (paragraph, [(text, keep, bold)]) with a sub-point's heading a
+    # segment of its own.
+    paras = []
+    for i, para in enumerate(paragraphs(unit.text)):
+        segments = []
+        if i == 0 and unit.kind == "subpoint" and unit.heading and para.startswith(unit.heading):
+            cut = len(unit.heading)
+            while cut < len(para) and para[cut] in "。！？；：，":
+                cut += 1
+            segments.append((para[:cut], True, True))
+            para = para[cut:]
+        segments += [(m.group(), any(t in m.group() for t in found), False) for m in _SENTENCE.finditer(para)]
+        paras.append(segments)
+    kept = sum(len(text) for segments in paras for text, keep, _ in segments if keep)
+    if kept >= EXCERPT_KEEP * len(unit.text) or not any(keep and not bold for segs in paras for _, keep, bold in segs):
+        return None
+    out: list[Md] = []
+    gap = False
+    for segments in paras:
+        pieces: list[Md] = []
+        for text, keep, bold in segments:
+            if not keep:
+                gap = True
+                continue
+            if gap:
+                pieces.append(Md(GAP))
+            gap = False
+            marked = Md(highlight(text, found))
+            pieces.append(Md("<strong>{}</strong>").format(marked) if bold else marked)
+        if pieces:
+            out.append(Md("").join(pieces))
+    if gap and out:
+        out[-1] = out[-1] + Md(GAP)
+    return out
 
 
 def _part_heading(text: str, anchor: str) -> Md:

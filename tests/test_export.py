@@ -43,6 +43,7 @@ def test_evidence_sentences_point_into_the_unit_text(corpus):
                 assert "\n" not in u["text"] and len(u["text"]) < len(unit.text)
             for tag in unit.tags:
                 for e, d in zip(tag.evidence, u["evidence"][tag.theme], strict=True):
+                    d = dict(zip(export.EVIDENCE_FIELDS, d, strict=True))
                     assert (d["term"], d["weight"], d["count"], d["cue"]) == (e.term, e.weight, e.count, e.cue)
                     start, end = d["sentence"]
                     # The offsets lead back to the model's sentence.
