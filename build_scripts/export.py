@@ -19,8 +19,8 @@ site's 数据格式 page):
 ``data/corpus.json``
     everything in one file, ``{"schema_version": 4, "themes": [THEME…],
     "speeches": [SPEECH…]}`` — written only while the corpus has at most
-    ``SINGLE_FILE_MAX`` speeches (about 20 KB a speech: at 10,000 it would
-    be 200 MB, which nobody the export is for can open).
+    ``SINGLE_FILE_MAX`` speeches (about 25 KB a speech: at 10,000 it would
+    be 250 MB, which nobody the export is for can open).
 
 A UNIT is ``{"id", "parent", "kind", "number", "heading", "text", "themes",
 "evidence", "scores", "line"}`` and, if it holds any, ``"formulations":
