@@ -244,6 +244,19 @@ def _w_p(text: str, style: Optional[str] = None) -> str:
     return f"<w:p>{ppr}{runs}</w:p>"
 
 
+def zipped(name: str, data: bytes, date: datetime = EPOCH_1980) -> bytes:
+    """A zip holding one file, ``name`` with ``data`` (deflated), dated
+    ``date`` (as ``theme_docx``): same input, same bytes."""
+    stamp = max(date.astimezone(timezone.utc), EPOCH_1980).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        entry = zipfile.ZipInfo(name, date_time=stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        dst.writestr(entry, data)
+    return out.getvalue()
+
+
 def _fixed_zip(data: bytes, date: datetime) -> bytes:
     """``data`` (a zip) rewritten with every entry dated ``date`` (python-
     docx stamps each entry with the current time), same order and contents."""

@@ -6,7 +6,7 @@ site's 数据格式 page):
 ``data/index.json``
     the manifest, always written and small (about 0.3 KB a speech)::
 
-        {"schema_version": 3, "themes": [THEME…],
+        {"schema_version": 4, "themes": [THEME…],
          "speeches": [{"id", "title", "url", "data", "place", "occasion",
                        "date", "period", "themes", "units"}]}
 
@@ -14,34 +14,40 @@ site's 数据格式 page):
     are the bare values (or null), ``themes`` the themes of its passages,
     ``units`` how many units it has;
 ``data/speeches/<id>.json``
-    one speech, whole: ``{"schema_version": 3, "id", "source", "title",
+    one speech, whole: ``{"schema_version": 4, "id", "source", "title",
     "url", "meta": {…}, "units": [UNIT…]}``;
 ``data/corpus.json``
-    everything in one file, ``{"schema_version": 3, "themes": [THEME…],
+    everything in one file, ``{"schema_version": 4, "themes": [THEME…],
     "speeches": [SPEECH…]}`` — written only while the corpus has at most
-    ``SINGLE_FILE_MAX`` speeches (about 30 KB a speech: at 10,000 it would
-    be 300 MB, which nobody the export is for can open).
+    ``SINGLE_FILE_MAX`` speeches (about 25 KB a speech: at 10,000 it would
+    be 250 MB, which nobody the export is for can open).
 
 A UNIT is ``{"id", "parent", "kind", "number", "heading", "text", "themes",
-"evidence", "scores", "line", "url"}`` with ``evidence``: theme → [{"term",
-"weight", "count", "cue", "sentence": [start, end]}], ``sentence`` the
-evidence sentence as code-point offsets into ``text`` (a sentence that is
-not in ``text`` — never seen — is written out as a string instead).
+"evidence", "scores", "line"}`` and, if it holds any, ``"formulations":
+[[index, start]…]`` (``formulation_refs``), with ``evidence``: theme →
+[[term, weight, count, cue, sentence]…] (``EVIDENCE_FIELDS``; an array,
+not an object: the keys were half an entry's bytes, and a speech has
+about a hundred entries), ``sentence`` ``[start, end]``, the evidence sentence as code-point offsets into ``text`` (for
+a part, into ``part_text``; a sentence that is not in it — never seen — is
+written out as a string instead).  A unit's URL is its speech's ``url``
+plus ``#<unit id>``.
 
-Version 3 keeps one evidence field: version 2 had ``evidence`` (theme →
-terms), ``evidence_detail`` (theme → entries with ``sentence_index``) and
-``evidence_sentences`` (the sentences again, which the text already holds),
-together more than half the file.  The 数据格式 page has the migration note.
-Files are compact, one line per speech in corpus.json.
+Version 4 writes each character of a speech once: a part's ``text`` is its
+heading line only (version 3 repeated its sub-units' text in it, 45 % of
+the file), a unit has no ``url`` (the speech's ``url`` plus its id), and
+formulation occurrences are stored on the units that hold them instead of
+as one list per formulation in the views (the largest data file at 10,000
+speeches), and an evidence entry is an array of ``EVIDENCE_FIELDS``.  Version 3 kept one evidence field where version 2 had three.
+The 数据格式 page has the migration notes.  Files are compact, one line
+per speech in corpus.json.
 
 ``data/insight.json``
     the corpus-wide views (``build_scripts/insight.py``), always written,
     each item on its own line::
 
-      {"schema_version": 3,
+      {"schema_version": 4,
        "formulations": [{"text", "speeches", "count", "periods", "years",
-                         "pinned", "occurrences": ["<speech id>#<unit id>"…],
-                         "starts": [offset of each occurrence in its unit]}],
+                         "pinned"}],
        "reuse": [{"a", "b", "similarity"}],
        "citations": [{"kind", "name", "speeches", "occurrences"}],
        "trends": {"by_period": [bucket], "by_year": [bucket], "undated"}}
@@ -61,9 +67,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import urls
-from .model import Corpus, MetaValue, Speech, Theme, Unit
+from .model import PART, Corpus, MetaValue, Speech, Theme, Unit
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+#: The fields of an evidence entry, in order (a unit's ``evidence``).
+EVIDENCE_FIELDS = ("term", "weight", "count", "cue", "sentence")
 #: Largest corpus (in speeches) that also gets the one-file corpus.json.
 SINGLE_FILE_MAX = 500
 SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
@@ -99,32 +107,49 @@ def meta_dict(speech: Speech) -> dict[str, Any]:
     }
 
 
-def unit_dict(speech: Speech, unit: Unit, speech_url: str) -> dict[str, Any]:
-    """One unit as exported; its ``url`` is ``speech_url#<unit id>``."""
+def unit_dict(speech: Speech, unit: Unit, formulations: Optional[list[list[int]]] = None) -> dict[str, Any]:
+    """One unit as exported.  A part's ``text`` is its first line (its
+    heading as written): the rest is its sub-units' text, and the part's
+    whole text — the text its evidence offsets count in — is that line and
+    its sub-units' ``text`` joined with line breaks (``part_text``).
+    ``formulations``: its occurrences of the corpus's formulations,
+    ``[index in insight.json's formulations, start]`` (the key is left
+    out when there are none)."""
     spans: dict[str, Any] = {}
     for tag in unit.tags:
         for e in tag.evidence:
             if e.sentence not in spans:
                 start = unit.text.find(e.sentence)
                 spans[e.sentence] = [start, start + len(e.sentence)] if start >= 0 else e.sentence
-    return {
+    out = {
         "id": unit.id,
         "parent": unit.parent,
         "kind": unit.kind,
         "number": unit.number,
         "heading": unit.heading,
-        "text": unit.text,
+        "text": unit.text.split("\n", 1)[0] if unit.kind == PART else unit.text,
         "themes": unit.themes,
         "evidence": {
-            t.theme: [{"term": e.term, "weight": e.weight, "count": e.count, "cue": e.cue,
-                       "sentence": spans[e.sentence]}
-                      for e in t.evidence]
+            t.theme: [[e.term, e.weight, e.count, e.cue, spans[e.sentence]] for e in t.evidence]
             for t in unit.tags
         },
         "scores": {t.theme: t.score for t in unit.tags},
         "line": unit.line,
-        "url": f"{speech_url}#{unit.id}",
     }
+    if formulations:
+        out["formulations"] = formulations
+    return out
+
+
+def part_text(speech: dict[str, Any], part_id: str) -> str:
+    """The whole text of the part ``part_id`` of an exported speech (a
+    ``speech_dict``, or a data/speeches/<id>.json read back): its
+    ``text`` line and its sub-units' ``text``, joined with line breaks —
+    the model's ``Unit.text`` of the part, which its evidence offsets
+    count in."""
+    units = speech["units"]
+    head = next(u for u in units if u["id"] == part_id)
+    return "\n".join([head["text"]] + [u["text"] for u in units if u["parent"] == part_id])
 
 
 def theme_dicts(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> list[dict[str, Any]]:
@@ -133,11 +158,30 @@ def theme_dicts(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> list
             for t in corpus.themes]
 
 
-def speech_dict(speech: Speech, url: str) -> dict[str, Any]:
+def speech_dict(speech: Speech, url: str, formulations: Optional[dict[str, list[list[int]]]] = None) -> dict[str, Any]:
     """One speech, whole (its file in data/speeches/, an entry of
-    corpus.json); ``url`` its page's site-relative URL."""
+    corpus.json); ``url`` its page's site-relative URL, a unit's URL being
+    ``url#<unit id>``; ``formulations``: unit id → its formulation
+    occurrences (``formulation_refs``)."""
+    refs = formulations or {}
     return {"id": speech.id, "source": speech.source, "title": speech.title, "url": url, "meta": meta_dict(speech),
-            "units": [unit_dict(speech, u, url) for u in speech.units]}
+            "units": [unit_dict(speech, u, refs.get(u.id)) for u in speech.units]}
+
+
+def formulation_refs(corpus: Corpus) -> dict[str, dict[str, list[list[int]]]]:
+    """speech id → unit id → ``[formulation index, start]`` of each
+    occurrence of the corpus's formulations (``insight.json``'s order), in
+    formulation order.  Stored with the units rather than as one list per
+    formulation: a stock formulation occurs in most speeches, and those
+    lists grew with the corpus into the largest data file (85 MB at 10,000
+    speeches)."""
+    out: dict[str, dict[str, list[list[int]]]] = {}
+    if corpus.insight is None:
+        return out
+    for i, f in enumerate(corpus.insight.formulations):
+        for o in f.occurrences:
+            out.setdefault(o.speech, {}).setdefault(o.unit, []).append([i, o.start])
+    return out
 
 
 def index_entry(speech: Speech, url: str, theme_order: list[str]) -> dict[str, Any]:
@@ -162,30 +206,34 @@ def corpus_dict(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> dict
     passes mkdocs' ``File.url``, so the URLs match the build
     (``speeches/<id>/``, or ``speeches/<id>.html`` with
     ``use_directory_urls: false``)."""
+    refs = formulation_refs(corpus)
     return {"schema_version": SCHEMA_VERSION, "themes": theme_dicts(corpus, url_of),
-            "speeches": [speech_dict(s, url_of(urls.speech_path(s))) for s in corpus.speeches]}
+            "speeches": [speech_dict(s, url_of(urls.speech_path(s)), refs.get(s.id)) for s in corpus.speeches]}
 
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-#: (id of a Speech, its URL) → (the Speech, its JSON line).  Analysed
-#: speeches are shared, unmodified objects (cache.py), so under ``mkdocs
-#: serve`` an unchanged speech is not encoded again; the Speech is kept
-#: with its line so that its id cannot be reused by another object.
-_LINES: dict[tuple[int, str], tuple[Speech, str]] = {}
+#: (id of a Speech, its URL, its formulation occurrences) → (the Speech,
+#: its JSON line).  Analysed speeches are shared, unmodified objects
+#: (cache.py), so under ``mkdocs serve`` an unchanged speech is not encoded
+#: again; the Speech is kept with its line so that its id cannot be reused
+#: by another object.
+_LINES: dict[tuple[int, str, str], tuple[Speech, str]] = {}
 
 
 def _speech_lines(corpus: Corpus, url_of: urls.UrlOf) -> list[str]:
     """Each speech's ``speech_dict`` as one compact JSON line."""
     global _LINES
     lines, kept = [], {}
+    refs = formulation_refs(corpus)
     for speech in corpus.speeches:
-        key = (id(speech), url_of(urls.speech_path(speech)))
+        mine = refs.get(speech.id)
+        key = (id(speech), url_of(urls.speech_path(speech)), _dumps(mine))
         entry = _LINES.get(key)
         if entry is None or entry[0] is not speech:
-            entry = (speech, _dumps(speech_dict(speech, key[1])))
+            entry = (speech, _dumps(speech_dict(speech, key[1], mine)))
         kept[key] = entry
         lines.append(entry[1])
     _LINES = kept
@@ -233,9 +281,7 @@ def insight_dict(corpus: Corpus) -> dict[str, Any]:
         "formulations": [
             {"text": f.text, "speeches": len(f.speeches), "count": f.count,
              "periods": ins.formulation_periods(f), "years": {str(y): n for y, n in ins.formulation_years(f).items()},
-             "pinned": f.pinned,
-             "occurrences": [unit_ref(o.speech, o.unit) for o in f.occurrences],
-             "starts": [o.start for o in f.occurrences]}
+             "pinned": f.pinned}
             for f in ins.formulations],
         "reuse": [{"a": unit_ref(*p.a), "b": unit_ref(*p.b), "similarity": p.similarity} for p in ins.reuse],
         "citations": [{"kind": c.kind, "name": c.name, "speeches": len(c.speeches),

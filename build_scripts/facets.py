@@ -187,7 +187,8 @@ def badge(tag: ThemeTag, target: Optional[str] = None, limit: int = 10) -> dict[
     terms, strongest first.  ``target``: the id of the element whose text
     the evidence is highlighted in (default: the passage around the
     badge)."""
-    attrs = {"data-kb-theme": tag.theme, "data-kb-score": f"{tag.score:g}",
+    # The theme's name is the badge's text (kb.js reads it there).
+    attrs = {"data-kb-score": f"{tag.score:g}",
              "data-kb-terms": "|".join(tag.terms[:limit])}
     if target:
         attrs["data-kb-for"] = target

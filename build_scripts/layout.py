@@ -64,6 +64,8 @@ class ThemeSubpage:
     number: int
     groups: list[Group]
     pages_in_period: int = 1
+    #: The period's URL slug (``PERIODS``, ``UNDATED``): its downloads' too.
+    slug: str = ""
 
     @property
     def label(self) -> str:
@@ -133,7 +135,7 @@ def theme_layout(corpus: Corpus, theme: Theme, limit: Optional[int] = None) -> T
             size += group.entries
         for number, page_groups in enumerate(pages, 1):
             name = slug if number == 1 else f"{slug}-{number}"
-            sub = ThemeSubpage(urls.theme_subpage_path(theme, name), label, number, page_groups, len(pages))
+            sub = ThemeSubpage(urls.theme_subpage_path(theme, name), label, number, page_groups, len(pages), slug)
             layout.subpages.append(sub)
             for group in page_groups:
                 layout.page_of[group.speech.id] = sub.path

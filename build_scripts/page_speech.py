@@ -27,20 +27,23 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
 
 def render_speech(site: Site, speech: Speech) -> str:
     """The Markdown of one speech page, reading first: the title, one line
-    of facts, a closed 详情 (metadata and what each value rests on), a line
-    of its themes, then the text; each passage ends with its theme badges
-    and carries the ``data-kb-*`` attributes of ``facets.passage``."""
+    of facts (carrying the speech's citation, ``facets.speech_source``), a
+    closed 详情 (metadata and what each value rests on), a line of its
+    themes, then the text; each passage ends with its theme badges and
+    carries the ``data-kb-*`` attributes of ``facets.passage``; last, a
+    link to the original file."""
     path = urls.speech_path(speech)
     lines: list = [Md(""), Md("# {}").format(speech.title), Md("")]
-    facts = _facts(speech)
-    if facts:
-        lines += [html_block("p", Md(" · ").join(facts), "kb-facts"), Md("")]
+    # The facts line carries the citation every passage of the page shares
+    # (kb.js looks for it on the passage's preceding siblings): once a page,
+    # not once a passage.
+    facts = _facts(speech) or ["地点、时间不详"]
+    lines += [html_block("p", Md(" · ").join(facts), "kb-facts", data=facets.speech_source(speech)), Md("")]
     lines += _details(speech)
     lines += _theme_summary(site, speech)
     lines += page_insight.speech_profile(site, speech)
 
     lines += [Md("## 讲话正文 { #text }"), Md("")]
-    source = facets.speech_source(speech)
     for unit in speech.units:
         if unit.kind == "note":
             continue
@@ -51,21 +54,20 @@ def render_speech(site: Site, speech: Speech) -> str:
                 lines += [html_block("p", Md('<span class="kb-badges-label">本部分主题</span> ') + badges,
                                      "kb-badges kb-badges-section", search=False), Md("")]
             continue
-        data = {**facets.passage(speech, unit), **source}
+        data = facets.passage(speech, unit)
         badges = _badges(site, speech, unit)
         tail = Md(' <span class="kb-badges" data-search-exclude>{}</span>').format(badges) if badges else Md("")
         lines.append(passage_block(unit_body(unit), f"kb-unit kb-{unit.kind}", unit.id, data, tail))
         lines += page_insight.reuse_marks(site, speech, unit)
 
     lines += _notes(speech)
+    # The original is published once, as the file itself (sources/): a
+    # copy of its text on the page would add as many bytes again.
     name = speech.source.rsplit("/", 1)[-1]
-    original = Md('<summary>展开原文</summary>\n<pre class="kb-original-text">{}</pre>\n').format(
-        Html.escape(speech.original))
     lines += [Md("## 原文 { #original data-search-exclude }"), Md(""),
-              Md("清理前的原始文本（未作任何修改）。也可下载原始文件：[{}]({})。").format(
-                  name, token(urls.quoted(path, urls.source_path(speech)))), Md(""),
-              html_block("details", original, "kb-original"),
-              Md("")]
+              Md("清理前的原始文件，未作任何修改（读取为 {}）：[{}]({})").format(
+                  speech.encoding, name, token(urls.quoted(path, urls.source_path(speech)))),
+              Md("{: .kb-original }"), Md("")]
     return page(front_matter(speech.title), lines)
 
 

@@ -6,15 +6,16 @@ speech, with its evidence highlighted; for a split theme
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, Optional
 
 from . import compilation, facets, urls
 from .layout import KIND_LABEL, Group, Site, ThemeLayout, ThemeSubpage, counts, location
-from .model import PART, Theme
-from .pages import Html, Md, escape, front_matter, html_block, link, num, page, passage_block, token, unit_body
+from .model import PART, Theme, Unit
+from .pages import (Html, Md, escape, front_matter, highlight, html_block, link, num, page, paragraphs, passage_block,
+                    token, unit_body)
 from .tagger import order_key
 
-_READ_ME = "高亮的词语是判定主题的证据；点击位置链接回到讲话原处。"
+_READ_ME = "高亮的词语是判定主题的证据；长段落只列出含证据的句子（……为略去的部分）；点击位置链接回到讲话原处，阅读全段。"
 
 
 def pages(site: Site) -> Iterator[tuple[str, str]]:
@@ -43,10 +44,10 @@ def render_theme(site: Site, theme: Theme) -> str:
              Md("共 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（全库 {} 篇）。{}").format(
                  n_passages, n_parts, len(groups), len(corpus.speeches), _READ_ME), Md(""),
              Md("其他主题：{}").format(others), Md("{: .kb-other-themes data-search-exclude }"), Md("")]
-    if groups:
-        lines += _downloads(theme, path)
     if layout.subpages:
         return page(front_matter(theme.name), lines + _periods(layout))
+    if groups:
+        lines += _downloads(theme, path)
     if groups:
         lines += _period_strip(theme, groups, path)
     for group in newest_first(groups):
@@ -97,8 +98,10 @@ def _periods(layout: ThemeLayout) -> list[Md]:
     path = urls.theme_path(layout.theme)
     lines = [Md("## 按时期查阅 { #periods }"), Md(""),
              Md("本主题段落较多，按讲话的估计时期分页（每页至多 {} 条）。"
-                "时期由正文中的时代线索（如“十二五”“十九大”）估计，见各讲话页的“估计时期”。").format(layout.limit), Md(""),
-             Md("| 时期 | 讲话 | 段落/要点 | 部分 | 页面 |"), Md("| --- | --- | --- | --- | --- |")]
+                "时期由正文中的时代线索（如“十二五”“十九大”）估计，见各讲话页的“估计时期”。"
+                "每个时期的专题汇编可下载为 Word 和 CSV 表格（zip 压缩），每段附出处和链接，讲话按时间排列。").format(
+                 layout.limit), Md(""),
+             Md("| 时期 | 讲话 | 段落/要点 | 部分 | 页面 | 下载 |"), Md("| --- | --- | --- | --- | --- | --- |")]
     periods: dict[str, list[ThemeSubpage]] = {}
     for sub in layout.subpages:
         periods.setdefault(sub.period, []).append(sub)
@@ -107,8 +110,17 @@ def _periods(layout: ThemeLayout) -> list[Md]:
         links = Md(" · ").join(Md("[{}]({})").format("查看" if len(subs) == 1 else f"第{sub.number}页",
                                                      token(urls.relative(path, sub.path))) for sub in subs)
         n_parts, n_passages = counts(groups)
-        lines.append(Md("| {} | {} | {} | {} | {} |").format(period, len(groups), n_passages, n_parts, links))
+        lines.append(Md("| {} | {} | {} | {} | {} | {} |").format(
+            period, len(groups), n_passages, n_parts, links, _period_downloads(layout.theme, path, subs[0])))
     return lines + [Md("")]
+
+
+def _period_downloads(theme: Theme, path: str, sub: ThemeSubpage) -> Md:
+    """Links from ``path`` to the Word document and the zipped CSV of
+    ``sub``'s period (``downloads``)."""
+    slug = sub.slug
+    return Md("[Word]({}) · [CSV]({})").format(token(urls.relative(path, urls.download_path(theme, "docx", slug))),
+                                              token(urls.relative(path, urls.download_path(theme, "csv.zip", slug))))
 
 
 def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> str:
@@ -126,7 +138,9 @@ def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> 
     lines = [Md(""), Md("# {}").format(title), Md(""),
              Md(" · ").join(nav_links), Md("{: .kb-other-themes data-search-exclude }"), Md(""),
              Md("本页 **{}** 个段落/要点、**{}** 个部分，出自 **{}** 篇讲话（本主题共 {} 篇）。{}").format(
-                 n_passages, n_parts, len(sub.groups), len(layout.groups), _READ_ME), Md("")]
+                 n_passages, n_parts, len(sub.groups), len(layout.groups), _READ_ME), Md(""),
+             Md("下载本时期的专题汇编：") + _period_downloads(theme, sub.path, sub) + Md("（CSV 为 zip 压缩）"),
+             Md("{: .kb-downloads data-search-exclude }"), Md("")]
     for group in newest_first(sub.groups):
         lines += _theme_group(site, theme, group, sub.path)
     return page(front_matter(title), lines)
@@ -155,7 +169,7 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
     for key in keys:
         part = next((u for u in speech.units if u.id == key and u.kind == PART), None)
         if part is not None:
-            lines += [Md("### {} {{ #{} }}").format(part.heading or "", token(urls.theme_anchor(speech, part))), Md("")]
+            lines += [_part_heading(part.heading or "", urls.theme_anchor(speech, part)), Md("")]
             tag = part.tag(theme.name)
             if tag:
                 lines += [html_block("p", Md("本部分整体涉及此主题（得分 {}；证据：{}）· {}").format(
@@ -163,19 +177,90 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
                     link(urls.relative(path, speech_page, part.id), location(speech, part))),
                     "kb-section-note", search=False), Md("")]
         else:
-            lines += [Md("### {} {{ #{}-{} }}").format(KIND_LABEL.get(key, key), token(urls.theme_anchor(speech)),
-                                                      token(key)), Md("")]
+            lines += [_part_heading(KIND_LABEL.get(key, key), f"{urls.theme_anchor(speech)}-{key}"), Md("")]
         # Passages mainly about the theme first (tagger.order_key).
         for u in sorted(blocks.get(key, []), key=lambda unit: order_key(unit, theme.name)):
             tag = u.tag(theme.name)
             # data-kb-href is a Markdown path here; the plugin resolves it
             # to a URL as it does the href of links.
             data = facets.passage(speech, u, urls.relative(path, speech_page, u.id), own_source=True)
-            lines.append(passage_block(unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u), data))
-            lines += [html_block("p", Md("{} · 得分 {} · 证据：{}").format(
+            body = excerpt_body(u, tag.terms)
+            lines.append(passage_block(body or unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u),
+                                       data))
+            # The evidence is the passage's highlighted words (<mark>).
+            lines += [html_block("p", Md("{}{} · 得分 {}").format(
                 link(urls.relative(path, speech_page, u.id), f"{location(speech, u)} ↩"),
-                num(tag.score), "、".join(tag.terms[:10])), "kb-passage-meta", search=False), Md("")]
+                Md(" · 节选，全段见讲话页") if body else Md(""), num(tag.score)), "kb-passage-meta", search=False),
+                Md("")]
     return lines
+
+
+#: A passage is shown whole on a theme page up to this many characters, or
+#: when the sentences holding its evidence are at least ``EXCERPT_KEEP`` of
+#: it; otherwise those sentences only (``excerpt_body``).
+EXCERPT_MIN_CHARS = 160
+EXCERPT_KEEP = 0.7
+#: A sentence: up to and with its closing marks (and a closing quote).
+_SENTENCE = re.compile(r"[^。！？；]*[。！？；]+[”’」』）)]*|[^。！？；]+")
+GAP = "……"
+
+
+def excerpt_body(unit: Unit, terms: list[str]) -> Optional[list[Md]]:
+    """The sentences of a long passage that hold ``terms`` (its evidence
+    for the theme), in order, ``……`` where sentences are left out, the
+    terms in ``<mark>``; a sub-point's heading is always kept, in bold.
+    ``None`` when the passage reads better whole (``EXCERPT_MIN_CHARS``,
+    ``EXCERPT_KEEP``).  A theme page lists every passage of the theme side
+    by side, and most of a long passage is about something else: the
+    sentences about the theme read as the comparison, the whole passage is
+    one link away on its speech page (and in the downloads), and the page
+    no longer copies every speech's text a second time."""
+    if len(unit.text) <= EXCERPT_MIN_CHARS or not terms:
+        return None
+    found = [t for t in terms if t]
+    # (paragraph, [(text, keep, bold)]) with a sub-point's heading a
+    # segment of its own.
+    paras = []
+    for i, para in enumerate(paragraphs(unit.text)):
+        segments = []
+        if i == 0 and unit.kind == "subpoint" and unit.heading and para.startswith(unit.heading):
+            cut = len(unit.heading)
+            while cut < len(para) and para[cut] in "。！？；：，":
+                cut += 1
+            segments.append((para[:cut], True, True))
+            para = para[cut:]
+        segments += [(m.group(), any(t in m.group() for t in found), False) for m in _SENTENCE.finditer(para)]
+        paras.append(segments)
+    kept = sum(len(text) for segments in paras for text, keep, _ in segments if keep)
+    if kept >= EXCERPT_KEEP * len(unit.text) or not any(keep and not bold for segs in paras for _, keep, bold in segs):
+        return None
+    out: list[Md] = []
+    gap = False
+    for segments in paras:
+        pieces: list[Md] = []
+        for text, keep, bold in segments:
+            if not keep:
+                gap = True
+                continue
+            if gap:
+                pieces.append(Md(GAP))
+            gap = False
+            marked = Md(highlight(text, found))
+            pieces.append(Md("<strong>{}</strong>").format(marked) if bold else marked)
+        if pieces:
+            out.append(Md("").join(pieces))
+    if gap and out:
+        out[-1] = out[-1] + Md(GAP)
+    return out
+
+
+def _part_heading(text: str, anchor: str) -> Md:
+    """The heading of a part (or of 开场/结束语) inside a speech's group:
+    an ``<h3>`` in an HTML block, so that the page's table of contents —
+    rendered twice into every page, in the sidebar and in the phone's
+    menu — lists the speeches only (their parts made it several times
+    longer); ``anchor`` is on the block."""
+    return html_block("div", Md("<h3>{}</h3>").format(text), "kb-part-head", anchor)
 
 
 def _attr_value(value: str) -> Md:

@@ -55,7 +55,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import downloads, export, generated, reader, search_index, source_date, urls
+from . import compact, downloads, export, generated, reader, search_index, source_date, urls
 from .cache import AnalysisCache
 from .errors import KnowledgeBaseError
 from .model import Corpus
@@ -276,6 +276,10 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             html = _MD_HREF.sub(lambda m: resolve_link(m, page, files), html)
         extension.active, extension.ids = False, set()
         return html
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> Optional[str]:
+        # The theme's indentation is ~10 % of every page (compact.py).
+        return compact.compact_html(output) if self.config.enabled else output
 
     # --- search ---------------------------------------------------------------
 

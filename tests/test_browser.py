@@ -112,7 +112,7 @@ def test_badge_leads_to_theme_passage_and_back(page: Page, base_url, net, corpus
 
     unit_data = next(u for s in corpus_json["speeches"] if s["id"] == SPEECH
                      for u in s["units"] if u["id"] == UNIT)
-    evidence = {e["term"] for e in unit_data["evidence"][THEME_NAME]}
+    evidence = {e[0] for e in unit_data["evidence"][THEME_NAME]}  # [term, weight, count, cue, sentence]
     marks = passage.locator("mark").all_inner_texts()
     assert marks, f"#{target} has no <mark> evidence"
     assert set(marks) & evidence, f"marks {marks} are not evidence terms {sorted(evidence)}"

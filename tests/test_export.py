@@ -1,6 +1,8 @@
-"""The export (schema_version 3): one evidence field whose sentences point
-into the unit's text; per-speech files with a small manifest; corpus.json
-only for small corpora; every file valid against the schema."""
+"""The export (schema_version 4): every character of a speech once (a
+part's text is its heading line), one evidence field whose sentences point
+into the unit's (or the part's whole) text, formulation occurrences on the
+units; per-speech files with a small manifest; corpus.json only for small
+corpora; every file valid against the schema."""
 
 import json
 
@@ -18,7 +20,7 @@ def _validator(name: str) -> Draft202012Validator:
 def test_evidence_sentences_point_into_the_unit_text(corpus):
     text = export.to_json(corpus)
     data = json.loads(text)
-    assert data["schema_version"] == 3
+    assert data["schema_version"] == 4
     # One line per speech, then one per formulation, reuse pair and
     # citation, and the trends.
     lines = text.splitlines()
@@ -31,16 +33,28 @@ def test_evidence_sentences_point_into_the_unit_text(corpus):
     checked = 0
     for speech, out in zip(corpus.speeches, data["speeches"]):
         for unit, u in zip(speech.units, out["units"], strict=True):
-            assert not {"evidence_detail", "evidence_sentences"} & set(u)
+            assert not {"evidence_detail", "evidence_sentences", "url"} & set(u)
             assert list(u["evidence"]) == [t.theme for t in unit.tags]
+            # A part's text is written once, in its sub-units; its whole
+            # text is rebuilt from them.
+            whole = export.part_text(out, u["id"]) if u["kind"] == "section" else u["text"]
+            assert whole == unit.text
+            if u["kind"] == "section":
+                assert "\n" not in u["text"] and len(u["text"]) < len(unit.text)
             for tag in unit.tags:
                 for e, d in zip(tag.evidence, u["evidence"][tag.theme], strict=True):
+                    d = dict(zip(export.EVIDENCE_FIELDS, d, strict=True))
                     assert (d["term"], d["weight"], d["count"], d["cue"]) == (e.term, e.weight, e.count, e.cue)
                     start, end = d["sentence"]
                     # The offsets lead back to the model's sentence.
-                    assert u["text"][start:end] == e.sentence
+                    assert whole[start:end] == e.sentence
                     checked += 1
     assert checked > 100
+    # Every occurrence of every formulation is on its unit, once.
+    refs = {(s["id"], u["id"], i, start) for s in data["speeches"] for u in s["units"]
+            for i, start in u.get("formulations", [])}
+    assert refs == {(o.speech, o.unit, i, o.start) for i, f in enumerate(views.formulations) for o in f.occurrences}
+    assert refs and not {"occurrences", "starts"} & set(data["formulations"][0])
 
 
 def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
@@ -53,7 +67,7 @@ def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
     for row, speech, entry in zip(index["speeches"], corpus.speeches, whole["speeches"], strict=True):
         data = json.loads(files["data/" + row["data"]])
         assert not list(_validator("speech").iter_errors(data))
-        assert data.pop("schema_version") == 3
+        assert data.pop("schema_version") == 4
         assert data == entry
         assert row["url"] == entry["url"] and row["title"] == speech.title
         assert set(row["themes"]) == {t for u in speech.units for t in u.themes}
@@ -63,7 +77,7 @@ def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
     # The corpus-wide views, alone, are those after corpus.json's speeches.
     views = json.loads(files[urls.INSIGHT_JSON])
     assert not list(_validator("insight").iter_errors(views))
-    assert views.pop("schema_version") == 3
+    assert views.pop("schema_version") == 4
     assert views == {key: whole[key] for key in ("formulations", "reuse", "citations", "trends")}
 
 

@@ -202,7 +202,12 @@ def test_export_carries_the_views(corpus):
     data = json.loads(export.to_json(corpus))
     assert [f["text"] for f in data["formulations"]] == [f.text for f in corpus.insight.formulations]
     first = data["formulations"][0]
-    assert first["count"] == len(first["occurrences"]) == len(first["starts"])
-    assert all(re.fullmatch(r"[^#]+#[^#]+", ref) for ref in first["occurrences"])
+    # Its occurrences are on the units that hold them: [index, start].
+    found = [(s["id"], u, start) for s in data["speeches"] for u in s["units"]
+             for i, start in u.get("formulations", []) if i == 0]
+    assert first["count"] == len(found)
+    for _, u, start in found:
+        text = u["heading"] if u["kind"] == "section" else u["text"]
+        assert text[start:start + len(first["text"])] == first["text"]
     assert sum(first["periods"].values()) == first["speeches"]
     assert data["trends"]["by_period"][0]["passages"] == corpus.insight.trends.by_period[0].passages

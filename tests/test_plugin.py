@@ -107,8 +107,8 @@ def _check_urls(site: Path, data: dict) -> int:
     for speech in data["speeches"]:
         html = page(speech["url"]).read_text(encoding="utf-8")
         for unit in speech["units"]:
-            path, anchor = unit["url"].split("#")
-            assert path == speech["url"] and f'id="{anchor}"' in html, unit["url"]
+            # A unit is at its speech's URL plus #<unit id> (schema 4).
+            assert "url" not in unit and f'id="{unit["id"]}"' in html, (speech["url"], unit["id"])
             checked += 1
     return checked
 

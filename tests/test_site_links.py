@@ -222,9 +222,11 @@ def test_corpus_json_urls_resolve(built_site, site_pages, corpus_json):
             broken.append(f"speech {speech['id']}: {speech['url']}: {why}")
         for unit in speech["units"]:
             units += 1
-            why = check_target(built_site, site_pages, "index.html", unit["url"])
+            # A unit's URL is its speech's plus its id (schema 4).
+            url = f"{speech['url']}#{unit['id']}"
+            why = check_target(built_site, site_pages, "index.html", url)
             if why:
-                broken.append(f"unit {speech['id']}/{unit['id']} ({unit['kind']}): {unit['url']}: {why}")
+                broken.append(f"unit {speech['id']}/{unit['id']} ({unit['kind']}): {url}: {why}")
     assert units > 50, f"only {units} units in corpus.json"
     assert not broken, f"{len(broken)} URL(s) in data/corpus.json do not resolve:\n" + "\n".join(broken)
 

@@ -11,15 +11,17 @@
  *     data-kb-loc     where it sits in its speech: 第二部分·要点一
  *     data-kb-href    (optional) link to the passage on its speech page,
  *                     relative to this page; default: this page + #id
- *   On the passage or any ancestor (the nearest one counts):
+ *   On the passage, an ancestor, or a preceding sibling of either (the
+ *   nearest one counts; a speech page has it once, on its facts line):
  *     data-kb-source  the speech cited, without the location:
  *                     ——《title》，place，date or period
  *                     (build_scripts/compilation.source; the print
  *                     stylesheet prints it under passages that carry it
  *                     themselves, as on theme pages)
  *
- *   A badge:    a.kb-badge with data-kb-terms (and href: the theme page)
- *     data-kb-theme   theme name            data-kb-score  the score
+ *   A badge:    a.kb-badge with data-kb-terms (and href: the theme page),
+ *               its text the theme's name (or data-kb-theme)
+ *     data-kb-score  the score
  *     data-kb-terms   evidence terms, separated by "|"
  *     data-kb-for     (optional) id of the element whose text holds the
  *                     evidence: a part's heading (the part runs to the
@@ -58,9 +60,14 @@
 
   // --- helpers ---------------------------------------------------------
 
+  /* The nearest value of attribute name: on el, an ancestor, or a preceding
+   * sibling of either (a speech page states its citation once, on the
+   * facts line before the text). */
   function attr(el, name) {
-    var holder = el.closest("[" + name + "]");
-    return holder ? holder.getAttribute(name) : "";
+    for (var n = el; n && n.nodeType === 1; n = n.parentElement)
+      for (var s = n; s; s = s.previousElementSibling)
+        if (s.hasAttribute(name)) return s.getAttribute(name);
+    return "";
   }
 
   function passageOf(node) {
