@@ -29,6 +29,30 @@ replaces that index with the chunked bigram index of
 passage) in a worker process (``search_worker``) plus material's entries for
 the hand-written pages.
 
+Incremental builds: every build output is stored by a digest of what it
+is made from, and a later build with the same inputs reuses it instead of
+making it again (``cache.BlobStore``, in ``<cache_dir>/build/``, or in
+memory with ``cache_dir: ''``; each store keeps what the last build used).
+
+* **Generated files** (``on_files``): the pages' Markdown, the nav, the
+  export and the downloads, by the corpus digest (``Corpus.digest``: code,
+  lexicon, every speech's text and sidecar, skipped files, insight.yml),
+  the site's own pages, ``site_url``, directory URLs and the build date.
+* **Rendered pages** (``on_page_markdown``): Markdown → HTML, table of
+  contents, title, anchors and links to anchors, by the page's Markdown
+  and path, the configuration and the code; reused only while every page
+  it links to still exists, and never stored when rendering it warned, so
+  a warning (an error under ``--strict``) is never lost.
+* **Page HTML** (``on_env``): the theme template's output, by the page
+  (content, title, toc, meta, neighbours), the whole nav (every title and
+  URL), the configuration, the theme's templates and the packages.
+
+So a rebuild renders only the pages whose inputs changed, and the result
+is byte for byte what a cold build writes (``tests/test_incremental.py``).
+mkdocs' own ``--dirty`` does not fit: ``mkdocs build`` without it cleans
+site_dir, generated files always count as modified, and the pages it skips
+get file-name titles in the nav.
+
 Skipped speech files are warnings on the ``mkdocs`` logger, so
 ``mkdocs build --strict`` fails on them — before anything is written — while
 a plain ``mkdocs build`` publishes the rest.  The build date is fixed
@@ -45,6 +69,7 @@ import logging
 import os
 import posixpath
 import re
+import shutil
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -117,6 +142,11 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         #: The current build's rawhtml extension (see on_page_markdown).
         self.raw_html: Optional[RawHtmlExtension] = None
         self.indexer: Optional[SearchIndexer] = None
+        #: The key of the corpus's search pages, and the pages themselves
+        #: when they were indexed before (no worker started; see
+        #: _start_search_index).
+        self.search_key: Optional[str] = None
+        self.search_pages: Optional[list] = None
         self.serving = False
         self.user_nav = False
         #: Whether the theme serves our search worker (``WORKER``).
@@ -200,7 +230,7 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         if self.stores is None or directory != self.stores_dir:
             self.stores_dir = directory
             self.stores = {name: BlobStore(directory / name if directory else None)
-                           for name in ("files", "generation", "render", "html")}
+                           for name in ("files", "generation", "render", "html", "search")}
 
     def _build_corpus(self, config: MkDocsConfig) -> Corpus:
         """The corpus, through the analysis cache.  A broken themes.yml or
@@ -303,6 +333,35 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         manifest = {"nav": nav, "pages": [[p, put(m)] for p, m in rendered.items()],
                     "files": [[p, put(c), isinstance(c, str)] for p, c in extra]}
         store.put(key, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+
+    def _store_files(self, key: str, files: list[tuple[str, bytes]]) -> None:
+        """Store output files under ``key`` (in the search store): each
+        content once, by its SHA-256, and a manifest listing them."""
+        blobs = self.stores["files"]
+        manifest = []
+        for path, data in files:
+            sha = hashlib.sha256(data).hexdigest()
+            blobs.put(sha, data)
+            manifest.append([path, sha])
+        self.stores["search"].put(key, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+
+    def _load_files(self, key: str) -> Optional[list[tuple[str, bytes]]]:
+        """What ``_store_files`` stored under ``key``, or None if any of it
+        is missing or damaged."""
+        data = self.stores["search"].get(key)
+        if data is None:
+            return None
+        out = []
+        try:
+            for path, sha in json.loads(data):
+                blob = self.stores["files"].get(sha)
+                if blob is None or hashlib.sha256(blob).hexdigest() != sha or ".." in path.split("/"):
+                    return None
+                out.append((path, blob))
+        except (ValueError, TypeError) as exc:
+            log.info("kb: ignoring a damaged stored search index (%s)", exc)
+            return None
+        return out
 
     def _load_generation(self, key: str) -> Optional[tuple[dict[str, str], Optional[list], list[tuple[str, Any]]]]:
         """What ``_store_generation`` stored under ``key``, or None if any
@@ -469,10 +528,22 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         the hand-written pages are added in on_post_build.  With one CPU
         (``jobs_wanted``) everything is done in on_post_build instead."""
         self._stop_search_index()
+        self.search_key, self.search_pages = None, None
         if not self._own_search(config):
             return
+        pages = self._corpus_search_pages(corpus, config)
+        if corpus.digest and self.stores is not None:
+            # The corpus's search pages are made from the corpus, the URLs
+            # and the site name.  Indexed before: no worker now; on_post_build
+            # reuses the stored index (or, if the hand-written pages
+            # changed, indexes here).
+            self.search_key = digest("search", code_version(), corpus.digest, config.site_name,
+                                     sorted(self.generated.items()))
+            if self.stores["search"].get(self.search_key) is not None:
+                self.search_pages = pages
+                return
         self.indexer = SearchIndexer(parallel=jobs_wanted() >= 2)
-        self.indexer.start(self._corpus_search_pages(corpus, config))
+        self.indexer.start(pages)
 
     def _stop_search_index(self) -> None:
         if self.indexer is not None:
@@ -493,15 +564,35 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
     def _finish_search_index(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         material_index = site_dir / "search" / "search_index.json"
-        if self.indexer is None or not material_index.is_file():
+        if (self.indexer is None and self.search_pages is None) or not material_index.is_file():
             self._stop_search_index()
             return
         material = json.loads(material_index.read_text(encoding="utf-8"))
         generated_urls = set(self.generated.values())
         hand_written = search_index.material_pages(material, exclude=lambda location: location in generated_urls)
+        key = digest("search-files", self.search_key, [repr(p) for p in hand_written], material.get("config")) \
+            if self.search_key else None
+        stored = self._load_files(key) if key else None
+        if stored is not None:
+            self._stop_search_index()
+            shutil.rmtree(site_dir / "search" / "kb", ignore_errors=True)
+            for path, content in stored:
+                target = site_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            log.info("search index: %d files, as stored", len(stored))
+            return
         indexer, self.indexer = self.indexer, None
+        if indexer is None:
+            indexer = SearchIndexer(parallel=False)
+            indexer.start(self.search_pages)
         docs, keys, shards = indexer.finish(hand_written, material.get("config"), site_dir)
         log.info("search index: %d documents, %d keys, %d shards", docs, keys, shards)
+        if key:
+            # What the index wrote: our files and the search_index.json it replaced.
+            written = sorted(p for p in (site_dir / "search").rglob("*") if p.is_file())
+            self._store_files(key, [(p.relative_to(site_dir).as_posix(), p.read_bytes()) for p in written])
+            self.stores["search"].put(self.search_key, b"indexed")
 
     def _retain_stores(self) -> None:
         """Keep only what this build used (the store holds one build)."""
@@ -655,7 +746,23 @@ def _config_state(config: MkDocsConfig) -> dict:
     state["plugins"] = {name: _stable(dict(plugin.config)) for name, plugin in config.plugins.items()}
     state["theme"] = {"name": config.theme.name, "dirs": list(config.theme.dirs),
                       "options": _stable(dict(config.theme.items()))}
+    # What _stable names only by type (a slugify function built by a YAML
+    # tag, say) is in the configuration files' text.
+    state["files"] = _config_files(config.config_file_path)
     return state
+
+
+def _config_files(path: Optional[str], depth: int = 0) -> list[str]:
+    """SHA-256 of mkdocs.yml and of every file it ``INHERIT``s."""
+    if not path or depth > 10:
+        return []
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return []
+    found = re.search(rb"^INHERIT:\s*['\"]?([^'\"\r\n]+?)['\"]?\s*$", data, re.MULTILINE)
+    parent = _config_files(str(Path(path).parent / found[1].decode("utf-8", "replace")), depth + 1) if found else []
+    return [hashlib.sha256(data).hexdigest()] + parent
 
 
 def _theme_state(config: MkDocsConfig) -> list:
