@@ -19,8 +19,15 @@ For each size the script
    send it), ``largest_data_file_bytes`` (largest file under ``data/``);
    then rebuilds it unchanged (``rebuild_s``), then with one seed edited
    (``edit_rebuild_s``: one word of speech 1 changed, as a user saving a
-   file), and times the pipeline again with the analysis cache the builds
-   filled (``pipeline_cached_s``; None if the code has no cache);
+   file), both with the project's ``.cache/`` of the builds before (the
+   analysis cache and the incremental build's stores) into a fresh
+   folder, and times the pipeline again with the analysis cache the builds
+   filled (``pipeline_cached_s``; None if the code has no cache); each
+   with its CPU seconds (``*_cpu_s``: the build and its worker processes);
+   then runs ``mkdocs serve`` on the project, saves one speech and polls
+   its page until the server sends the new text (``serve_edit_visible_s``:
+   save to updated page, what the user waits for before live reload
+   fetches it; ``serve_edit_cpu_s``; ``--no-serve`` skips it);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
    kb plugin: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
