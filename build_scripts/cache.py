@@ -249,6 +249,21 @@ class BlobStore:
             self.hits += 1
         return data
 
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is stored (kept by the next ``retain``, like a
+        key looked up): a content-addressed entry need not be written again."""
+        self.used.add(key)
+        if self.directory is None:
+            return key in self._memory
+        return self._path(key).is_file()
+
+    def discard(self, key: str) -> None:
+        """Forget ``key`` (an entry found damaged)."""
+        self._memory.pop(key, None)
+        if self.directory is not None:
+            with contextlib.suppress(OSError):
+                self._path(key).unlink()
+
     def put(self, key: str, data: bytes) -> None:
         """Store ``data`` under ``key``; a failed disk write is logged, not raised."""
         self.used.add(key)

@@ -328,7 +328,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         def put(content: Any) -> str:
             data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
             sha = hashlib.sha256(data).hexdigest()
-            blobs.put(sha, data)
+            if not blobs.has(sha):  # by content: an unchanged file is there already
+                blobs.put(sha, data)
             return sha
         manifest = {"nav": nav, "pages": [[p, put(m)] for p, m in rendered.items()],
                     "files": [[p, put(c), isinstance(c, str)] for p, c in extra]}
@@ -341,7 +342,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         manifest = []
         for path, data in files:
             sha = hashlib.sha256(data).hexdigest()
-            blobs.put(sha, data)
+            if not blobs.has(sha):
+                blobs.put(sha, data)
             manifest.append([path, sha])
         self.stores["search"].put(key, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
 
@@ -355,7 +357,10 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         try:
             for path, sha in json.loads(data):
                 blob = self.stores["files"].get(sha)
-                if blob is None or hashlib.sha256(blob).hexdigest() != sha or ".." in path.split("/"):
+                if blob is not None and hashlib.sha256(blob).hexdigest() != sha:
+                    self.stores["files"].discard(sha)  # damaged: written again by this build
+                    return None
+                if blob is None or ".." in path.split("/"):
                     return None
                 out.append((path, blob))
         except (ValueError, TypeError) as exc:
@@ -376,12 +381,16 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             for path, sha in manifest["pages"]:
                 blob = blobs.get(sha)
                 if blob is None or hashlib.sha256(blob).hexdigest() != sha:
+                    if blob is not None:
+                        blobs.discard(sha)  # damaged: written again by this build
                     return None
                 rendered[path] = blob.decode("utf-8")
             extra: list[tuple[str, Any]] = []
             for path, sha, text in manifest["files"]:
                 blob = blobs.get(sha)
                 if blob is None or hashlib.sha256(blob).hexdigest() != sha:
+                    if blob is not None:
+                        blobs.discard(sha)  # damaged: written again by this build
                     return None
                 extra.append((path, blob.decode("utf-8") if text else blob))
             return rendered, manifest["nav"], extra

@@ -107,3 +107,41 @@ def test_incremental_builds_equal_cold_builds(tmp_path):
         if step == "edit a speech":
             assert counts["html"][0] > 0, (step, counts)
         previous = incremental
+
+
+@pytest.mark.parametrize("on_disk", [True, False])
+def test_the_store_keeps_what_the_last_build_used(tmp_path, on_disk):
+    from build_scripts.cache import BlobStore
+
+    store = BlobStore(tmp_path / "store" if on_disk else None)
+    store.put("a" * 64, b"first")
+    store.put("b" * 64, b"second")
+    store.retain()
+    assert store.get("a" * 64) == b"first" and store.has("b" * 64)
+    store.retain()  # both used since the last retain: both kept
+    assert store.get("a" * 64) == b"first"
+    store.retain()  # only a used: b forgotten
+    assert store.get("b" * 64) is None and store.get("a" * 64) == b"first"
+    store.discard("a" * 64)
+    assert store.get("a" * 64) is None and not store.has("a" * 64)
+    if on_disk:
+        assert not [p for p in (tmp_path / "store").rglob("*") if p.is_file()]
+
+
+def test_a_damaged_stored_file_is_made_again(tmp_path):
+    """A stored file whose bytes no longer match their digest is a miss
+    (everything is generated again) and is removed, so it is rewritten."""
+    import hashlib
+
+    from build_scripts.plugin import KnowledgeBasePlugin
+    from build_scripts.cache import BlobStore
+
+    plugin = KnowledgeBasePlugin()
+    plugin.stores = {name: BlobStore(tmp_path / name) for name in ("files", "generation", "search")}
+    plugin._store_generation("k" * 64, {"a.md": "# A"}, None, [("data/x.json", b"{}")])
+    loaded = plugin._load_generation("k" * 64)
+    assert loaded == ({"a.md": "# A"}, None, [("data/x.json", b"{}")])
+    sha = hashlib.sha256(b"# A").hexdigest()
+    (tmp_path / "files" / sha[:2] / sha).write_bytes(b"# damaged")
+    assert plugin._load_generation("k" * 64) is None
+    assert not plugin.stores["files"].has(sha)
