@@ -230,22 +230,24 @@ def time_pipeline(project: Path, cache: Optional[Path] = None) -> tuple[float, d
 
 
 INSIGHT_SCRIPT = """\
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from build_scripts.pipeline import build_corpus, jobs_wanted
 from build_scripts import formulations, insight, reuse
 corpus = build_corpus(Path(sys.argv[1]), Path(sys.argv[2]), jobs=jobs_wanted())
 config = insight.load_config(Path(sys.argv[2]).parent)
+def cpu():
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 times = {}
-start = time.perf_counter()
+start, start_cpu = time.perf_counter(), cpu()
 insight.analyse(corpus, config, jobs_wanted())
-times["insight_s"] = time.perf_counter() - start
-start = time.perf_counter()
+times["insight_s"], times["insight_cpu_s"] = time.perf_counter() - start, cpu() - start_cpu
+start, start_cpu = time.perf_counter(), cpu()
 found = formulations.mine(corpus, config.pin, config.ban)
-times["formulations_s"] = time.perf_counter() - start
-start = time.perf_counter()
+times["formulations_s"], times["formulations_cpu_s"] = time.perf_counter() - start, cpu() - start_cpu
+start, start_cpu = time.perf_counter(), cpu()
 pairs = reuse.find(corpus)
-times["reuse_s"] = time.perf_counter() - start
+times["reuse_s"], times["reuse_cpu_s"] = time.perf_counter() - start, cpu() - start_cpu
 units = {s.id: {u.id: u.text.replace("\\n", "") for u in s.units} for s in corpus.speeches}
 print(json.dumps({**times, "formulations": len(found),
                   "pairs": [[p.a[0], units[p.a[0]][p.a[1]], p.b[0], units[p.b[0]][p.b[1]]] for p in pairs]},
@@ -264,7 +266,9 @@ def measure_insight(project: Path, speeches: list[synth.Synthetic]) -> dict[str,
     found = {frozenset([(a, ta), (b, tb)]) for a, ta, b, tb in data["pairs"]}
     hits = len(truth & found)
     return {"insight_s": round(data["insight_s"], 2), "formulations_s": round(data["formulations_s"], 2),
-            "reuse_s": round(data["reuse_s"], 2), "formulations": data["formulations"],
+            "reuse_s": round(data["reuse_s"], 2),
+            **{k: round(data[k], 2) for k in ("insight_cpu_s", "formulations_cpu_s", "reuse_cpu_s") if k in data},
+            "formulations": data["formulations"],
             "reuse_planted": len(truth), "reuse_found": len(found),
             "reuse_precision": round(hits / len(found), 3) if found else None,
             "reuse_recall": round(hits / len(truth), 3) if truth else None}

@@ -9,6 +9,9 @@
                                               intervals) of the tagger on the
                                               labelled sets in tests/data, and
                                               the annotators' agreement
+    python -m build_scripts evaluate --labels PATH...
+                                              the same on the seeds and on the
+                                              given labelled sets only
     python -m build_scripts pages DIR         every page as a plain file in a
                                               build-only DIR with a mkdocs.yml
                                               that needs no kb plugin (plain.py)
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +35,8 @@ from .errors import ConfigError
 from .model import Corpus
 from .pipeline import ROOT, build_corpus, jobs_wanted
 
+#: Two annotators' labels of the former blind tests (``evaluate``'s default).
+DEFAULT_AGREEMENT = [ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2", "_test3")]
 EXIT_SKIPPED = 1
 EXIT_CONFIG = 3
 
@@ -67,17 +73,24 @@ def _evaluate(args: argparse.Namespace) -> Corpus:
     corpus = build_corpus(args.seeds, args.themes, analyzer=analyzer)
     names = [t.name for t in corpus.themes]
     sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
-    for path in args.text_labels:
+    for path in args.labels or args.text_labels:
         if path.exists():
             sets.append((path.stem.removeprefix("labels_"),
                          evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
+        elif args.labels:
+            print(f"error: {path}: no such labels file; give the path of a YAML list of "
+                  "{id, text, themes} entries", file=sys.stderr)
+            raise SystemExit(2)
         else:
             print(f"{path.name}: not there (no passages of this split yet)\n")
-    # The first blind test (ids t…) was used once and now sits in train
-    # and dev; its passages are still reported together.
-    first = [d for label, ds in sets[1:] if label in ("train", "dev") for d in ds if d.key.startswith("t")]
-    if first:
-        sets.append(("test1 (t…, now in train/dev)", first))
+    if not args.labels:
+        # The blind tests were used once each and now sit in train and dev,
+        # every passage of a source together; each is still reported whole.
+        pooled = [d for label, ds in sets[1:] if label in ("train", "dev") for d in ds]
+        for name, pattern in evaluation.FORMER_TESTS:
+            former = [d for d in pooled if re.fullmatch(pattern, d.key)]
+            if former:
+                sets.append((f"{name} (now in train/dev)", former))
     for label, decisions in sets:
         metrics = evaluation.score(decisions, names)
         print(f"{label}: {len(decisions)} passages")
@@ -87,7 +100,7 @@ def _evaluate(args: argparse.Namespace) -> Corpus:
                 for e in m.errors:
                     print(f"  {m.name} {e}")
         print()
-    for path in args.agreement:
+    for path in args.agreement if args.agreement is not None else ([] if args.labels else DEFAULT_AGREEMENT):
         if not path.exists():
             continue
         items = evaluation.load_agreement(path)
@@ -112,11 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev", "test2")],
-                        help="labelled passages of other speeches (default: the train, dev and test2 sets)")
-    p_eval.add_argument("--agreement", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2")],
-                        help="two annotators' labels of the same passages (Cohen's κ, micro-F1)")
+                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev", "test3")],
+                        help="labelled passages of other speeches (default: the train and dev sets, whose former "
+                             "blind tests are also reported on their own, and the third blind test, test3)")
+    p_eval.add_argument("--labels", type=Path, nargs="+", metavar="PATH",
+                        help="score only these labelled sets (a list of {id, text, themes, source}, like "
+                             "tests/data/labels_dev.yml), besides the seeds; e.g. a new blind test")
+    p_eval.add_argument("--agreement", type=Path, nargs="*", default=None,
+                        help="two annotators' labels of the same passages, {id, a, b} (Cohen's κ, micro-F1); "
+                             "default: the former blind tests' (none with --labels)")
     p_eval.add_argument("-v", "--verbose", action="store_true", help="list every false positive/negative")
     p_pages = sub.add_parser("pages", help="write every page as a plain file, with a mkdocs.yml without kb")
     p_pages.add_argument("dir", type=Path, help="build-only folder (new, empty or written by this command)")

@@ -32,6 +32,11 @@ from .splitter import subpoint_heading
 from .tagger import Tagger
 
 
+#: The blind tests that were used once and then became train/dev data,
+#: with the pattern of their passage ids (tests/data/README.md).
+FORMER_TESTS = (("test1", r"t\d{3}"), ("test2", r"t2-\d{3}"))
+
+
 @dataclass
 class Metrics:
     """Counts and scores of one theme (or of all, pooled)."""

@@ -1,7 +1,8 @@
 """The facts the site's scripts (docs/javascripts/kb.js) read from the
-pages: ``data-kb-*`` attributes on passages, badges, speech-list rows and
-theme-page groups.  The page templates emit exactly what these functions
-return (names and values; values are text and must be attribute-escaped).
+pages: ``data-kb-*`` attributes on passages, badges and theme-page groups,
+and the speech list's rows as data (``list_data``, a file beside the list
+page).  The page templates emit exactly what these functions return (names
+and values; values are text and must be attribute-escaped).
 
 Facets of a speech, for filtering and sorting the speech list:
 
@@ -22,6 +23,7 @@ import math
 from typing import Optional
 
 from . import compilation, layout
+from .cleaner import PLACEHOLDER
 from .model import LEAF_KINDS, Speech, ThemeTag, Unit
 
 #: Party-congress periods, newest first: (label, first year as a fraction),
@@ -73,9 +75,10 @@ def _num(value: Optional[float]) -> str:
 
 
 def speech_row(speech: Speech, theme_order: list[str]) -> dict[str, str]:
-    """The ``data-kb-*`` attributes of the speech's row in the speech list
-    (``<tr>`` of ``<table data-kb-list>``).  ``theme_order``: the corpus's
-    theme names, the order ``data-kb-themes`` lists them in."""
+    """The facets of the speech's row in the speech list, named as the
+    ``data-kb-*`` attributes kb.js gives the row (``list_data`` packs
+    them into the list's data file).  ``theme_order``: the corpus's theme
+    names, the order ``data-kb-themes`` lists them in."""
     m = speech.meta
     years = ""
     if m is not None and m.period_start is not None and m.period_end is not None:
@@ -94,6 +97,59 @@ def speech_row(speech: Speech, theme_order: list[str]) -> dict[str, str]:
         "data-kb-themes": "|".join(t for t in theme_order if t in speech.themes),
         "data-kb-length": str(text_length(speech)),
     }
+
+
+#: The version of ``list_data``'s shape; kb.js refuses data of another.
+LIST_DATA_FORMAT = 1
+
+#: The fields of a row of ``list_data``, in order (kb.js reads them by
+#: position; the names are those of ``speech_row`` without ``data-kb-``).
+LIST_COLUMNS = ("href", "anchor", "title", "place", "occasion", "when", "period", "plan", "year", "years",
+                "length", "themes")
+
+
+def list_data(rows: list[tuple[Speech, str, str, list[tuple[str, str]]]], theme_order: list[str]) -> dict:
+    """The speech list as data for kb.js (the rows the list page loads
+    instead of carrying them in its HTML): ``rows`` are (speech, link to
+    its page, its anchor on theme pages, [(theme name, link to the theme
+    page holding it)]) in list order, links relative to the list page as
+    in a Markdown link (``x.md``, ``../themes/y/2012-2.md``).
+
+    Shape (``LIST_DATA_FORMAT`` 1)::
+
+        {"format": 1, "columns": LIST_COLUMNS, "placeholder": "××",
+         "periods": [...], "plans": ["", ...], "places": ["", ...],
+         "occasions": ["", ...], "themes": [...], "links": [...],
+         "rows": [[href, anchor, title, place#, occasion#, when, period#,
+                   plan#, year|null, years, length, [theme#, link#, ...]]]}
+
+    ``#`` fields index the table of that name (index 0 of ``plans``,
+    ``places`` and ``occasions`` is "none"): a place is written once, not
+    once per speech.  ``year``, ``years``, ``length`` are as in
+    ``speech_row``; ``when`` is ``compilation.when``; ``placeholder`` is
+    the text's mark for a redaction (``cleaner.PLACEHOLDER``), which the
+    pages show marked.  Tables are in order
+    of first use, so the same corpus gives the same data."""
+    tables: dict[str, dict[str, int]] = {"periods": {}, "plans": {"": 0}, "places": {"": 0},
+                                         "occasions": {"": 0}, "themes": {t: i for i, t in enumerate(theme_order)},
+                                         "links": {}}
+
+    def ref(table: str, value: str) -> int:
+        return tables[table].setdefault(value, len(tables[table]))
+
+    out_rows = []
+    for speech, href, anchor, themes in rows:
+        row = speech_row(speech, theme_order)
+        y = compilation.year(speech)
+        out_rows.append([
+            href, anchor, speech.title, ref("places", row["data-kb-place"]), ref("occasions", row["data-kb-occasion"]),
+            compilation.when(speech), ref("periods", row["data-kb-period"]), ref("plans", row["data-kb-plan"]),
+            None if y is None else (int(y) if y == int(y) else y), row["data-kb-years"], int(row["data-kb-length"]),
+            [i for name, link in themes for i in (tables["themes"][name], ref("links", link))]])
+    data: dict = {"format": LIST_DATA_FORMAT, "columns": list(LIST_COLUMNS), "placeholder": PLACEHOLDER}
+    data.update({name: list(table) for name, table in tables.items()})
+    data["rows"] = out_rows
+    return data
 
 
 def group(speech: Speech) -> dict[str, str]:

@@ -11,8 +11,10 @@ Pages:
                                 ``FORMULATION_PAGES``): use over time (chart
                                 and table) and its KWIC concordance, each
                                 line linking to the passage with ``?h=``
-    reuse/index.md              the 复用 report: pairs of speeches by shared
-                                passages, the likely source first
+    reuse/index.md, reuse/<n>.md
+                                the 复用 report: pairs of speeches by shared
+                                passages, the likely source first, in pages
+                                of ``REUSE_PAGE_PAIRS`` pairs of speeches
     citations/index.md          cited documents, meetings and programmes,
                                 each with links to its mentions
     trends/index.md             theme shares by period and by year (charts
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from operator import itemgetter
 from typing import Iterator, Optional
 from urllib.parse import quote
 
@@ -42,13 +45,16 @@ from .reuse import by_unit
 #: ms of mkdocs' theme rendering whatever its size; at 50 speeches 120 pages
 #: were half the build), so the index stays the place to browse.
 FORMULATION_PAGES = 60
-#: KWIC lines on a formulation page (earliest speeches first); a page of
-#: 200 lines is ~140 KB.
-KWIC_MAX_LINES = 200
+#: KWIC lines on a formulation page at most: spread evenly over the uses
+#: in date order (the earliest and the latest included), so the page shows
+#: the whole time span.  A line is ~650 bytes of HTML; 100 lines keep a
+#: page at ~75 KB and the 60 pages at ~4.5 MB whatever the corpus size.
+KWIC_MAX_LINES = 100
 #: Mentions linked per citation entry.
 CITATION_MAX_MENTIONS = 40
-#: Pairs of speeches listed on the reuse report.
-REUSE_MAX_SPEECH_PAIRS = 300
+#: Pairs of speeches per page of the 复用 report (~1.5 KB of HTML each, so
+#: a page stays ~200 KB with the theme's frame; every pair is listed).
+REUSE_PAGE_PAIRS = 100
 
 
 def _views(site: Site) -> Optional[Insight]:
@@ -112,12 +118,18 @@ def _period_range(views: Insight, f: Formulation) -> tuple[str, str]:
     return short[periods[0]], short[periods[-1]]
 
 
+#: (speech id, unit id) of an ``Occurrence``.
+_SPEECH_UNIT = itemgetter(0, 1)
+
+
 def _themes_of(site: Site, f: Formulation) -> list[tuple[str, int]]:
     """Themes of the passages holding ``f``, most first."""
+    themes = _cached(site, "unit_themes",
+                     lambda: {(s.id, u.id): u.themes for s in site.corpus.speeches for u in s.units})
     counts: Counter = Counter()
-    for o in f.occurrences:
-        for t in _unit(site, o.speech, o.unit).themes:
-            counts[t] += 1
+    for key, n in Counter(map(_SPEECH_UNIT, f.occurrences)).items():
+        for t in themes[key]:
+            counts[t] += n
     order = [t.name for t in site.corpus.themes]
     return sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
 
@@ -142,7 +154,7 @@ def render_formulation_index(site: Site) -> str:
     lines += [_table(["提法", "讲话数", "次数", "最早时期", "最晚时期", "共现主题"], rows, "kb-sortable", (1, 2)), ""]
     if len(views.formulations) > FORMULATION_PAGES:
         lines += [f"前 {FORMULATION_PAGES} 个提法各有用例页；其余的用例可用全文检索查找，"
-                  f"或见 [data/corpus.json]({urls.relative(urls.FORMULATIONS, urls.CORPUS_JSON)}) 的 `formulations`。", ""]
+                  f"或见 [data/insight.json]({urls.relative(urls.FORMULATIONS, urls.INSIGHT_JSON)}) 的 `formulations`。", ""]
     return "\n".join(lines)
 
 
@@ -180,13 +192,15 @@ def render_formulation(site: Site, f: Formulation) -> str:
                   charts.bars("use", f"“{f.text}”逐年使用的讲话数", cats,
                               [charts.Series("讲话数", "#c62828", [float(n) for n in years.values()])],
                               percent=False, caption="年份为讲话日期，无日期的按估计时期的中点。"), ""]
-    occ = sorted(f.occurrences, key=lambda o: (_date_key(speeches[o.speech]), o.speech))
-    shown = occ[:KWIC_MAX_LINES]
+    dates = _cached(site, "date_keys", lambda: {s.id: _date_key(s) for s in site.corpus.speeches})
+    occ = sorted(f.occurrences, key=lambda o: (dates[o.speech], o.speech))
+    shown = occ if len(occ) <= KWIC_MAX_LINES else [
+        occ[k * (len(occ) - 1) // (KWIC_MAX_LINES - 1)] for k in range(KWIC_MAX_LINES)]
     lines += ["## 用例（KWIC） { #kwic }", "",
               "左侧上下文 | 提法 | 右侧上下文；点击提法打开讲话原处并高亮。点击表头可按该列排序（默认按日期）。", ""]
     if len(occ) > len(shown):
-        lines += [f"共 {len(occ)} 处，列出最早的 {len(shown)} 处；全部见 "
-                  f"[data/corpus.json]({urls.relative(path, urls.CORPUS_JSON)})。", ""]
+        lines += [f"共 {len(occ)} 处，按日期均匀选列 {len(shown)} 处（含最早和最晚的）；全部见 "
+                  f"[data/insight.json]({urls.relative(path, urls.INSIGHT_JSON)})。", ""]
     h = quote(f.text)
     rows = []
     for o in shown:
@@ -202,21 +216,39 @@ def render_formulation(site: Site, f: Formulation) -> str:
     return "\n".join(lines)
 
 
-def render_reuse(site: Site) -> str:
+def reuse_pages(site: Site) -> Iterator[tuple[str, str]]:
+    """(docs path, Markdown) of each page of the 复用 report: the pairs of
+    speeches with shared passages, most shared first (then the earliest),
+    ``REUSE_PAGE_PAIRS`` a page."""
     views = _views(site)
     speeches = _speeches(site)
     groups: dict[tuple[str, str], list] = {}
     for p in views.reuse:
         groups.setdefault((p.a[0], p.b[0]), []).append(p)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), _date_key(speeches[kv[0][0]]), kv[0]))
-    lines = [front_matter("复用"), "", "# 复用报告", "",
+    chunks = [ordered[k:k + REUSE_PAGE_PAIRS] for k in range(0, len(ordered), REUSE_PAGE_PAIRS)] or [[]]
+    for number, chunk in enumerate(chunks, 1):
+        path = urls.reuse_page_path(number)
+        yield path, _reuse_page(site, path, number, len(chunks), chunk, len(groups))
+
+
+def _reuse_page(site: Site, path: str, number: int, total: int, chunk: list, n_groups: int) -> str:
+    views = _views(site)
+    speeches = _speeches(site)
+    title = "复用" if number == 1 else f"复用（第 {number} 页）"
+    lines = [front_matter(title), "", "# 复用报告" + ("" if number == 1 else f"（第 {number} 页）"), "",
              "不同讲话中文字大体相同的段落（改了地名、增删分句、调整语序的也算）：先用 MinHash LSH 找出候选，"
              "再逐对核对字符三元组的 Jaccard 相似度（至少 45%）。每对讲话中较早的一篇（按日期或估计时期）"
              "列在前面，它更可能是出处。", "",
-             f"共 {len(views.reuse)} 对相似段落，涉及 {len(groups)} 对讲话。", ""]
-    if not groups:
+             f"共 {len(views.reuse)} 对相似段落，涉及 {n_groups} 对讲话，相似段落多的在前。", ""]
+    if not chunk:
         return "\n".join(lines + ["目前没有发现复用的段落。", ""])
-    for (a, b), pairs in ordered[:REUSE_MAX_SPEECH_PAIRS]:
+    if total > 1:
+        first = (number - 1) * REUSE_PAGE_PAIRS + 1
+        pager = " ".join(f"**{n}**" if n == number else f"[{n}]({urls.relative(path, urls.reuse_page_path(n))})"
+                         for n in range(1, total + 1))
+        lines += [f"本页列出第 {first}–{first + len(chunk) - 1} 对讲话。各页：{pager}", ""]
+    for (a, b), pairs in chunk:
         sa, sb = speeches[a], speeches[b]
         lines += [f"## {escape(sa.title)} ↔ {escape(sb.title)}", "",
                   f"{escape(_speech_date(sa))} → {escape(_speech_date(sb))} · {len(pairs)} 段相似", "",
@@ -224,14 +256,12 @@ def render_reuse(site: Site) -> str:
         rows = []
         for p in pairs:
             ua, ub = _unit(site, a, p.a[1]), _unit(site, b, p.b[1])
-            rows.append([link(urls.relative(urls.REUSE, urls.speech_path(sa), ua.id), escape(location(sa, ua))),
-                         link(urls.relative(urls.REUSE, urls.speech_path(sb), ub.id), escape(location(sb, ub))),
+            rows.append([link(urls.relative(path, urls.speech_path(sa), ua.id), escape(location(sa, ua))),
+                         link(urls.relative(path, urls.speech_path(sb), ub.id), escape(location(sb, ub))),
                          f"{round(p.similarity * 100)}%"])
         lines += [_table(["较早的讲话", "较晚的讲话", "相似度"], rows, right=(2,)), ""]
-    if len(ordered) > REUSE_MAX_SPEECH_PAIRS:
-        lines += [f"另有 {len(ordered) - REUSE_MAX_SPEECH_PAIRS} 对讲话，见 "
-                  f"[data/corpus.json]({urls.relative(urls.REUSE, urls.CORPUS_JSON)}) "
-                  "的 `reuse`。", ""]
+    if total > 1:
+        lines += [f"各页：{pager}", ""]
     return "\n".join(lines)
 
 
@@ -260,7 +290,10 @@ def _marks(site: Site) -> dict:
 
 
 def speech_profile(site: Site, speech: Speech) -> list[Md]:
-    """The speech's theme profile: share of its passages per theme."""
+    """The speech's theme profile: share of its passages per theme (none
+    when the views are turned off)."""
+    if _views(site) is None:
+        return []
     b = trends.profile(site.corpus, speech)
     if not b.passages:
         return []
@@ -332,7 +365,8 @@ def render_overview(site: Site) -> str:
     views = _views(site)
     corpus = site.corpus
     rel = functools.partial(urls.relative, urls.INSIGHT)
-    data = (f"全部数字也在 [data/corpus.json]({rel(urls.CORPUS_JSON)}) 中"
+    # data/insight.json is always written (corpus.json only for small corpora).
+    data = (f"全部数字也在 [data/insight.json]({rel(urls.INSIGHT_JSON)}) 中"
             + (f"（格式见[数据格式]({rel(urls.DATA_FORMAT)})）。" if site.has(urls.DATA_FORMAT) else "。"))
     return "\n".join([
         front_matter("洞察"), "", "# 洞察", "",
@@ -352,7 +386,7 @@ def pages(site: Site) -> Iterator[tuple[str, str]]:
         return
     yield urls.INSIGHT, render_overview(site)
     yield urls.FORMULATIONS, render_formulation_index(site)
-    yield urls.REUSE, render_reuse(site)
+    yield from reuse_pages(site)
     yield urls.CITATIONS, render_citations(site)
     yield urls.TRENDS, render_trends(site)
     by_text = {f.text: f for f in views.formulations}

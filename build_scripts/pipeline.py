@@ -12,14 +12,13 @@ import dataclasses
 import logging
 import multiprocessing
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from . import cleaner, ids, insight, metadata, reader, safetext, splitter
-from .cache import AnalysisCache, BlobStore, digest, lexicon_fingerprint
+from .cache import AnalysisCache, digest, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
 from .segmenter import Segmenter
@@ -261,53 +260,24 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
                                [dataclasses.astuple(s) for s in corpus.ignored],
                                repr(insight_config) if insight_config is not None else None)
     if insight_config is not None:
-        corpus.insight = _cached_insight(corpus, cache) if cache is not None else None
+        # Unchanged corpus (a `mkdocs serve` rebuild after editing docs/):
+        # the views of the previous build.
+        key = corpus.digest or None
+        corpus.insight = _INSIGHT.get(key) if key is not None else None
         if corpus.insight is None:
-            corpus.insight = insight.analyse(corpus, insight_config, jobs)
-            if cache is not None:
-                _store_insight(corpus, cache)
+            # On disk beside the analysis cache: .cache/insight/ (insight.py).
+            folder = cache.directory.parent / "insight" if cache is not None and cache.directory else None
+            corpus.insight = insight.cached_analyse(corpus, insight_config, jobs, folder, key or "")
+            if key is not None:
+                _INSIGHT.clear()
+                _INSIGHT[key] = corpus.insight
     return corpus
 
 
 #: The corpus-wide views of the last build with a cache, by its corpus
-#: digest (``mkdocs serve`` keeps the process; on disk for the next build).
+#: digest (``Corpus.digest``: the code, the lexicon, every speech's text
+#: and sidecar, insight.yml).
 _INSIGHT: dict[str, object] = {}
-
-
-def _insight_store(cache: AnalysisCache) -> Optional[BlobStore]:
-    return BlobStore(cache.directory / "build" / "insight") if cache.directory is not None else None
-
-
-def _cached_insight(corpus: Corpus, cache: AnalysisCache) -> Optional[object]:
-    """The views computed for the same ``corpus.digest``, from this process
-    or the analysis cache's folder, or None."""
-    found = _INSIGHT.get(corpus.digest)
-    store = _insight_store(cache)
-    if found is None and store is not None:
-        data = store.get(corpus.digest)
-        try:
-            # Our own cache folder, written below by this code version
-            # (part of the digest), never input.
-            found = pickle.loads(data) if data is not None else None
-        except Exception as exc:  # noqa: BLE001 - a damaged entry is a miss
-            log.info("analysis cache: ignoring unreadable corpus views (%s)", exc)
-            found = None
-    if found is not None:
-        _INSIGHT.clear()
-        _INSIGHT[corpus.digest] = found
-        if store is not None:
-            store.retain()
-    return found
-
-
-def _store_insight(corpus: Corpus, cache: AnalysisCache) -> None:
-    _INSIGHT.clear()
-    _INSIGHT[corpus.digest] = corpus.insight
-    store = _insight_store(cache)
-    if store is not None:
-        store.put(corpus.digest, pickle.dumps(corpus.insight, protocol=pickle.HIGHEST_PROTOCOL))
-        store.retain()
-
 
 
 @dataclass

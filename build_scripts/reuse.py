@@ -4,21 +4,26 @@ A speech often copies or adapts a paragraph of an earlier one: a place name
 changed, a clause added or dropped, sentences reordered.  Each passage (a
 leaf unit but notes, at least ``MIN_CHARS`` characters of text) becomes the
 set of its character ``SHINGLE``-grams (punctuation and spaces removed, so
-punctuation edits do not count).  datasketch's MinHash LSH proposes
-candidate pairs whose estimated Jaccard similarity is near
-``LSH_THRESHOLD`` or above; every candidate pair from two different
-speeches is then verified exactly: the Jaccard similarity of the two
-shingle sets must be at least ``MIN_SIMILARITY`` and they must share at
-least ``MIN_SHARED`` shingles.
+punctuation edits do not count).  datasketch's MinHash LSH (``BANDS`` ×
+``ROWS``) proposes candidate pairs; every candidate pair from two different
+speeches whose MinHash estimate passes ``SCREEN`` is then verified exactly:
+the Jaccard similarity of the two shingle sets must be at least
+``MIN_SIMILARITY`` and they must share at least ``MIN_SHARED`` shingles.
 
 Why these figures: a borrower's edits change whole runs of characters, so
 with 3-grams a passage with 10–30 % of its characters altered keeps more
 than half its shingles (the planted copies of ``benchmarks/synth.py`` are at
 Jaccard ≥ 0.56 in the 1,000-speech corpus), while two unrelated passages
 that share a stock sentence or two stay below 0.45.  ``benchmarks/bench.py``
-reports precision and recall against the planted pairs (1.0 and 1.0 at
-1,000 speeches with these settings; an LSH threshold of 0.4 lost 2 % of
-the planted pairs, 128 permutations cost more time for no gain).
+reports precision and recall against the planted pairs.
+
+Cost (1,000 speeches, ~16,500 passages, ~2.3 M shingles): the shingles of
+all passages are computed in one numpy pass; the LSH uses ``BANDS`` bands
+of ``ROWS`` rows (54 permutations; 64 with datasketch's own choice of 21
+bands cost a third more for the same pairs).  Stock sentences make ~80,000
+candidate pairs, so each is first screened by the MinHash estimate of its
+similarity (all at once, in numpy; ``SCREEN``), and only the ~3,000 left
+are verified exactly.
 
 Nothing here knows about mkdocs.
 """
@@ -26,11 +31,13 @@ Nothing here knows about mkdocs.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from typing import Optional
+
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .formulations import gc_paused
 from .model import LEAF_KINDS, Corpus, Speech
 
 #: Characters per shingle.
@@ -44,10 +51,18 @@ MIN_SIMILARITY = 0.45
 #: passages that share one long stock sentence (a 34-character 把维护好、
 #: 发展好… is common) are not a reused passage.
 MIN_SHARED = 40
-#: MinHash permutations and the LSH threshold (below ``MIN_SIMILARITY`` so
-#: that pairs just above it are still proposed; datasketch picks the bands).
-NUM_PERM = 64
-LSH_THRESHOLD = 0.3
+#: LSH bands and rows per band (``BANDS * ROWS`` MinHash permutations).  A
+#: pair at Jaccard J is proposed with probability 1 − (1 − J**ROWS)**BANDS:
+#: 0.97 at 0.56 (the least similar planted copy), 0.998 at 0.7, 0.82 at
+#: 0.45; two rows per band propose five times more pairs.
+BANDS = 18
+ROWS = 3
+#: A proposed pair is verified exactly only if the MinHash estimate of its
+#: Jaccard similarity (the share of equal permutation minima) is at least
+#: this: at J = 0.45 the estimate over 54 permutations has a standard
+#: deviation of 0.068, so a pair at the threshold falls below 0.25 with
+#: probability < 0.2 %.
+SCREEN = 0.25
 #: Not compared: punctuation, spaces, digits' separators.
 _DROP = re.compile(r"[\s，。！？；：、,.!?;:“”\"'‘’（）()《》〈〉【】\[\]…—\-·]+")
 
@@ -66,20 +81,41 @@ class ReusePair:
     similarity: float
 
 
-def shingles(text: str, k: Optional[int] = None) -> set[bytes]:
+def shingles(text: str, k: Optional[int] = None) -> set[str]:
     """The set of character ``k``-grams (default ``SHINGLE``) of ``text``
-    without punctuation, each as UTF-32 bytes (encoded once per passage,
-    sliced, and hashed as they are)."""
+    without punctuation (the detector computes the same sets as integers,
+    ``_shingle_codes``)."""
     k = k or SHINGLE
     t = _DROP.sub("", text)
-    b = t.encode("utf-32-le")
-    return {b[4 * i:4 * (i + k)] for i in range(len(t) - k + 1)}
+    return {t[i:i + k] for i in range(len(t) - k + 1)}
 
 
-def _hash(data: bytes) -> int:
-    # Deterministic and fast (the default sha1 is ~3x slower); 32 bits is
-    # what datasketch's permutations expect.
-    return zlib.crc32(data)
+#: Multiplier of the 32-bit hash given to MinHash (Knuth's golden-ratio
+#: constant: the high bits of the product are well mixed).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _shingle_codes(texts: list[str]) -> tuple[list[list[int]], list[list[int]]]:
+    """For each text (punctuation already dropped): its ``SHINGLE``-grams as
+    exact integer codes (three 21-bit code points), and a 32-bit hash of
+    each for MinHash.  All texts in one numpy pass."""
+    lengths = [len(t) for t in texts]
+    chars = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(chars) < SHINGLE:
+        return [[] for _ in texts], [[] for _ in texts]
+    codes = chars[:len(chars) - SHINGLE + 1].copy()
+    for d in range(1, SHINGLE):
+        codes = (codes << np.uint64(21)) | chars[d:len(chars) - SHINGLE + 1 + d]
+    hashes = ((codes * _GOLDEN) >> np.uint64(32)).tolist()
+    codes = codes.tolist()
+    out_codes, out_hashes = [], []
+    start = 0
+    for n in lengths:
+        end = max(start, start + n - SHINGLE + 1)  # grams starting in this text and ending in it
+        out_codes.append(codes[start:end])
+        out_hashes.append(hashes[start:end])
+        start += n
+    return out_codes, out_hashes
 
 
 def _when(speech: Speech) -> float:
@@ -112,36 +148,53 @@ def passages(corpus: Corpus) -> list[Passage]:
 
 def find(corpus: Corpus, min_similarity: float = MIN_SIMILARITY) -> list[ReusePair]:
     """Every pair of passages from different speeches with similarity ≥
-    ``min_similarity``, most similar first (then by ids).  Deterministic:
-    the MinHash seed and hash are fixed and every candidate is verified."""
+    ``min_similarity`` (and the LSH proposed), most similar first (then by
+    ids).  Deterministic: the MinHash seed and hash are fixed and every
+    pair reported is verified exactly."""
     return find_in(passages(corpus), min_similarity)
 
 
 def find_in(items: list[Passage], min_similarity: float = MIN_SIMILARITY) -> list[ReusePair]:
-    """``find`` over ``passages(corpus)``."""
+    """``find`` over ``passages(corpus)`` (``formulations.gc_paused``)."""
     if len(items) < 2:
         return []
-    sets = [shingles(p.text) for p in items]
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    hashes = MinHash.bulk([sorted(shs) for shs in sets], num_perm=NUM_PERM, hashfunc=_hash)
+    with gc_paused():
+        return _find(items, min_similarity)
+
+
+def _find(items: list[Passage], min_similarity: float) -> list[ReusePair]:
+    codes, hashes = _shingle_codes([_DROP.sub("", p.text) for p in items])
+    num_perm = BANDS * ROWS
+    # hashfunc=int: the items are already 32-bit hashes.
+    minhashes = MinHash.bulk(hashes, num_perm=num_perm, hashfunc=int)
+    lsh = MinHashLSH(num_perm=num_perm, params=(BANDS, ROWS))
     with lsh.insertion_session() as session:
-        for i, m in enumerate(hashes):
+        for i, m in enumerate(minhashes):
             session.insert(i, m, check_duplication=False)
+    proposed: list[tuple[int, int]] = []
+    for i, m in enumerate(minhashes):
+        order = items[i].order
+        proposed += [(i, j) for j in lsh.query(m) if j > i and items[j].order != order]
+    if not proposed:
+        return []
+    signatures = np.vstack([m.hashvalues for m in minhashes])
+    candidates = np.array(sorted(proposed), dtype=np.int64)
+    estimate = (signatures[candidates[:, 0]] == signatures[candidates[:, 1]]).mean(axis=1)
+    sets: dict[int, set[int]] = {}
     pairs: list[ReusePair] = []
-    for i, m in enumerate(hashes):
-        for j in lsh.query(m):
-            if j <= i or items[i].order == items[j].order:
-                continue
-            inter = len(sets[i] & sets[j])
-            if inter < MIN_SHARED:
-                continue
-            sim = inter / (len(sets[i]) + len(sets[j]) - inter)
-            if sim < min_similarity:
-                continue
-            x, y = items[i], items[j]
-            if (y.when, y.order) < (x.when, x.order):
-                x, y = y, x
-            pairs.append(ReusePair((x.speech, x.unit), (y.speech, y.unit), round(sim, 3)))
+    for i, j in candidates[estimate >= SCREEN].tolist():
+        a = sets[i] if i in sets else sets.setdefault(i, set(codes[i]))
+        b = sets[j] if j in sets else sets.setdefault(j, set(codes[j]))
+        inter = len(a & b)
+        if inter < MIN_SHARED:
+            continue
+        sim = inter / (len(a) + len(b) - inter)
+        if sim < min_similarity:
+            continue
+        x, y = items[i], items[j]
+        if (y.when, y.order) < (x.when, x.order):
+            x, y = y, x
+        pairs.append(ReusePair((x.speech, x.unit), (y.speech, y.unit), round(sim, 3)))
     pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
     return pairs
 

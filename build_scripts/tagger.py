@@ -9,10 +9,13 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
    each sentence as written.
 1. Split the passage into sentences (。！？；and line breaks) and each
    sentence into clauses (，：).  Ceremonial and procedural sentences
-   (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 重要意义, 主要任务是…)
+   (``tagging.ceremonial``: 祝贺, 感谢, 选举产生, 主要任务是…)
    and definitions of the union (``tagging.definitions``: 工会是…) carry no
    theme (codebook 四, 七), except a list that follows a colon after the
-   procedural words (新当选的主席提出四点要求：一是…), which is content.  A sub-point's first sentence of at most
+   procedural words (新当选的主席提出四点要求：一是…), which is content.
+   A sentence on something's significance (``tagging.significance``:
+   对于…具有重要意义) is not content up to the clause that names it;
+   what follows that clause is.  A sub-point's first sentence of at most
    ``title_max`` characters is its title: a cue (step 6), not content.
 2. Segment each sentence with the domain dictionary; a keyword matches a
    whole token, a phrase matches a substring.  Overlapping matches of a
@@ -21,8 +24,10 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
    维权能力).
 3. Terms that do not say what a sentence is about are dropped:
    * a framing clause, one that ends in ``tagging.frames`` (以…为指导,
-     在…坚强领导下), and a document title in 《》: background, not the point
-     (codebook 二 党的领导, 六);
+     在…坚强领导下), the same phrase inside a clause (是在党的领导下发展
+     起来的), a definition of the union after a comma (…，我国工会是…，
+     是…), and a document title in 《》: background, not the point
+     (codebook 二 党的领导, 六, 七);
    * a closing formula (``tagging.closings``: 作出新的更大贡献) and the
      rest of its sentence (codebook 四, 结尾号召); the clauses before it
      still count;
@@ -107,6 +112,15 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in CLAUSE_RE.finditer(sentence)]
 
 
+def _first(terms: list["Match"]) -> list["Match"]:
+    """One match per term, its first occurrence: a term repeated in a
+    sentence counts once."""
+    seen: dict[str, Match] = {}
+    for m in terms:
+        seen.setdefault(m.term, m)
+    return list(seen.values())
+
+
 @dataclass(frozen=True)
 class Match:
     """A term found in a sentence: weight and character offsets."""
@@ -159,10 +173,20 @@ class Tagger:
         ceremonial or procedural sentence, except what follows a colon
         after its last ceremonial term (新当选的主席提出四点要求：一是…;
         讲三点意见：一要…): a list announced by a procedural clause is
-        content and is judged on its own."""
+        content and is judged on its own.  In a sentence on the
+        significance of something (``tagging.significance``: 对于…具有重要
+        意义) the clauses up to the one naming it are not content; what
+        follows it is (深刻认识培训的重要意义，希望学员……提高履职能力)."""
         at = max((sentence.rfind(c) + len(c) for c in self.settings.ceremonial if c in sentence), default=-1)
         if at < 0:
-            return sentence
+            # …对于X具有重要意义，Y: X is the significance of something,
+            # Y (a requirement that follows) is content.
+            at = max((sentence.rfind(c) + len(c) for c in self.settings.significance if c in sentence), default=-1)
+            if at < 0:
+                return sentence
+            end = next((b for a, b in clauses(sentence) if a < at <= b), len(sentence))
+            rest = sentence[end:]
+            return rest if rest.strip("。！？；!?; ") else ""
         colon = min((i for i in (sentence.find("：", at), sentence.find(":", at)) if i >= 0), default=-1)
         rest = sentence[colon + 1:] if colon >= 0 else ""
         return rest if rest.strip("。！？；!?; ") else ""
@@ -177,8 +201,9 @@ class Tagger:
         found: list[tuple[int, int, str, float]] = []
         for phrase, weight in theme.phrases.items():
             start = sentence.find(phrase)
-            if start >= 0:
+            while start >= 0:
                 found.append((start, start + len(phrase), phrase, weight))
+                start = sentence.find(phrase, start + len(phrase))
         for token, start, end in spans:
             if token in theme.keywords:
                 found.append((start, end, token, theme.keywords[token]))
@@ -189,11 +214,10 @@ class Tagger:
                 clusters[-1].append(f)
             else:
                 clusters.append([f])
-        best: dict[str, Match] = {}
-        for cluster in clusters:
-            start, end, term, weight = max(cluster, key=lambda c: (c[3], c[1] - c[0]))
-            best.setdefault(term, Match(term, weight, start, end))  # a term repeated in a sentence counts once
-        return list(best.values())
+        # Every occurrence is kept here: one inside a title (《…》) or a
+        # framing clause is dropped later, and a later real use still counts.
+        return [Match(term, weight, start, end)
+                for start, end, term, weight in (max(c, key=lambda c: (c[3], c[1] - c[0])) for c in clusters)]
 
     def _lists(self, sentence: str, per_theme: list[list[Match]]) -> list[tuple[int, int]]:
         """Spans of ``sentence`` that enumerate work areas (step 3).
@@ -217,7 +241,7 @@ class Tagger:
             return len(counted)
 
         whole = [(0, len(sentence))]
-        raw = sorted((sum(m.weight for m in terms) for terms in per_theme), reverse=True) + [0.0]
+        raw = sorted((sum(m.weight for m in _first(terms)) for terms in per_theme), reverse=True) + [0.0]
         if themes_in(0, len(sentence)) >= need + 1 and raw[1] >= self.settings.dominance * raw[0]:
             return whole
         spans = []
@@ -242,7 +266,7 @@ class Tagger:
         spans = self.segmenter.spans(sentence) if has_keyword else []
         per_theme = [self._matches(theme, sentence, spans) for theme in self.lexicon.themes]
         if any(per_theme):
-            per_theme = self._passing(sentence, per_theme)
+            per_theme = [_first(terms) for terms in self._passing(sentence, per_theme)]
         if memo is not None:
             memo[sentence] = per_theme
         return per_theme
@@ -257,6 +281,7 @@ class Tagger:
         spans = [(m.start, m.end, i) for i, terms in enumerate(per_theme) for m in terms]
         frames = [(start, end) for start, end in clauses(sentence)
                   if any(sentence[start:end].rstrip("，,：:").endswith(f) for f in s.frames)]
+        frames += self._inner_frames(sentence)
         frames += [m.span() for m in TITLE_RE.finditer(sentence)]
         # A closing formula (…作出新的更大贡献) ends a sentence that may
         # have content before it: only its clause and what follows go.
@@ -275,6 +300,33 @@ class Tagger:
                     continue
                 kept.append(m)
             out.append(kept)
+        return out
+
+    def _inner_frames(self, sentence: str) -> list[tuple[int, int]]:
+        """Framing phrases inside a clause (是在党的领导下发展起来的: 在…领导下
+        from its 在 or 以), and a definition of the union after a comma
+        (…，我国工会是党领导的…，是党联系职工群众的桥梁和纽带) with the
+        clauses that continue it (是…): background, not the point."""
+        s = self.settings
+        out = []
+        for start, end in clauses(sentence):
+            text = sentence[start:end]
+            for f in s.frames:
+                at = text.find(f)
+                while at >= 0:
+                    lead = max(text.rfind("在", 0, at), text.rfind("以", 0, at))
+                    if lead >= 0:
+                        out.append((start + lead, start + at + len(f)))
+                    at = text.find(f, at + len(f))
+        defining = False
+        for number, (start, end) in enumerate(clauses(sentence)):
+            body = sentence[start:end]
+            if number and any(body.startswith(d) for d in s.definitions):
+                defining = True
+            elif not body.startswith("是"):
+                defining = False
+            if defining:
+                out.append((start, end))
         return out
 
     def _is_title(self, sentence: str, heading: str | None) -> bool:

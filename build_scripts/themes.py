@@ -45,6 +45,7 @@ class TaggingSettings:
     frames: list[str]
     definitions: list[str]
     ceremonial: list[str]
+    significance: list[str]
     closings: list[str]
 
     @classmethod

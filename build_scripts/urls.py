@@ -11,7 +11,9 @@ turns into the URL — and the export asks mkdocs' ``File.url`` through a
 Layout::
 
     index.md                          home
-    speeches/index.md                 the speech list
+    speeches/index.md                 the speech list (its first rows)
+    speeches/index.js                 every row of the speech list, as data
+    speeches/index/<period>[-<n>].md  the speech list's plain pages by period
     speeches/<id>.md                  one speech
     themes/index.md                   the theme list
     themes/<slug>.md                  one theme (or its period overview)
@@ -19,7 +21,8 @@ Layout::
     insight/index.md                  the corpus-wide views (洞察)
     formulations/index.md             the 提法 index
     formulations/<text>.md            one formulation (its KWIC)
-    reuse/index.md                    the 复用 report
+    reuse/index.md                    the 复用 report (its first page)
+    reuse/<n>.md                      its page n (n ≥ 2)
     citations/index.md                cited documents, meetings, programmes
     trends/index.md                   theme trends
     sources/<file name>               a speech's input file, byte for byte
@@ -43,6 +46,7 @@ from .model import Speech, Theme, Unit
 
 HOME = "index.md"
 SPEECH_LIST = "speeches/index.md"
+SPEECH_LIST_DATA = "speeches/index.js"
 THEME_LIST = "themes/index.md"
 ABOUT = "about/index.md"
 CODEBOOK = "about/codebook.md"
@@ -65,6 +69,13 @@ UrlOf = Callable[[str], str]
 def speech_path(speech: Speech) -> str:
     """``speeches/<id>.md``."""
     return f"speeches/{speech.id}.md"
+
+
+def speech_list_page_path(name: str) -> str:
+    """``speeches/index/<name>.md``: a plain page of the speech list
+    (``name``: a period slug, with ``-<n>`` from its second page on).
+    ``index`` is never a speech id (``ids``), so no speech is there."""
+    return f"speeches/index/{name}.md"
 
 
 def theme_path(theme: Theme) -> str:
@@ -100,6 +111,12 @@ def formulation_path(text: str) -> str:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+
+
+def reuse_page_path(number: int) -> str:
+    """Page ``number`` (1, 2, …) of the 复用 report: ``reuse/index.md``,
+    then ``reuse/<n>.md``."""
+    return REUSE if number == 1 else f"reuse/{number}.md"
 
 
 def source_path(speech: Speech) -> str:

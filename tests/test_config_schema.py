@@ -27,7 +27,7 @@ def line_of(text, needle):
 
 
 def test_a_typo_in_the_shipped_file_names_file_line_and_the_key_meant():
-    bad = SHIPPED.replace("    keywords:\n      服务大局: 3", "    keyword:\n      服务大局: 3", 1)
+    bad = SHIPPED.replace("    keywords:\n      服务大局: 1.5", "    keyword:\n      服务大局: 1.5", 1)
     [problem] = problems_of(bad)
     assert problem.path == "themes.yml"
     assert problem.line == line_of(bad, "    keyword:")
@@ -54,16 +54,16 @@ def test_a_typo_fails_check_with_exit_3(tmp_path):
     ("- name: 服务大局", '- name: "服务\\n大局"', "one line of text"),
     ("- name: 服务大局", '- name: "服务\\u202e大局"', "direction-override"),
     ("- name: 服务大局", '- name: "坏\\uD800名"', "one line of text"),
-    ("      服务大局: 3", '      "劳动 竞赛": 2', "without spaces"),
-    ("      服务大局: 3", "      服务大局: 0", "weight must be a number > 0"),
-    ("      服务大局: 3", "      服务大局: true", "weight must be a number > 0"),
+    ("      服务大局: 1.5", '      "劳动 竞赛": 2', "without spaces"),
+    ("      服务大局: 1.5", "      服务大局: 0", "weight must be a number > 0"),
+    ("      服务大局: 1.5", "      服务大局: true", "weight must be a number > 0"),
     ("  sentence_min: 2.0", "  sentence_min: two", "must be a number"),
     ("  dominance: 0.6", "  dominance: 1.5", "from 0 to 1"),
     ("  sentence_min: 2.0", "  sentence_min: !!python/name:os.system 2.0", "YAML tag"),
     ("  sentence_min: 2.0", "  sentence_min: !foo 2.0", "YAML tag"),
     ("tagging:", "base: &b {sentence_min: 2}\ntagging:\n  <<: *b", "merge key"),
     ("    slug: fuwu-daju", "    slug: fuwu-daju\n    slug: other", "given twice"),
-    ("      服务大局: 3", "      服务大局: 3\n      服务大局: 2", "given twice"),
+    ("      服务大局: 1.5", "      服务大局: 1.5\n      服务大局: 2", "given twice"),
     ("    slug: weiquan-bangfu", "    slug: fuwu-daju", "used twice"),
 ])
 def test_each_invalid_value_is_a_problem_with_line_and_fix(old, new, expected):

@@ -71,11 +71,11 @@ def _assert_nothing_ran(page: Page, dialogs: list[str], where: str) -> None:
     page.wait_for_timeout(300)  # let onload/onerror/ontoggle handlers fire, if any existed
     assert page.evaluate("window.__xss") is None, f"a payload ran on {where}"
     assert not dialogs, f"dialogs on {where}: {dialogs}"
-    # (The speech list's filters, .kb-filters, are the site's own inputs;
+    # (The speech list's filters and pager, .kb-filters and .kb-pager, are the site's own inputs;
     # the 使用说明 page's screenshots, images/insight-*.png, its own images:
     # a payload with an event handler is still caught by [onerror]/[onload].)
     injected = page.locator("article script, article img:not([src^='images/insight-']), article svg[onload], article iframe, article object, "
-                            "article embed, article input:not(.kb-filters input), article details[ontoggle], "
+                            "article embed, article input:not(.kb-filters input, .kb-pager input), article details[ontoggle], "
                             "article [onerror], "
                             "article [onmouseover], article a[href^='javascript' i], article base, article meta")
     assert injected.count() == 0, f"injected elements on {where}: {injected.evaluate_all('es => es.map(e => e.outerHTML)')}"

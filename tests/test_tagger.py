@@ -78,9 +78,10 @@ def test_every_section_and_passage_of_the_seeds_is_tagged(corpus):
 
 SEED_FLOOR = {"服务大局": 0.95, "维权帮扶": 0.95, "自身建设": 0.95, "党的领导": 0.95, "micro": 0.95}
 #: Floors a little under the figures measured when the thresholds were
-#: calibrated on dev (micro 0.83, train 0.78); the test set is not scored
-#: here: it is evaluated once, by `python -m build_scripts evaluate`.
-TEXT_FLOOR = {"train": 0.80, "dev": 0.81}
+#: calibrated on dev (micro 0.83, train 0.81, each now holding part of both
+#: former blind tests); a blind test is not scored here: it is evaluated
+#: once, by `python -m build_scripts evaluate --labels PATH`.
+TEXT_FLOOR = {"train": 0.79, "dev": 0.81}
 
 
 def test_precision_recall_f1_on_the_seed_labels(corpus):
@@ -113,20 +114,63 @@ def test_precision_recall_f1_on_passages_of_other_speeches(analyzer, corpus, spl
 
 
 def test_the_splits_share_no_source():
-    sources = {}
-    splits = ["train", "dev"] + (["test2"] if (DATA / "labels_test2.yml").exists() else [])
-    for split in splits:
-        sources[split] = {item["source"] for item in evaluation.load_labels(DATA / f"labels_{split}.yml")}
-    for i, a in enumerate(splits):
-        for b in splits[i + 1:]:
-            assert not sources[a] & sources[b], (a, b)
-    # The first blind test (ids t…) now sits in train and dev, whole sources
-    # at a time; its two annotators' labels are kept for agreement.
-    first = [item for split in ("train", "dev") for item in evaluation.load_labels(DATA / f"labels_{split}.yml")
-             if str(item.get("id", "")).startswith("t")]
-    assert len(first) == 149
-    agreement = evaluation.load_agreement(DATA / "labels_agreement.yml")
-    assert {str(i["id"]) for i in agreement} == {str(i["id"]) for i in first}
+    sources = {split: {item["source"] for item in evaluation.load_labels(DATA / f"labels_{split}.yml")}
+               for split in ("train", "dev")}
+    assert not sources["train"] & sources["dev"]
+    # Each blind test, once used, moved to train and dev whole sources at a
+    # time; its two annotators' labels are kept for agreement.
+    items = [item for split in ("train", "dev") for item in evaluation.load_labels(DATA / f"labels_{split}.yml")]
+    for (name, pattern), size, agreement in zip(evaluation.FORMER_TESTS, (149, 155),
+                                                ("labels_agreement.yml", "labels_agreement_test2.yml")):
+        former = [item for item in items if re.fullmatch(pattern, str(item.get("id", "")))]
+        assert len(former) == size, name
+        assert {str(i["id"]) for i in evaluation.load_agreement(DATA / agreement)} == {str(i["id"]) for i in former}
+        by_split = {split: {i["source"] for i in evaluation.load_labels(DATA / f"labels_{split}.yml")
+                            if re.fullmatch(pattern, str(i.get("id", "")))} for split in ("train", "dev")}
+        assert by_split["train"] and by_split["dev"], name
+
+
+def test_the_third_blind_test_shares_no_source_and_matches_its_annotators():
+    """test3 was collected from sources in no other labelled set, labelled by
+    two annotators, and (until it is used for tuning) stays apart."""
+    def norm(url: str) -> str:
+        return re.sub(r"^https?://(www\.|m\.)?", "", url).rstrip("/")
+
+    test3 = evaluation.load_labels(DATA / "labels_test3.yml")
+    assert len(test3) >= 120 and len({i["source"] for i in test3}) >= 90
+    others = {norm(i["source"]) for split in ("train", "dev")
+              for i in evaluation.load_labels(DATA / f"labels_{split}.yml") if str(i.get("source", "")).startswith("http")}
+    assert not {norm(i["source"]) for i in test3} & others
+    pairs = {str(i["id"]): i for i in evaluation.load_agreement(DATA / "labels_agreement_test3.yml")}
+    assert set(pairs) == {str(i["id"]) for i in test3}
+    for item in test3:
+        pair = pairs[str(item["id"])]
+        if set(pair["a"]) == set(pair["b"]):
+            assert set(item["themes"]) == set(pair["a"]), item["id"]
+        else:
+            assert item.get("why"), f"{item['id']}: a settled disagreement says why"
+
+
+def test_evaluate_scores_a_given_labels_file(tmp_path, capsys):
+    from build_scripts.__main__ import main
+
+    labels = tmp_path / "labels_blind.yml"
+    labels.write_text(
+        "- id: b-1\n  source: https://example.org/1\n  text: 要推进工资集体协商，扩大集体合同覆盖面。\n  themes: [维权帮扶]\n"
+        "- id: b-2\n  source: https://example.org/2\n  text: 大会今天隆重开幕了，我代表市委向大会表示热烈的祝贺！\n  themes: []\n"
+        "- id: b-3\n  source: https://example.org/3\n  text: 要广泛开展技术革新和技能比武，引导职工在岗位上攻坚克难。\n"
+        "  themes: [自身建设]\n", encoding="utf-8")
+    assert main(["evaluate", "--labels", str(labels)]) == 0
+    out = capsys.readouterr().out
+    assert "seeds: 81 passages" in out and "blind: 3 passages" in out
+    assert "train:" not in out and "annotator agreement" not in out
+    table = out[out.index("blind: 3 passages"):]
+    micro = next(line for line in table.splitlines() if line.startswith("micro"))
+    # 维权帮扶 right; 服务大局 predicted where 自身建设 was labelled: P 1/2, R 1/2.
+    assert micro.split()[1:5] == ["2", "0.50", "0.50", "0.50"]
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", "--labels", str(tmp_path / "missing.yml")])
+    assert exc.value.code == 2
 
 
 def test_labels_point_at_the_right_passages(corpus):
@@ -258,18 +302,18 @@ def test_a_fifth_theme_with_subjects_and_cues_needs_no_code(tmp_path):
     from build_scripts.themes import load_lexicon
     from conftest import THEMES
     text = THEMES.read_text(encoding="utf-8") + """
-  - name: 安全生产
-    slug: anquan-shengchan
-    description: 工会参与安全生产监督。
-    keywords: {安全生产: 2, 安康杯: 2, 隐患排查: 1.5}
-    heading_cues: [安全]
-    subjects: [安全员]
+  - name: 疫情防控
+    slug: yiqing-fangkong
+    description: 工会组织职工参与疫情防控、推动复工复产。
+    keywords: {疫情防控: 2, 复工复产: 2, 核酸检测: 1.5}
+    heading_cues: [疫情]
+    subjects: [防控专班]
 """
     (tmp_path / "themes.yml").write_text(text, encoding="utf-8")
     analyzer = Analyzer.from_lexicon(load_lexicon(tmp_path / "themes.yml"))
-    tags = analyzer.tagger.tag("要深入开展安康杯竞赛，抓好隐患排查。")
-    assert [t.theme for t in tags] == ["安全生产"] and tags[0].evidence
-    assert {t.theme for t in analyzer.tagger.tag("安全员要抓好安全生产和隐患排查，做好困难职工帮扶工作。")} == {"安全生产"}
+    tags = analyzer.tagger.tag("要深入开展疫情防控，有序推进复工复产。")
+    assert [t.theme for t in tags] == ["疫情防控"] and tags[0].evidence
+    assert {t.theme for t in analyzer.tagger.tag("防控专班要抓好疫情防控和核酸检测，做好困难职工帮扶工作。")} == {"疫情防控"}
 
 
 def test_traditional_characters_are_matched_and_quoted_as_written(analyzer):

@@ -26,15 +26,20 @@
  *                     next heading of its level) or any element; default:
  *                     the passage the badge is in
  *
- *   The speech list: a <table data-kb-list> whose body rows carry
- *     data-kb-period  the Party-congress period: 十八大至十九大（2012–2017）
- *     data-kb-plan    the Five-Year Plan period: 十三五（2016–2020）
- *     data-kb-year    a year to sort by (the date's, or the middle of the
- *                     estimated period; empty if unknown)
- *     data-kb-years   first–last plausible year: 2015-2016 (empty if unknown)
- *     data-kb-place, data-kb-occasion, data-kb-title
- *     data-kb-themes  theme names separated by "|"
- *     data-kb-length  characters of text
+ *   The speech list: a <table data-kb-list> whose body holds the first
+ *   page of rows (what readers without JavaScript see), with
+ *     data-kb-list-data  the list's data file, relative to the page: a
+ *                        classic script assigning window.kbSpeechList
+ *                        (build_scripts/facets.list_data has its shape;
+ *                        fetch() of JSON is refused on file://)
+ *     data-kb-list-rows  rows per page
+ *   Once the data is loaded this script adds the filters (search words,
+ *   period, year, place, occasion, theme, sort) and a pager, and draws
+ *   each page's rows from the data as the build draws the first: the
+ *   links are the data's Markdown paths (x.md, relative to the list page)
+ *   with the ending mkdocs gave the table's first link (x/ or x.html).
+ *   Elements with class kb-list-pages (links to the plain pages by
+ *   period) are hidden then.
  *
  *   A theme page's groups (one per speech): elements with data-kb-group
  *   (the speech id), data-kb-year, data-kb-period and data-kb-plan, all in
@@ -439,11 +444,14 @@
     } catch (e) { /* file:// in some browsers */ }
   }
 
+  var zh = null;
+  function collator() { return zh || (zh = new Intl.Collator("zh")); }
+
   function sortItems(items, how) {
     var num = function (el, a) { var v = el.getAttribute(a); return v === "" || v === null ? NaN : +v; };
     return items.slice().sort(function (a, b) {
       var x, y;
-      if (how === "title") return a.getAttribute("data-kb-title").localeCompare(b.getAttribute("data-kb-title"), "zh");
+      if (how === "title") return collator().compare(a.getAttribute("data-kb-title"), b.getAttribute("data-kb-title"));
       if (how === "long" || how === "short") {
         x = num(a, "data-kb-length"); y = num(b, "data-kb-length");
         return how === "long" ? y - x : x - y;
@@ -466,58 +474,307 @@
     return form;
   }
 
+  // --- the speech list: rows from its data file ---------------------------
+
+  /* One row of the list's data (facets.list_data) with the getAttribute of
+   * a row element, so sortItems, periodSelect and matchesPeriod treat rows
+   * and theme groups alike. */
+  function ListRecord(attrs, row, themes, links, text) {
+    this.attrs = attrs;
+    this.row = row;
+    this.themes = themes;
+    this.links = links;
+    this.text = text;
+  }
+  ListRecord.prototype.getAttribute = function (name) {
+    var v = this.attrs[name];
+    return v === undefined ? null : v;
+  };
+
+  function listRecords(data) {
+    var col = {};
+    data.columns.forEach(function (name, i) { col[name] = i; });
+    return data.rows.map(function (row) {
+      var themes = [], links = [], t = row[col.themes];
+      for (var i = 0; i + 1 < t.length; i += 2) {
+        themes.push(data.themes[t[i]]);
+        links.push(data.links[t[i + 1]]);
+      }
+      var year = row[col.year];
+      var attrs = {
+        "data-kb-title": row[col.title],
+        "data-kb-place": data.places[row[col.place]] || "",
+        "data-kb-occasion": data.occasions[row[col.occasion]] || "",
+        "data-kb-when": row[col.when],
+        "data-kb-period": data.periods[row[col.period]] || "",
+        "data-kb-plan": data.plans[row[col.plan]] || "",
+        "data-kb-year": year === null ? "" : String(year),
+        "data-kb-years": row[col.years],
+        "data-kb-themes": themes.join("|"),
+        "data-kb-length": String(row[col.length]),
+        href: row[col.href],
+        anchor: row[col.anchor]
+      };
+      var text = [attrs["data-kb-title"], attrs["data-kb-place"], attrs["data-kb-occasion"],
+                  attrs["data-kb-when"]].join(" ").toLowerCase();
+      return new ListRecord(attrs, row, themes, links, text);
+    });
+  }
+
+  /* Markdown paths (x.md, ../themes/y/2012-2.md, relative to the list page)
+   * → the URLs mkdocs gave them.  The list page sits in its docs folder
+   * (speeches/index.md → speeches/ or speeches/index.html), so only the
+   * ending differs, and a link mkdocs rendered in the table tells which. */
+  function pageLinker(table) {
+    var first = table.querySelector("tbody a[href]");
+    var html = !!first && /\.html$/.test(first.getAttribute("href").split("#")[0]);
+    return function (path, anchor) {
+      var p = path.replace(/\.md$/, "");
+      if (html) p += ".html";
+      else p = /(^|\/)index$/.test(p) ? p.replace(/index$/, "") || "./" : p + "/";
+      return p + (anchor ? "#" + anchor : "");
+    };
+  }
+
+  /* text, with the placeholder (××) marked as on the pages (pages.escape). */
+  function appendText(parent, text, placeholder) {
+    var pieces = placeholder ? text.split(placeholder) : [text];
+    pieces.forEach(function (piece, i) {
+      if (i) {
+        var ph = document.createElement("span");
+        ph.className = "kb-ph";
+        ph.title = "原文中的占位符";
+        ph.textContent = placeholder;
+        parent.appendChild(ph);
+      }
+      if (piece) parent.appendChild(document.createTextNode(piece));
+    });
+  }
+
+  /* The row as page_lists._row renders it. */
+  function listRow(rec, link, placeholder) {
+    var tr = document.createElement("tr");
+    function cell(text, href, anchorText) {
+      var td = document.createElement("td");
+      if (href) {
+        var a = document.createElement("a");
+        a.setAttribute("href", href);
+        appendText(a, anchorText, placeholder);
+        td.appendChild(a);
+      } else {
+        appendText(td, text || "—", placeholder);
+      }
+      tr.appendChild(td);
+      return td;
+    }
+    var a = rec.attrs;
+    cell(null, link(a.href), a["data-kb-title"]);
+    cell(a["data-kb-place"]);
+    cell(a["data-kb-occasion"]);
+    cell(a["data-kb-when"]);
+    cell(a["data-kb-period"]);
+    cell(a["data-kb-length"]);
+    if (!rec.themes.length) { cell(""); return tr; }
+    var themes = document.createElement("td");
+    tr.appendChild(themes);
+    rec.themes.forEach(function (name, i) {
+      if (i) themes.appendChild(document.createTextNode(" "));
+      var t = document.createElement("a");
+      t.setAttribute("href", link(rec.links[i], a.anchor));
+      t.textContent = name;
+      themes.appendChild(t);
+    });
+    return tr;
+  }
+
+  /* A classic script assigning window[name]: loads over http and from
+   * file://, where fetch() of a JSON file is refused. */
+  function loadScript(src, name, done, fail) {
+    if (window[name]) { done(window[name]); return; }
+    var s = document.createElement("script");
+    s.src = src;
+    s.async = true;
+    s.onload = function () { if (window[name]) done(window[name]); else fail(); };
+    s.onerror = fail;
+    document.head.appendChild(s);
+  }
+
+  var LIST_DATA_GLOBAL = "kbSpeechList";
+  var LIST_DATA_FORMAT = 1;
+
   function initList(table) {
     var body = table.tBodies[0];
     if (!body) return;
-    var rows = Array.prototype.slice.call(body.rows);
     var form = filterBox("kb-list-filters", "筛选讲话");
-    var period = periodSelect(rows);
+    var loading = document.createElement("p");
+    loading.className = "kb-filter-count";
+    loading.setAttribute("role", "status");
+    loading.textContent = "正在载入全部讲话的列表……";
+    form.appendChild(loading);
+    // material wraps tables for scrolling (before or after this runs).
+    var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    anchor.parentNode.insertBefore(form, anchor);
+    var src = table.getAttribute("data-kb-list-data");
+    loadScript(new URL(src, window.location.href).href, LIST_DATA_GLOBAL, function (data) {
+      if (data.format !== LIST_DATA_FORMAT) {
+        loading.textContent = "讲话列表的数据格式不符（" + data.format + "），请重新生成网站。";
+        return;
+      }
+      form.removeChild(loading);
+      listFilters(table, form, data);
+    }, function () {
+      loading.textContent = "未能载入讲话列表的数据（" + src.split("?")[0] + "）：下表只列出最新的讲话，" +
+        "其余可按时期逐页浏览。";
+    });
+  }
+
+  function listFilters(table, form, data) {
+    var body = table.tBodies[0];
+    var records = listRecords(data);
+    var link = pageLinker(table);
+    var size = Math.max(1, parseInt(table.getAttribute("data-kb-list-rows"), 10) || 100);
+    var period = periodSelect(records);
+    var query = document.createElement("input");
+    query.type = "search";
+    query.placeholder = "标题、地点、场合中的字词";
     var year = document.createElement("input");
     year.type = "number"; year.inputMode = "numeric"; year.min = "1949"; year.max = "2100";
     year.placeholder = "如 2016";
-    var place = select(unique(rows, "data-kb-place").sort(), "全部地点");
-    var occasion = select(unique(rows, "data-kb-occasion").sort(), "全部场合");
-    var themes = [];
-    rows.forEach(function (r) {
-      (r.getAttribute("data-kb-themes") || "").split("|").forEach(function (t) {
-        if (t && themes.indexOf(t) < 0) themes.push(t);
-      });
-    });
-    var theme = select(themes, "全部主题");
+    var place = select(unique(records, "data-kb-place").sort(), "全部地点");
+    var occasion = select(unique(records, "data-kb-occasion").sort(), "全部场合");
+    var theme = select(data.themes.filter(function (t) {
+      return records.some(function (r) { return r.themes.indexOf(t) >= 0; });
+    }), "全部主题");
     var sort = select(SORTS, null);
     var count = document.createElement("output");
     count.className = "kb-filter-count";
     count.setAttribute("aria-live", "polite");
     var reset = document.createElement("button");
     reset.type = "reset"; reset.className = "kb-action"; reset.textContent = "清除筛选";
-    [control("时期", period, "period"), control("年份", year, "year"), control("地点", place, "place"),
-     control("场合", occasion, "occasion"), control("主题", theme, "theme"), control("排序", sort, "sort"),
-     reset, count].forEach(function (el) { form.appendChild(el); });
-    // material wraps tables for scrolling (before or after this runs).
-    var anchor = table.closest(".md-typeset__scrollwrap") || table;
-    anchor.parentNode.insertBefore(form, anchor);
+    [control("查找", query, "q"), control("时期", period, "period"), control("年份", year, "year"),
+     control("地点", place, "place"), control("场合", occasion, "occasion"), control("主题", theme, "theme"),
+     control("排序", sort, "sort"), reset, count].forEach(function (el) { form.appendChild(el); });
 
-    function apply() {
-      var y = parseInt(year.value, 10), shown = 0;
-      sortItems(rows, sort.value).forEach(function (r) {
-        body.appendChild(r);
-        var years = (r.getAttribute("data-kb-years") || "").split("-");
-        var ok = matchesPeriod(r, period.value) &&
-          (!place.value || r.getAttribute("data-kb-place") === place.value) &&
-          (!occasion.value || r.getAttribute("data-kb-occasion") === occasion.value) &&
-          (!theme.value || (r.getAttribute("data-kb-themes") || "").split("|").indexOf(theme.value) >= 0) &&
-          (isNaN(y) || (years.length === 2 && +years[0] <= y && y <= +years[1]));
-        r.hidden = !ok;
-        if (ok) shown++;
-      });
-      count.textContent = "显示 " + shown + " / " + rows.length + " 篇";
-      writeState(form);
+    // The pager, under the table.
+    var pager = document.createElement("nav");
+    pager.className = "kb-pager";
+    pager.setAttribute("aria-label", "讲话列表分页");
+    pager.setAttribute("data-kb-chrome", "");
+    function pageButton(label) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "kb-action";
+      b.textContent = label;
+      pager.appendChild(b);
+      return b;
     }
+    var first = pageButton("首页"), prev = pageButton("上一页");
+    var where = document.createElement("label");
+    where.className = "kb-pager-page";
+    var number = document.createElement("input");
+    number.type = "number"; number.inputMode = "numeric"; number.min = "1"; number.name = "page";
+    number.setAttribute("aria-label", "页码");
+    var of = document.createElement("span");
+    where.appendChild(document.createTextNode("第 "));
+    where.appendChild(number);
+    where.appendChild(of);
+    pager.appendChild(where);
+    var next = pageButton("下一页"), last = pageButton("末页");
+    var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    // A list that fits on one page never needs one (filters only shorten it).
+    if (records.length > size) anchor.parentNode.insertBefore(pager, anchor.nextSibling);
+    table.setAttribute("tabindex", "-1");
+    table.classList.add("kb-list-table");
+    // With every row at hand, the plain pages by period are not needed.
+    document.querySelectorAll(".kb-list-pages").forEach(function (p) { p.hidden = true; });
+
+    var sorted = null, sortedBy = null, matching = records, current = 1;
+    var placeholder = data.placeholder || "";
+
+    function matches(r) {
+      var y = parseInt(year.value, 10);
+      var words = query.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var years = (r.getAttribute("data-kb-years") || "").split("-");
+      return matchesPeriod(r, period.value) &&
+        (!place.value || r.getAttribute("data-kb-place") === place.value) &&
+        (!occasion.value || r.getAttribute("data-kb-occasion") === occasion.value) &&
+        (!theme.value || r.themes.indexOf(theme.value) >= 0) &&
+        (isNaN(y) || (years.length === 2 && +years[0] <= y && y <= +years[1])) &&
+        words.every(function (w) { return r.text.indexOf(w) >= 0; });
+    }
+
+    function pages() { return Math.max(1, Math.ceil(matching.length / size)); }
+
+    function show(page) {
+      current = Math.min(Math.max(1, page || 1), pages());
+      var rows = matching.slice((current - 1) * size, current * size).map(function (r) {
+        return listRow(r, link, placeholder);
+      });
+      while (body.firstChild) body.removeChild(body.firstChild);
+      rows.forEach(function (tr) { body.appendChild(tr); });
+      var n = pages();
+      number.max = String(n);
+      number.value = String(current);
+      of.textContent = " / " + n + " 页" + (matching.length
+        ? "（第 " + ((current - 1) * size + 1) + "–" + Math.min(current * size, matching.length) + " 篇）" : "");
+      first.disabled = prev.disabled = current <= 1;
+      next.disabled = last.disabled = current >= n;
+      pager.hidden = n <= 1;
+      count.textContent = "显示 " + matching.length + " / " + records.length + " 篇";
+      writeState(form);
+      var params = new URLSearchParams(window.location.search);
+      if (current > 1) params.set("page", String(current));
+      else params.delete("page");
+      var q = params.toString();
+      try {
+        history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
+      } catch (e) { /* file:// in some browsers */ }
+      markScrollable();
+    }
+
+    /* The rows for the form's values.  A text box fires "change" again
+     * when it loses the focus, e.g. to a click on a row's link: the same
+     * values leave the rows alone, so the link is not replaced under the
+     * click. */
+    var applied = null;
+    function apply(page) {
+      var state = Array.prototype.map.call(form.elements, function (el) {
+        return el.name ? el.name + "=" + el.value : "";
+      }).join("\u0000");
+      if (state === applied) return;
+      applied = state;
+      if (sortedBy !== sort.value) {
+        sorted = sortItems(records, sort.value);
+        sortedBy = sort.value;
+      }
+      matching = sorted.filter(matches);
+      show(page);
+    }
+
+    /* A page of rows from the pager: the table's top comes into view and
+     * takes the focus, so Tab goes on to its first row. */
+    function turn(page) {
+      show(page);
+      table.focus({ preventScroll: true });
+      // The count above the table in view, below material's fixed header.
+      var header = document.querySelector(".md-header");
+      var top = form.getBoundingClientRect().bottom + window.pageYOffset;
+      window.scrollTo(0, Math.max(0, top - (header ? header.offsetHeight : 0) - 8));
+    }
+    first.addEventListener("click", function () { turn(1); });
+    prev.addEventListener("click", function () { turn(current - 1); });
+    next.addEventListener("click", function () { turn(current + 1); });
+    last.addEventListener("click", function () { turn(pages()); });
+    number.addEventListener("change", function () { turn(parseInt(number.value, 10) || 1); });
+    number.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); turn(parseInt(number.value, 10) || 1); }
+    });
+
     readState(form);
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
-    form.addEventListener("reset", function () { setTimeout(apply, 0); });
-    apply();
+    form.addEventListener("input", function () { apply(1); });
+    form.addEventListener("change", function () { apply(1); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(1); }, 0); });
+    apply(parseInt(new URLSearchParams(window.location.search).get("page"), 10) || 1);
   }
 
   /* A group is its element, or for a heading the heading and everything
