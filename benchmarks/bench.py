@@ -19,8 +19,15 @@ For each size the script
    send it), ``largest_data_file_bytes`` (largest file under ``data/``);
    then rebuilds it unchanged (``rebuild_s``), then with one seed edited
    (``edit_rebuild_s``: one word of speech 1 changed, as a user saving a
-   file), and times the pipeline again with the analysis cache the builds
-   filled (``pipeline_cached_s``; None if the code has no cache);
+   file), both with the project's ``.cache/`` of the builds before (the
+   analysis cache and the incremental build's stores) into a fresh
+   folder, and times the pipeline again with the analysis cache the builds
+   filled (``pipeline_cached_s``; None if the code has no cache); each
+   with its CPU seconds (``*_cpu_s``: the build and its worker processes);
+   then runs ``mkdocs serve`` on the project, saves one speech and polls
+   its page until the server sends the new text (``serve_edit_visible_s``:
+   save to updated page, what the user waits for before live reload
+   fetches it; ``serve_edit_cpu_s``; ``--no-serve`` skips it);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
    kb plugin: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
@@ -332,6 +339,75 @@ def edit_one_seed(project: Path) -> tuple[Path, str]:
     return seed, text
 
 
+#: What ``measure_serve_edit`` writes into the first speech: found in no
+#: synthetic speech, so its appearance on the page is the edit's.
+SERVE_MARK = "增量测试"
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU time of a process and its waited-for children, in
+    clock ticks (``/proc/<pid>/stat`` fields 14–17)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return sum(int(v) for v in fields[11:15])
+
+
+def _fetch(url: str) -> str:
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def measure_serve_edit(project: Path, timeout_s: float = 900.0) -> dict[str, Any]:
+    """Start ``mkdocs serve`` on 127.0.0.1, wait for the first speech's
+    page, then save the speech with a word added (``SERVE_MARK``) and poll
+    the page until the served copy shows it: ``serve_edit_visible_s`` (save
+    to updated page, what a user waits for before the browser's live reload
+    fetches it) and ``serve_edit_cpu_s`` (CPU seconds of the server and its
+    workers meanwhile).  The seed is restored afterwards."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    seed = sorted((project / "seeds").glob("*.txt"))[0]
+    url = f"http://127.0.0.1:{port}/speeches/{seed.stem}/"
+    original = seed.read_text(encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_for(text: str, deadline: float) -> bool:
+        while time.perf_counter() < deadline:
+            try:
+                if text in _fetch(url):
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return False
+    try:
+        if not wait_for("</html>", time.perf_counter() + timeout_s):
+            raise RuntimeError(f"mkdocs serve did not serve {url}")
+        time.sleep(2)  # let the file watcher settle after the first build
+        title, _, body = original.partition("\n")
+        if "职工" not in body:
+            raise RuntimeError(f"{seed.name} has no 职工 to edit")
+        cpu = _cpu_ticks(server.pid)
+        start = time.perf_counter()
+        seed.write_text(f"{title}\n{body.replace('职工', '职工' + SERVE_MARK, 1)}", encoding="utf-8")
+        if not wait_for(SERVE_MARK, start + timeout_s):
+            raise RuntimeError(f"the edit of {seed.name} never appeared on {url}")
+        seconds = time.perf_counter() - start
+        ticks = _cpu_ticks(server.pid) - cpu
+    finally:
+        seed.write_text(original, encoding="utf-8")
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return {"serve_edit_visible_s": round(seconds, 2),
+            "serve_edit_cpu_s": round(ticks / os.sysconf("SC_CLK_TCK"), 2)}
+
+
 # --- search in the browser ---------------------------------------------------
 
 
@@ -423,7 +499,8 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
 
 
 def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
-               plain_max: int = PLAIN_MAX, plain_page_bytes: Optional[float] = None) -> dict[str, Any]:
+               plain_max: int = PLAIN_MAX, plain_page_bytes: Optional[float] = None,
+               serve_edit: bool = True, plain: bool = True) -> dict[str, Any]:
     speeches = synth.synthesise(n, source=pools)
     size_dir = work / str(n)
     size_dir.mkdir()
@@ -448,10 +525,14 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
     seed.write_text(original, encoding="utf-8")
     cache = project / ".cache" / "analysis"
     pipeline_cached_s = time_pipeline(project, cache)[0] if cache.is_dir() else None
-    plain: Optional[Measured] = None
-    if n <= plain_max:
+    serve: dict[str, Any] = {}
+    if serve_edit:
+        log(f"[{n}] mkdocs serve: save one speech, wait for its page …")
+        serve = measure_serve_edit(project)
+    plain_build: Optional[Measured] = None
+    if plain and n <= plain_max:
         log(f"[{n}] plain material build …")
-        plain = mkdocs_build(plain_project, size_dir / "plain-site", strict=False)
+        plain_build = mkdocs_build(plain_project, size_dir / "plain-site", strict=False)
     site_bytes, largest, largest_page = site_sizes(size_dir / "site")
     log(f"[{n}] gzip sizes …")
     data_bytes, data_file = largest_data_file(size_dir / "site")
@@ -470,13 +551,15 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
         "pipeline_cached_s": None if pipeline_cached_s is None else round(pipeline_cached_s, 2),
         "largest_page": largest_page, "largest_data_file": data_file,
         "search_index_bytes": _size(size_dir / "site" / "search" / "search_index.json"),
+        "serve_edit_visible_s": None, "serve_edit_cpu_s": None, **serve,
     }
-    if plain is not None:
+    if plain_build is not None:
         plain_bytes, plain_largest, _ = site_sizes(size_dir / "plain-site")
-        result.update(plain_build_s=round(plain.seconds, 2), ratio=round(build.seconds / plain.seconds, 2),
-                      plain_build_cpu_s=round(plain.cpu_seconds, 2),
-                      cpu_ratio=round(build.cpu_seconds / plain.cpu_seconds, 2),
-                      plain_peak_mem_mb=round(plain.peak_mb), plain_site_bytes=plain_bytes,
+        result.update(plain_build_s=round(plain_build.seconds, 2),
+                      ratio=round(build.seconds / plain_build.seconds, 2),
+                      plain_build_cpu_s=round(plain_build.cpu_seconds, 2),
+                      cpu_ratio=round(build.cpu_seconds / plain_build.cpu_seconds, 2),
+                      plain_peak_mem_mb=round(plain_build.peak_mb), plain_site_bytes=plain_bytes,
                       plain_largest_page_bytes=plain_largest)
     elif plain_page_bytes:
         # Every plain page carries the whole navigation: its size grows
@@ -501,7 +584,7 @@ def _size(path: Path) -> Optional[int]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    cols = KEYS + ("cpu_ratio", "rebuild_s", "pipeline_cached_s", "jieba_chars_per_s", "insight_s", "reuse_s",
+    cols = KEYS + ("cpu_ratio", "rebuild_s", "serve_edit_visible_s", "pipeline_cached_s", "jieba_chars_per_s", "insight_s", "reuse_s",
                    "reuse_precision", "reuse_recall")
     rows = [cols] + [tuple("—" if r.get(k) is None else str(r.get(k)) for k in cols) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]
@@ -522,6 +605,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temp folder)")
     parser.add_argument("--plain-max", type=int, default=PLAIN_MAX,
                         help=f"build the plain-material baseline only up to this size (default {PLAIN_MAX})")
+    parser.add_argument("--no-serve", action="store_true",
+                        help="skip the mkdocs serve edit-to-visible measurement")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain-material baseline")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.out = args.out or RESULTS / ("insight.json" if args.insight_only else "latest.json")
@@ -551,7 +637,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 print(json.dumps(results[-1], ensure_ascii=False))
                 args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
                 continue
-            results.append(bench_size(n, pools, work, browser, log, args.plain_max, plain_page))
+            results.append(bench_size(n, pools, work, browser, log, args.plain_max, plain_page,
+                                      serve_edit=not args.no_serve, plain=not args.no_plain))
             if results[-1].get("plain_largest_page_bytes"):
                 plain_page = results[-1]["plain_largest_page_bytes"] / n
             args.out.parent.mkdir(parents=True, exist_ok=True)

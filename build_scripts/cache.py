@@ -197,3 +197,104 @@ def _check(value: Any, tp: Any) -> Any:
     if not isinstance(value, tp):
         raise TypeError(f"expected {tp}, got {type(value).__name__}")
     return value
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 (hex) of ``parts`` as JSON (``str()`` for anything JSON
+    cannot encode): the key of a stored build output."""
+    payload = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class BlobStore:
+    """Build outputs by key (``digest`` of everything they were made from):
+    the incremental build's memory of rendered pages, page HTML and
+    generated files.
+
+    With a ``directory`` an entry is a file ``<directory>/<key[:2]>/<key>``
+    written atomically (a temporary file, then a rename), so two builds
+    sharing the folder never read half an entry; without one, entries live
+    in this object (``mkdocs serve`` keeps the plugin, hence the store,
+    across rebuilds).  A missing or unreadable entry is a miss, never an
+    error.  ``retain`` forgets every entry the current build did not use,
+    so the store holds one build's outputs, not every build's.
+    """
+
+    def __init__(self, directory: Optional[Path] = None):
+        self.directory = directory
+        self._memory: dict[str, bytes] = {}
+        #: Keys looked up or stored since the last ``retain``.
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> Optional[bytes]:
+        """The bytes stored under ``key``, or None."""
+        self.used.add(key)
+        data: Optional[bytes]
+        if self.directory is None:
+            data = self._memory.get(key)
+        else:
+            try:
+                data = self._path(key).read_bytes()
+            except OSError:
+                data = None
+        if data is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return data
+
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is stored (kept by the next ``retain``, like a
+        key looked up): a content-addressed entry need not be written again."""
+        self.used.add(key)
+        if self.directory is None:
+            return key in self._memory
+        return self._path(key).is_file()
+
+    def discard(self, key: str) -> None:
+        """Forget ``key`` (an entry found damaged)."""
+        self._memory.pop(key, None)
+        if self.directory is not None:
+            with contextlib.suppress(OSError):
+                self._path(key).unlink()
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key``; a failed disk write is logged, not raised."""
+        self.used.add(key)
+        if self.directory is None:
+            self._memory[key] = data
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            log.info("build cache: cannot write %s (%s); continuing without it", path, exc)
+
+    def retain(self) -> None:
+        """Forget every entry not used since the last ``retain``."""
+        used, self.used = self.used, set()
+        self.hits = self.misses = 0
+        if self.directory is None:
+            self._memory = {k: v for k, v in self._memory.items() if k in used}
+            return
+        if not self.directory.is_dir():
+            return
+        for path in self.directory.glob("??/*"):
+            if path.name not in used and not path.name.startswith("."):
+                with contextlib.suppress(OSError):
+                    path.unlink()

@@ -274,6 +274,11 @@ class Corpus:
     #: Entries of seeds/ that are not speeches (hidden files, other
     #: suffixes, sub-folders): logged at INFO and counted, never read.
     ignored: list[SkippedFile] = field(default_factory=list)
+    #: SHA-256 of everything the corpus was built from (code, lexicon,
+    #: each speech's text and sidecar, skipped files, insight.yml); "" when
+    #: built without the analysis cache.  Same digest, same corpus: the
+    #: incremental build's key for what is rendered from it.
+    digest: str = ""
 
     def theme(self, name: str) -> Theme:
         for t in self.themes:

@@ -8,6 +8,7 @@ written.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from . import cleaner, ids, insight, metadata, reader, safetext, splitter
-from .cache import AnalysisCache, lexicon_fingerprint
+from .cache import AnalysisCache, digest, lexicon_fingerprint
 from .errors import ConfigError, Problem, SpeechError
 from .model import Corpus, MetaValue, Placeholder, SkippedFile, Speech
 from .segmenter import Segmenter
@@ -251,11 +252,17 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
             cache.retain(used)
     corpus = Corpus(themes=lexicon.themes, speeches=speeches, skipped=skipped,
                     ignored=[SkippedFile(safetext.printable(p.path), str(p)) for p in ignored])
+    if cache is not None:
+        # The analysis keys cover the code, the lexicon, each speech's id,
+        # source, text and sidecar; the rest is what else a page can show.
+        corpus.digest = digest("corpus", fingerprint, [k for _, k, _ in entries if k in used],
+                               [dataclasses.astuple(s) for s in corpus.skipped],
+                               [dataclasses.astuple(s) for s in corpus.ignored],
+                               repr(insight_config) if insight_config is not None else None)
     if insight_config is not None:
-        # Unchanged speeches and config (a `mkdocs serve` rebuild after
-        # editing docs/): the views of the previous build.
-        key = "\n".join([repr(insight_config)] + [k for _, k, _ in entries if k in used]) if cache is not None \
-            else None
+        # Unchanged corpus (a `mkdocs serve` rebuild after editing docs/):
+        # the views of the previous build.
+        key = corpus.digest or None
         corpus.insight = _INSIGHT.get(key) if key is not None else None
         if corpus.insight is None:
             # On disk beside the analysis cache: .cache/insight/ (insight.py).
@@ -267,9 +274,9 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     return corpus
 
 
-#: The corpus-wide views of the last build with a cache, by what they were
-#: computed from: the config and the analysis-cache keys of its speeches
-#: (which cover the code, the lexicon, each text and sidecar).
+#: The corpus-wide views of the last build with a cache, by its corpus
+#: digest (``Corpus.digest``: the code, the lexicon, every speech's text
+#: and sidecar, insight.yml).
 _INSIGHT: dict[str, object] = {}
 
 
@@ -314,8 +321,19 @@ def _analyse_all(pending: list[_Job], lexicon: Lexicon, analyzer: Optional[Analy
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(lexicon,)) as pool:
             return list(pool.map(_analyse_job, pending, chunksize=8))
-    analyzer = analyzer or Analyzer.from_lexicon(lexicon)
+    if analyzer is None:
+        # `mkdocs serve` re-analyses one edited speech at a time: keep the
+        # segmenter (jieba's dictionary takes ~1 s to load) for the next one.
+        fingerprint = lexicon_fingerprint(lexicon)
+        analyzer = _ANALYZERS.get(fingerprint)
+        if analyzer is None:
+            _ANALYZERS.clear()
+            analyzer = _ANALYZERS[fingerprint] = Analyzer.from_lexicon(lexicon)
     return [_analyse_with(analyzer, job) for job in pending]
+
+
+#: The analyzer of the last lexicon analysed in this process.
+_ANALYZERS: dict[str, Analyzer] = {}
 
 
 _worker: dict[str, Analyzer] = {}

@@ -29,6 +29,30 @@ replaces that index with the chunked bigram index of
 passage) in a worker process (``search_worker``) plus material's entries for
 the hand-written pages.
 
+Incremental builds: every build output is stored by a digest of what it
+is made from, and a later build with the same inputs reuses it instead of
+making it again (``cache.BlobStore``, in ``<cache_dir>/build/``, or in
+memory with ``cache_dir: ''``; each store keeps what the last build used).
+
+* **Generated files** (``on_files``): the pages' Markdown, the nav, the
+  export and the downloads, by the corpus digest (``Corpus.digest``: code,
+  lexicon, every speech's text and sidecar, skipped files, insight.yml),
+  the site's own pages, ``site_url``, directory URLs and the build date.
+* **Rendered pages** (``on_page_markdown``): Markdown → HTML, table of
+  contents, title, anchors and links to anchors, by the page's Markdown
+  and path, the configuration and the code; reused only while every page
+  it links to still exists, and never stored when rendering it warned, so
+  a warning (an error under ``--strict``) is never lost.
+* **Page HTML** (``on_env``): the theme template's output, by the page
+  (content, title, toc, meta, neighbours), the whole nav (every title and
+  URL), the configuration, the theme's templates and the packages.
+
+So a rebuild renders only the pages whose inputs changed, and the result
+is byte for byte what a cold build writes (``tests/test_incremental.py``).
+mkdocs' own ``--dirty`` does not fit: ``mkdocs build`` without it cleans
+site_dir, generated files always count as modified, and the pages it skips
+get file-name titles in the nav.
+
 Skipped speech files are warnings on the ``mkdocs`` logger, so
 ``mkdocs build --strict`` fails on them — before anything is written — while
 a plain ``mkdocs build`` publishes the rest.  The build date is fixed
@@ -37,14 +61,19 @@ a plain ``mkdocs build`` publishes the rest.  The build date is fixed
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
+import importlib.metadata
 import json
 import logging
 import os
 import posixpath
 import re
+import shutil
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 from datetime import datetime, timezone
 from urllib.parse import unquote, urljoin
 
@@ -54,9 +83,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import compact, downloads, export, generated, reader, search_index, source_date, urls
-from .cache import AnalysisCache
+from .cache import AnalysisCache, BlobStore, code_version, digest
 from .errors import KnowledgeBaseError
 from .model import Corpus
 from .pipeline import build_corpus, jobs_wanted
@@ -110,10 +142,29 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         #: The current build's rawhtml extension (see on_page_markdown).
         self.raw_html: Optional[RawHtmlExtension] = None
         self.indexer: Optional[SearchIndexer] = None
+        #: The key of the corpus's search pages, and the pages themselves
+        #: when they were indexed before (no worker started; see
+        #: _start_search_index).
+        self.search_key: Optional[str] = None
+        self.search_pages: Optional[list] = None
         self.serving = False
         self.user_nav = False
         #: Whether the theme serves our search worker (``WORKER``).
         self.search_worker = False
+        #: The incremental build's stores (see "Incremental builds" above):
+        #: generated files, rendered pages, page HTML; None without a cache.
+        self.stores: Optional[dict[str, BlobStore]] = None
+        self.stores_dir: Optional[Path] = None
+        self.nav: Optional[Navigation] = None
+        #: Per build: the keys' common parts (see _render_base, on_env).
+        self.render_base: Optional[str] = None
+        self.html_base: Optional[str] = None
+        self.nav_digest: Optional[str] = None
+        #: The page being rendered and stored: (key, warnings before it).
+        self.render_pending: Optional[tuple[str, int]] = None
+        self.warnings = _WarningCounter()
+        #: The (unquoted) URL of every file of the current build.
+        self.urls: set[str] = set()
 
     # --- configuration and corpus ---------------------------------------
 
@@ -166,7 +217,20 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
                      "search is left to mkdocs-material", WORKER)
         self.raw_html = RawHtmlExtension()
         config.markdown_extensions.append(self.raw_html)
+        self._open_stores(config)
+        if self.warnings not in logging.getLogger("mkdocs").handlers:
+            logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _open_stores(self, config: MkDocsConfig) -> None:
+        """The stores of the incremental build: in ``<cache_dir>/build/``,
+        or in memory with ``cache_dir: ''`` (still reused by ``mkdocs
+        serve``'s rebuilds)."""
+        directory = self.path(config, "cache_dir") / "build" if self.config.cache_dir else None
+        if self.stores is None or directory != self.stores_dir:
+            self.stores_dir = directory
+            self.stores = {name: BlobStore(directory / name if directory else None)
+                           for name in ("files", "generation", "render", "html", "search")}
 
     def _build_corpus(self, config: MkDocsConfig) -> Corpus:
         """The corpus, through the analysis cache.  A broken themes.yml or
@@ -202,14 +266,25 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             return files
         corpus = self.corpus
         self.generated = {}
+        self.render_base = self.html_base = self.nav_digest = None
         # A page of the site's own docs/ wins over a generated one (when the
         # plugin is added to an existing site: its home page stays).
         docs = {f.src_uri for f in files if f.is_documentation_page()}
-        rendered = generated.render_pages(corpus, hand_written=docs)
+        # Everything the generated files are made from: the corpus, the
+        # site's own pages, the URLs (site_url, directory URLs) and the
+        # date the downloads carry.
+        key = digest("generation", code_version(), corpus.digest, sorted(docs), self.user_nav, config.site_url,
+                     config.use_directory_urls, os.environ["SOURCE_DATE_EPOCH"]) if corpus.digest else None
+        stored = self._load_generation(key) if key else None
+        if stored is not None:
+            rendered, nav, extra = stored
+        else:
+            rendered = generated.render_pages(corpus, hand_written=docs)
+            nav = None if self.user_nav else generated.nav(corpus, hand_written=docs, pages=set(rendered))
         for path in sorted(docs & set(rendered)):
             log.info("kb: docs/%s is the site's own; the generated page is left out", path)
         if not self.user_nav:
-            config.nav = generated.nav(corpus, hand_written=docs, pages=set(rendered))
+            config.nav = nav
         # Pages left out of a large corpus's nav are reachable from the index
         # pages; NOT_IN_NAV keeps --strict from reporting them as omitted.
         listed = generated.nav_pages(config.nav or [])
@@ -221,13 +296,16 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             files.append(file)
             self.generated[path] = file.url
         self._start_search_index(corpus, config)
-        for path, content in export.files(corpus, self.generated.__getitem__).items():
+        if stored is None:
+            extra = list(export.files(corpus, self.generated.__getitem__).items())
+            # Each theme's 专题汇编 (.docx, .csv), dated by the build's source date.
+            date = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
+            extra += list(downloads.downloads(corpus, self._passage_url(config), date))
+            if key:
+                self._store_generation(key, rendered, nav, extra)
+        for path, content in extra:
             files.append(File.generated(config, path, content=content))
         files.append(File.generated(config, urls.CORPUS_SCHEMA, content=export.SCHEMA_PATH.read_bytes()))
-        # Each theme's 专题汇编 (.docx, .csv), dated by the build's source date.
-        date = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
-        for path, content in downloads.downloads(corpus, self._passage_url(config), date):
-            files.append(File.generated(config, path, content=content))
         # speech.source is relative to the folder holding seeds_dir.
         seeds_dir = self.path(config, "seeds_dir")
         for speech in corpus.speeches:
@@ -238,6 +316,87 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
                 content = speech.original.encode("utf-8")
             files.append(File.generated(config, urls.source_path(speech), content=content))
         return files
+
+    # --- incremental build: stored generated files ---------------------------
+
+    def _store_generation(self, key: str, rendered: dict[str, str], nav: Optional[list],
+                          extra: list[tuple[str, Any]]) -> None:
+        """Store the generated pages, nav and files under ``key``: each
+        content once, by its SHA-256, and a manifest listing them."""
+        store, blobs = self.stores["generation"], self.stores["files"]
+
+        def put(content: Any) -> str:
+            data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+            sha = hashlib.sha256(data).hexdigest()
+            if not blobs.has(sha):  # by content: an unchanged file is there already
+                blobs.put(sha, data)
+            return sha
+        manifest = {"nav": nav, "pages": [[p, put(m)] for p, m in rendered.items()],
+                    "files": [[p, put(c), isinstance(c, str)] for p, c in extra]}
+        store.put(key, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+
+    def _store_files(self, key: str, files: list[tuple[str, bytes]]) -> None:
+        """Store output files under ``key`` (in the search store): each
+        content once, by its SHA-256, and a manifest listing them."""
+        blobs = self.stores["files"]
+        manifest = []
+        for path, data in files:
+            sha = hashlib.sha256(data).hexdigest()
+            if not blobs.has(sha):
+                blobs.put(sha, data)
+            manifest.append([path, sha])
+        self.stores["search"].put(key, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+
+    def _load_files(self, key: str) -> Optional[list[tuple[str, bytes]]]:
+        """What ``_store_files`` stored under ``key``, or None if any of it
+        is missing or damaged."""
+        data = self.stores["search"].get(key)
+        if data is None:
+            return None
+        out = []
+        try:
+            for path, sha in json.loads(data):
+                blob = self.stores["files"].get(sha)
+                if blob is not None and hashlib.sha256(blob).hexdigest() != sha:
+                    self.stores["files"].discard(sha)  # damaged: written again by this build
+                    return None
+                if blob is None or ".." in path.split("/"):
+                    return None
+                out.append((path, blob))
+        except (ValueError, TypeError) as exc:
+            log.info("kb: ignoring a damaged stored search index (%s)", exc)
+            return None
+        return out
+
+    def _load_generation(self, key: str) -> Optional[tuple[dict[str, str], Optional[list], list[tuple[str, Any]]]]:
+        """What ``_store_generation`` stored under ``key``, or None if any
+        part of it is missing or damaged (then everything is generated)."""
+        data = self.stores["generation"].get(key)
+        if data is None:
+            return None
+        blobs = self.stores["files"]
+        try:
+            manifest = json.loads(data)
+            rendered: dict[str, str] = {}
+            for path, sha in manifest["pages"]:
+                blob = blobs.get(sha)
+                if blob is None or hashlib.sha256(blob).hexdigest() != sha:
+                    if blob is not None:
+                        blobs.discard(sha)  # damaged: written again by this build
+                    return None
+                rendered[path] = blob.decode("utf-8")
+            extra: list[tuple[str, Any]] = []
+            for path, sha, text in manifest["files"]:
+                blob = blobs.get(sha)
+                if blob is None or hashlib.sha256(blob).hexdigest() != sha:
+                    if blob is not None:
+                        blobs.discard(sha)  # damaged: written again by this build
+                    return None
+                extra.append((path, blob.decode("utf-8") if text else blob))
+            return rendered, manifest["nav"], extra
+        except (ValueError, KeyError, TypeError) as exc:
+            log.info("kb: ignoring a damaged stored build (%s)", exc)
+            return None
 
     def _passage_url(self, config: MkDocsConfig):
         """``url_of(speech, unit)`` for the downloads: the passage on its
@@ -262,7 +421,33 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         # Passages go into the page as they are (rawhtml.py); mkdocs renders
         # this page next.
         self.raw_html.active = is_generated
+        self.render_pending = None
+        if is_generated and self.stores is not None:
+            # The rendered page depends on its Markdown, its path, the
+            # configuration, the files links can point to, and the code.
+            key = digest("render", self._render_base(config, files), page.file.src_uri, markdown)
+            data = self.stores["render"].get(key)
+            entry = _load_json(data)
+            # Every page it links to must still be there: a link that has
+            # lost its target is rendered again, to warn as a cold build would.
+            if entry is not None and all(url in self.urls for url in entry.get("targets", [None])):
+                page.render = lambda config, files: _restore_render(page, entry, files)
+                self.raw_html.active = False
+            else:
+                self.render_pending = (key, self.warnings.count)
         return markdown
+
+    def _render_base(self, config: MkDocsConfig, files: Files) -> str:
+        """What every rendered page of this build depends on besides its
+        own Markdown and path, and the links it resolves (``_targets``):
+        the code, the packages, the configuration (computed once per build)."""
+        if self.render_base is None:
+            # Not the nav: Markdown is rendered without it (titles in the
+            # nav change with the corpus; the page HTML's key has them).
+            state = {k: v for k, v in _config_state(config).items() if k != "nav"}
+            self.render_base = digest("render-base", code_version(), _packages(), state)
+            self.urls = {unquote(f.url) for f in files}
+        return self.render_base
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> Optional[str]:
         extension = self.raw_html
@@ -275,11 +460,63 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
                 page.present_anchor_ids |= extension.ids
             html = _MD_HREF.sub(lambda m: resolve_link(m, page, files), html)
         extension.active, extension.ids = False, set()
+        pending, self.render_pending = self.render_pending, None
+        # A page whose rendering warned is rendered again next time, so
+        # the warning (an error under --strict) is never lost.
+        if pending is not None and self.warnings.count == pending[1]:
+            entry = {"content": html, "toc": _toc_state(page.toc), "title": page._title_from_render,
+                     "anchors": sorted(page.present_anchor_ids or ()),
+                     "targets": sorted(u for u in _targets(html, page.url) if u in self.urls),
+                     "links": None if page.links_to_anchors is None else
+                     {f.src_uri: links for f, links in page.links_to_anchors.items()}}
+            self.stores["render"].put(pending[0], json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         return html
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> Optional[str]:
         # The theme's indentation is ~10 % of every page (compact.py).
         return compact.compact_html(output) if self.config.enabled else output
+
+    # --- incremental build: stored page HTML ------------------------------------
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Optional[Navigation]:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Every page has been rendered (so every title in the nav is
+        known): a generated page whose HTML was stored by a build with the
+        same inputs is written from the store instead of rendering the
+        theme's template again."""
+        if not self.config.enabled or self.stores is None or self.nav is None:
+            return env
+        # The build date changes with every saved input outside git: it is
+        # part of the key only if a template of the theme can show it.
+        date = os.environ.get("SOURCE_DATE_EPOCH") if _templates_read_build_date(tuple(config.theme.dirs)) else None
+        self.html_base = digest("html-base", code_version(), _packages(), _config_state(config),
+                                _theme_state(config), date)
+        self.nav_digest = digest("nav", _nav_state(self.nav.items))
+        get_template = env.get_template
+        rendering = [False]
+
+        def stored_get_template(name, parent=None, globals=None):
+            template = get_template(name, parent, globals)
+            page = config._current_page
+            # Only the page's own template: the templates it extends or
+            # includes are looked up while it renders.
+            if rendering[0] or page is None or page.file.src_uri not in self.generated:
+                return template
+            return _StoredTemplate(template, name, page, self, rendering)
+        env.get_template = stored_get_template
+        return env
+
+    def _html_key(self, name: str, page: Page) -> str:
+        """What a page's HTML is made from: the theme, the configuration,
+        the nav (every title and URL), and the page itself."""
+        neighbours = [(p.url, p.title) if p is not None else None for p in (page.previous_page, page.next_page)]
+        return digest("html", self.html_base, self.nav_digest, name, page.file.src_uri, page.url, page.title,
+                      page.is_homepage, neighbours, page.meta, _toc_state(page.toc),
+                      hashlib.sha256((page.content or "").encode("utf-8")).hexdigest(),
+                      [a.title for a in page.ancestors])
 
     # --- search ---------------------------------------------------------------
 
@@ -304,10 +541,22 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         the hand-written pages are added in on_post_build.  With one CPU
         (``jobs_wanted``) everything is done in on_post_build instead."""
         self._stop_search_index()
+        self.search_key, self.search_pages = None, None
         if not self._own_search(config):
             return
+        pages = self._corpus_search_pages(corpus, config)
+        if corpus.digest and self.stores is not None:
+            # The corpus's search pages are made from the corpus, the URLs
+            # and the site name.  Indexed before: no worker now; on_post_build
+            # reuses the stored index (or, if the hand-written pages
+            # changed, indexes here).
+            self.search_key = digest("search", code_version(), corpus.digest, config.site_name,
+                                     sorted(self.generated.items()))
+            if self.stores["search"].get(self.search_key) is not None:
+                self.search_pages = pages
+                return
         self.indexer = SearchIndexer(parallel=jobs_wanted() >= 2)
-        self.indexer.start(self._corpus_search_pages(corpus, config))
+        self.indexer.start(pages)
 
     def _stop_search_index(self) -> None:
         if self.indexer is not None:
@@ -322,17 +571,51 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        self._finish_search_index(config)
+        self._retain_stores()
+
+    def _finish_search_index(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         material_index = site_dir / "search" / "search_index.json"
-        if self.indexer is None or not material_index.is_file():
+        if (self.indexer is None and self.search_pages is None) or not material_index.is_file():
             self._stop_search_index()
             return
         material = json.loads(material_index.read_text(encoding="utf-8"))
         generated_urls = set(self.generated.values())
         hand_written = search_index.material_pages(material, exclude=lambda location: location in generated_urls)
+        key = digest("search-files", self.search_key, [repr(p) for p in hand_written], material.get("config")) \
+            if self.search_key else None
+        stored = self._load_files(key) if key else None
+        if stored is not None:
+            self._stop_search_index()
+            shutil.rmtree(site_dir / "search" / "kb", ignore_errors=True)
+            for path, content in stored:
+                target = site_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            log.info("search index: %d files, as stored", len(stored))
+            return
         indexer, self.indexer = self.indexer, None
+        if indexer is None:
+            indexer = SearchIndexer(parallel=False)
+            indexer.start(self.search_pages)
         docs, keys, shards = indexer.finish(hand_written, material.get("config"), site_dir)
         log.info("search index: %d documents, %d keys, %d shards", docs, keys, shards)
+        if key:
+            # What the index wrote: our files and the search_index.json it replaced.
+            written = sorted(p for p in (site_dir / "search").rglob("*") if p.is_file())
+            self._store_files(key, [(p.relative_to(site_dir).as_posix(), p.read_bytes()) for p in written])
+            self.stores["search"].put(self.search_key, b"indexed")
+
+    def _retain_stores(self) -> None:
+        """Keep only what this build used (the store holds one build)."""
+        if self.stores is None:
+            return
+        counts = {name: (store.hits, store.misses) for name, store in self.stores.items()}
+        log.info("kb: stored outputs reused (hits/misses): %s",
+                 ", ".join(f"{name} {h}/{m}" for name, (h, m) in counts.items()))
+        for store in self.stores.values():
+            store.retain()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_search_index()
@@ -355,3 +638,190 @@ def resolve_link(match: re.Match, page, files: Files) -> str:
         page.links_to_anchors.setdefault(target, {}).setdefault(html_lib.unescape(anchor), match[1])
     url = target.url_relative_to(page.file)
     return f'href="{html_lib.escape(url)}{query}{"#" + anchor if anchor else ""}"'
+
+
+# --- incremental build helpers ---------------------------------------------------
+
+
+class _WarningCounter(logging.Handler):
+    """Counts the warnings (and errors) logged by mkdocs and its plugins:
+    a page whose rendering warned is not stored."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class _StoredTemplate:
+    """A page's template whose output is reused when the page's
+    ``_html_key`` was rendered before (``render`` is all mkdocs calls)."""
+
+    def __init__(self, template, name: str, page: Page, plugin: "KnowledgeBasePlugin", rendering: list):
+        self.template, self.name, self.page, self.plugin, self.rendering = template, name, page, plugin, rendering
+
+    def render(self, *args, **kwargs) -> str:
+        store = self.plugin.stores["html"]
+        key = self.plugin._html_key(self.name, self.page)
+        data = store.get(key)
+        if data is not None:
+            return data.decode("utf-8")
+        warnings = self.plugin.warnings.count
+        self.rendering[0] = True
+        try:
+            output = self.template.render(*args, **kwargs)
+        finally:
+            self.rendering[0] = False
+        if self.plugin.warnings.count == warnings:
+            store.put(key, output.encode("utf-8"))
+        return output
+
+
+#: A link or resource in rendered HTML.
+_LINK = re.compile(r'(?:href|src)="([^"#?]*)')
+
+
+def _targets(html: str, page_url: str) -> set[str]:
+    """The site-relative URLs (unquoted) that the page's relative links and
+    resources point at."""
+    base = "http://site/" + page_url
+    out = set()
+    for match in _LINK.finditer(html):
+        value = html_lib.unescape(match[1])
+        if not value or value.startswith("/") or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+            continue
+        url = urljoin(base, value)
+        if url.startswith("http://site/"):
+            out.add(unquote(url[len("http://site/"):]))
+    return out
+
+
+def _load_json(data: Optional[bytes]) -> Optional[dict]:
+    """A stored JSON object, or None (missing or damaged: a miss)."""
+    if data is None:
+        return None
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _toc_state(toc) -> list:
+    """A page's table of contents as nested lists (title, id, level, children)."""
+    return [[a.title, a.id, a.level, _toc_state(a.children)] for a in (toc or [])]
+
+
+def _toc_from_state(state: list) -> list:
+    items = []
+    for title, anchor, level, children in state:
+        link = AnchorLink(title, anchor, level)
+        link.children = _toc_from_state(children)
+        items.append(link)
+    return items
+
+
+def _restore_render(page: Page, entry: dict, files: Files) -> None:
+    """Stands in for ``Page.render``: sets what it sets (content, toc,
+    title, anchors, links to anchors) from a stored rendering."""
+    page.content = entry["content"]
+    page.toc = TableOfContents(_toc_from_state(entry["toc"]))
+    page._title_from_render = entry["title"]
+    page.present_anchor_ids = set(entry["anchors"])
+    links = entry["links"]
+    page.links_to_anchors = None if links is None else {
+        target: anchors for target, anchors in
+        ((files.get_file_from_path(uri), anchors) for uri, anchors in links.items()) if target is not None}
+
+
+def _stable(value: Any) -> Any:
+    """``value`` as JSON-ready data for a digest: mappings and sequences
+    walked, objects named by their type (their state is covered by the
+    versions of the packages that define them)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _stable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_stable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(json.dumps(_stable(v), sort_keys=True, default=str) for v in value)
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def _config_state(config: MkDocsConfig) -> dict:
+    """The resolved configuration (environment variables applied) as data:
+    every option but the output folder, each plugin's options, the theme's
+    options and folders."""
+    state = {key: _stable(value) for key, value in config.items() if key not in ("site_dir", "plugins", "theme")}
+    state["plugins"] = {name: _stable(dict(plugin.config)) for name, plugin in config.plugins.items()}
+    state["theme"] = {"name": config.theme.name, "dirs": list(config.theme.dirs),
+                      "options": _stable(dict(config.theme.items()))}
+    # What _stable names only by type (a slugify function built by a YAML
+    # tag, say) is in the configuration files' text.
+    state["files"] = _config_files(config.config_file_path)
+    return state
+
+
+def _config_files(path: Optional[str], depth: int = 0) -> list[str]:
+    """SHA-256 of mkdocs.yml and of every file it ``INHERIT``s."""
+    if not path or depth > 10:
+        return []
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return []
+    found = re.search(rb"^INHERIT:\s*['\"]?([^'\"\r\n]+?)['\"]?\s*$", data, re.MULTILINE)
+    parent = _config_files(str(Path(path).parent / found[1].decode("utf-8", "replace")), depth + 1) if found else []
+    return [hashlib.sha256(data).hexdigest()] + parent
+
+
+def _theme_state(config: MkDocsConfig) -> list:
+    """The theme's own templates: every file of a theme folder outside an
+    installed package (custom_dir, e.g. overrides/) by content; installed
+    themes by their package versions (``_packages``)."""
+    state = []
+    for folder in config.theme.dirs:
+        if "site-packages" in Path(folder).parts or "dist-packages" in Path(folder).parts:
+            continue
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                state.append([path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()])
+    return state
+
+
+@lru_cache(maxsize=4)
+def _templates_read_build_date(dirs: tuple[str, ...]) -> bool:
+    """Whether a page template (``.html``) in the theme's folders reads
+    mkdocs' build date (``build_date_utc``, ``page.update_date``); the
+    sitemap, a static template, is rendered on every build anyway."""
+    for folder in dirs:
+        for path in Path(folder).rglob("*.html"):
+            data = path.read_bytes()
+            if b"build_date" in data or b"update_date" in data:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _packages() -> tuple:
+    """Every installed distribution and its version (mkdocs, the theme,
+    Markdown extensions …)."""
+    return tuple(sorted({(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()}))
+
+
+def _nav_state(items: list) -> list:
+    """The nav as material renders it into every page: titles, URLs, nesting."""
+    state: list = []
+    for item in items:
+        if isinstance(item, Section):
+            state.append(["section", item.title, _nav_state(item.children)])
+        elif isinstance(item, Page):
+            state.append(["page", item.title, item.url, item.file.src_uri])
+        elif isinstance(item, Link):
+            state.append(["link", item.title, item.url])
+        else:
+            state.append(["item", str(item)])
+    return state
