@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from support import engine_command
-from support.browser import DESKTOP, have_chromium, launch
+from support.browser import DESKTOP, have_chromium
 from support.projects import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not have_chromium(), reason="no /usr/bin/chromium")]
@@ -54,9 +54,9 @@ def _wait_for_reload(page, timeout: float) -> bool:
     return False
 
 
-def test_saving_a_speech_reloads_its_open_page_with_the_new_text(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_saving_a_speech_reloads_its_open_page_with_the_new_text(tmp_path, browser):
+    # The session's browser (tests/support/fixtures.py): a second Playwright
+    # instance cannot start while that one runs in the same process.
     project = make_project(tmp_path)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,24 +68,22 @@ def test_saving_a_speech_reloads_its_open_page_with_the_new_text(tmp_path):
     try:
         url = f"http://127.0.0.1:{port}/speeches/{SPEECH}/"
         _wait_until_served(url, 180)
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            page = browser.new_page(viewport=DESKTOP)
-            page.goto(url)
-            page.wait_for_selector("article")
-            assert MARK not in page.inner_text("article")
-            # A flag on the loaded document: gone once live reload has
-            # replaced it.
-            page.evaluate("window.__beforeEdit = true")
-            time.sleep(1)  # the live-reload connection is open
-            seed = project / "seeds" / f"{SPEECH}.txt"
-            title, _, body = seed.read_text(encoding="utf-8").partition("\n")
-            assert "职工" in body
-            seed.write_text(f"{title}\n{body.replace('职工', '职工' + MARK, 1)}", encoding="utf-8")
-            assert _wait_for_reload(page, 120), "the open page did not reload with the edit"
-            assert MARK in page.inner_text("article")
-            page.screenshot(path=str(tmp_path / "after-edit.png"))
-            browser.close()
+        page = browser.new_page(viewport=DESKTOP)
+        page.goto(url)
+        page.wait_for_selector("article")
+        assert MARK not in page.inner_text("article")
+        # A flag on the loaded document: gone once live reload has
+        # replaced it.
+        page.evaluate("window.__beforeEdit = true")
+        time.sleep(1)  # the live-reload connection is open
+        seed = project / "seeds" / f"{SPEECH}.txt"
+        title, _, body = seed.read_text(encoding="utf-8").partition("\n")
+        assert "职工" in body
+        seed.write_text(f"{title}\n{body.replace('职工', '职工' + MARK, 1)}", encoding="utf-8")
+        assert _wait_for_reload(page, 120), "the open page did not reload with the edit"
+        assert MARK in page.inner_text("article")
+        page.screenshot(path=str(tmp_path / "after-edit.png"))
+        page.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
