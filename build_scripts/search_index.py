@@ -489,17 +489,11 @@ class IndexBuilder:
                 heading = 1 if doc.kind == "section" else 0
                 first = _varint(local)
                 tail = title_length if local == 0 else b""
-                for key, items in positions_of.items():
-                    d = b"".join(map(_varint, map(sub, items, [0, *items])))
-                    body = _varint(2 * len(d) + heading) + tail + d
-                    before = previous.get(key)
-                    if before is None:
-                        entries[key] = [_varint(2 * (page_no - last.get(key, 0))), first, body]
-                    else:
-                        entries[key] += (_varint(2 * (local - before) + 1), body)
-                    previous[key] = local
-                for key, count in counts.items():
-                    body = _varint(2 * count + heading) + tail
+                bodies = [(key, _varint(2 * len(d) + heading) + tail + d) for key, d in
+                          ((key, b"".join(map(_varint, map(sub, items, [0, *items]))))
+                           for key, items in positions_of.items())]
+                bodies += [(key, _varint(2 * count + heading) + tail) for key, count in counts.items()]
+                for key, body in bodies:
                     before = previous.get(key)
                     if before is None:
                         entries[key] = [_varint(2 * (page_no - last.get(key, 0))), first, body]
