@@ -255,6 +255,16 @@ def gazetteer() -> dict[str, tuple[str, int, bool]]:
 
 
 _GAZ_MAX = 12
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_index() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The gazetteer's names' first two characters, and their lengths
+    (longest first, at most ``_GAZ_MAX``): the positions and sizes
+    ``_gazetteer_place`` needs to look up at all."""
+    names = gazetteer()
+    return (frozenset(name[:2] for name in names),
+            tuple(sorted({len(name) for name in names if 2 <= len(name) <= _GAZ_MAX}, reverse=True)))
 #: After a place name, what shows it names the speech's own place (…工会,
 #: 全市…), so one mention is enough.
 _OWN_PLACE_AFTER = re.compile(r"^(?:市|区|县|省)?(?:总工会|工会|市委|区委|县委|省委|党委|各级|广大|人民)")
@@ -265,10 +275,17 @@ def _gazetteer_place(text: str) -> Optional[MetaValue]:
     mentioned full name or alias (a county alias needs two mentions or a
     union/party word after it); ties go to the smaller division."""
     names = gazetteer()
+    starts, sizes = _gazetteer_index()
     counts: dict[str, list] = {}
     i = 0
     while i < len(text):
-        for size in range(min(_GAZ_MAX, len(text) - i), 1, -1):
+        # Every name has at least two characters: most positions start none.
+        if text[i:i + 2] not in starts:
+            i += 1
+            continue
+        for size in sizes:
+            if size > len(text) - i:
+                continue
             hit = names.get(text[i:i + size])
             if hit:
                 full, level, is_full = hit
