@@ -95,19 +95,22 @@ def shingles(text: str, k: Optional[int] = None) -> set[str]:
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _shingle_codes(texts: list[str]) -> tuple[list[list[int]], list[list[int]]]:
+def _shingle_codes(texts: list[str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """For each text (punctuation already dropped): its ``SHINGLE``-grams as
     exact integer codes (three 21-bit code points), and a 32-bit hash of
-    each for MinHash.  All texts in one numpy pass."""
+    each for MinHash, as ``uint64`` arrays (views into two arrays for all
+    texts, made in one numpy pass: Python lists of them took ~90 bytes a
+    shingle, the largest allocation of a build)."""
     lengths = [len(t) for t in texts]
     chars = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(chars) < SHINGLE:
-        return [[] for _ in texts], [[] for _ in texts]
+        empty = np.zeros(0, dtype=np.uint64)
+        return [empty for _ in texts], [empty for _ in texts]
     codes = chars[:len(chars) - SHINGLE + 1].copy()
     for d in range(1, SHINGLE):
         codes = (codes << np.uint64(21)) | chars[d:len(chars) - SHINGLE + 1 + d]
-    hashes = ((codes * _GOLDEN) >> np.uint64(32)).tolist()
-    codes = codes.tolist()
+    del chars
+    hashes = (codes * _GOLDEN) >> np.uint64(32)
     out_codes, out_hashes = [], []
     start = 0
     for n in lengths:
@@ -166,7 +169,9 @@ def _find(items: list[Passage], min_similarity: float) -> list[ReusePair]:
     codes, hashes = _shingle_codes([_DROP.sub("", p.text) for p in items])
     num_perm = BANDS * ROWS
     # hashfunc=int: the items are already 32-bit hashes.
-    minhashes = MinHash.bulk(hashes, num_perm=num_perm, hashfunc=int)
+    # Python ints one passage at a time (as MinHash hashes them).
+    minhashes = MinHash.bulk((h.tolist() for h in hashes), num_perm=num_perm, hashfunc=int)
+    del hashes
     lsh = MinHashLSH(num_perm=num_perm, params=(BANDS, ROWS))
     with lsh.insertion_session() as session:
         for i, m in enumerate(minhashes):
@@ -179,12 +184,16 @@ def _find(items: list[Passage], min_similarity: float) -> list[ReusePair]:
         return []
     signatures = np.vstack([m.hashvalues for m in minhashes])
     candidates = np.array(sorted(proposed), dtype=np.int64)
-    estimate = (signatures[candidates[:, 0]] == signatures[candidates[:, 1]]).mean(axis=1)
+    # In blocks: two signature rows per pair at once would take ~1 KB a
+    # pair (~10^5 pairs at 1,000 speeches).
+    estimate = np.concatenate([
+        (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
+        for block in np.array_split(candidates, max(1, len(candidates) // 8192))])
     sets: dict[int, set[int]] = {}
     pairs: list[ReusePair] = []
     for i, j in candidates[estimate >= SCREEN].tolist():
-        a = sets[i] if i in sets else sets.setdefault(i, set(codes[i]))
-        b = sets[j] if j in sets else sets.setdefault(j, set(codes[j]))
+        a = sets[i] if i in sets else sets.setdefault(i, set(codes[i].tolist()))
+        b = sets[j] if j in sets else sets.setdefault(j, set(codes[j].tolist()))
         inter = len(a & b)
         if inter < MIN_SHARED:
             continue
