@@ -87,7 +87,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from . import compact, downloads, export, generated, reader, search_index, source_date, urls
+from . import compact, downloads, export, generated, pagememory, reader, search_index, source_date, urls
 from .cache import AnalysisCache, BlobStore, code_version, digest
 from .errors import KnowledgeBaseError
 from .model import Corpus
@@ -470,11 +470,17 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
                      "links": None if page.links_to_anchors is None else
                      {f.src_uri: links for f, links in page.links_to_anchors.items()}}
             self.stores["render"].put(pending[0], json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        if page.file.src_uri in self.generated:
+            pagememory.release_markdown(page)
         return html
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> Optional[str]:
+        if not self.config.enabled:
+            return output
+        if page.file.src_uri in self.generated:
+            pagememory.release_html(page)
         # The theme's indentation is ~10 % of every page (compact.py).
-        return compact.compact_html(output) if self.config.enabled else output
+        return compact.compact_html(output)
 
     # --- incremental build: stored page HTML ------------------------------------
 
