@@ -27,7 +27,8 @@ For each size the script
    then runs ``mkdocs serve`` on the project, saves one speech and polls
    its page until the server sends the new text (``serve_edit_visible_s``:
    save to updated page, what the user waits for before live reload
-   fetches it; ``serve_edit_cpu_s``; ``--no-serve`` skips it);
+   fetches it; ``serve_edit_cpu_s``; ``--no-serve`` skips it, and so does a
+   size above ``--serve-max``, default 1,000);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
    kb plugin: ``plain_build_s``, ``ratio`` = ``build_s / plain_build_s``
@@ -62,7 +63,7 @@ object per size).  Timings are wall-clock seconds on the machine at hand;
 compare runs on the same machine only.
 
     .venv/bin/python benchmarks/bench.py                 # 50, 200, 1000
-    .venv/bin/python benchmarks/bench.py --sizes 10000 --no-browser   # hours
+    .venv/bin/python benchmarks/bench.py --sizes 1000,10000   # hours; 10,000: no plain baseline, no serve
     .venv/bin/python benchmarks/bench.py --sizes 50 --no-browser
     .venv/bin/python benchmarks/bench.py --sizes 1000 --insight-only
 """
@@ -104,6 +105,11 @@ KEYS = ("n", "pipeline_s", "build_s", "plain_build_s", "ratio", "peak_mem_mb", "
         "edit_rebuild_s")
 #: Sizes above this build no plain-material baseline unless --plain-max says so.
 PLAIN_MAX = 1000
+#: Sizes above this skip the ``mkdocs serve`` edit measurement unless
+#: --serve-max says so: at 10,000 the first build of the server alone is a
+#: cold build (~10 minutes on 2 cores), and the edit-to-visible target is
+#: set at 1,000.
+SERVE_MAX = 1000
 #: A plain-material page's bytes per speech in the corpus (its nav lists
 #: every speech): 369,452 B at 1,000 speeches (benchmarks/results, before
 #: this estimate existed); used when a run measures no baseline itself.
@@ -500,7 +506,7 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES, timeout_s: fl
 
 def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
                plain_max: int = PLAIN_MAX, plain_page_bytes: Optional[float] = None,
-               serve_edit: bool = True, plain: bool = True) -> dict[str, Any]:
+               serve_edit: bool = True, plain: bool = True, serve_max: int = SERVE_MAX) -> dict[str, Any]:
     speeches = synth.synthesise(n, source=pools)
     size_dir = work / str(n)
     size_dir.mkdir()
@@ -526,7 +532,7 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
     cache = project / ".cache" / "analysis"
     pipeline_cached_s = time_pipeline(project, cache)[0] if cache.is_dir() else None
     serve: dict[str, Any] = {}
-    if serve_edit:
+    if serve_edit and n <= serve_max:
         log(f"[{n}] mkdocs serve: save one speech, wait for its page …")
         serve = measure_serve_edit(project)
     plain_build: Optional[Measured] = None
@@ -584,7 +590,7 @@ def _size(path: Path) -> Optional[int]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    cols = KEYS + ("cpu_ratio", "rebuild_s", "serve_edit_visible_s", "pipeline_cached_s", "jieba_chars_per_s", "insight_s", "reuse_s",
+    cols = KEYS + ("build_cpu_s", "plain_build_cpu_s", "cpu_ratio", "rebuild_s", "serve_edit_visible_s", "pipeline_cached_s", "jieba_chars_per_s", "insight_s", "reuse_s",
                    "reuse_precision", "reuse_recall")
     rows = [cols] + [tuple("—" if r.get(k) is None else str(r.get(k)) for k in cols) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]
@@ -607,6 +613,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help=f"build the plain-material baseline only up to this size (default {PLAIN_MAX})")
     parser.add_argument("--no-serve", action="store_true",
                         help="skip the mkdocs serve edit-to-visible measurement")
+    parser.add_argument("--serve-max", type=int, default=SERVE_MAX,
+                        help=f"measure mkdocs serve only up to this size (default {SERVE_MAX})")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain-material baseline")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -638,7 +646,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
                 continue
             results.append(bench_size(n, pools, work, browser, log, args.plain_max, plain_page,
-                                      serve_edit=not args.no_serve, plain=not args.no_plain))
+                                      serve_edit=not args.no_serve, plain=not args.no_plain,
+                                      serve_max=args.serve_max))
             if results[-1].get("plain_largest_page_bytes"):
                 plain_page = results[-1]["plain_largest_page_bytes"] / n
             args.out.parent.mkdir(parents=True, exist_ok=True)
