@@ -19,7 +19,9 @@ def release_markdown(page: Page) -> None:
     """Drop a rendered page's Markdown: mkdocs reads it only to render the
     page (``page.markdown``; a generated file's content is read once, as
     the page's source)."""
-    page.markdown = None
+    # "" rather than None: mkdocs reads None as "not read yet" (the page's
+    # title would be None in every other page's nav).
+    page.markdown = ""
     if page.file.generated_by is not None and page.file.abs_src_path is None:
         # The content *is* the source of a generated file; a File without
         # a source path and without content would fail if read again, and
@@ -33,4 +35,6 @@ def release_html(page: Page) -> None:
     written; anchors and links are validated from ``present_anchor_ids``
     and ``links_to_anchors``, and other pages' templates read only the
     titles and URLs of the nav."""
-    page.content = None
+    # "" rather than None, for the same reason (``Page.title`` falls back
+    # to the Markdown's first heading when the content is None).
+    page.content = ""
