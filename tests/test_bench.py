@@ -46,8 +46,9 @@ def test_results_have_the_documented_shape(smoke):
         assert isinstance(r[key], (int, float)) and r[key] > 0, key
     # Each figure is rounded to 2 decimals before it is written.
     assert r["ratio"] == pytest.approx(r["build_s"] / r["plain_build_s"], rel=0.01, abs=0.02)
-    # The pipeline runs inside the build; the build is more than the pipeline.
-    assert r["pipeline_s"] < r["build_s"]
+    # pipeline_s and build_s are separate runs: on a shared machine either
+    # can be the slower at 50 speeches, so they are not compared (timings
+    # are reported, never asserted).
     assert 30 < r["peak_mem_mb"] < 2048
     assert r["chars"] > 50 * 2000
     assert r["largest_page_bytes"] < r["site_bytes"]
