@@ -14,7 +14,7 @@ exact-phrase matching exact.  Why chunked: the whole index is never shipped;
 keys are hashed into ``shard_count`` files and a query fetches only the
 shards of its own bigrams, plus the text of the passages it shows.
 
-The format (``FORMAT`` = 4; the worker's ``FORMAT`` must be equal, and a
+The format (``FORMAT`` = 5; the worker's ``FORMAT`` must be equal, and a
 test checks both, and the encodings below, against each other):
 
 Folding and terms
@@ -26,8 +26,8 @@ Folding and terms
     characters are Unicode letters and numbers (categories L*, N*:
     ``is_indexed``); every other character separates terms.
 Keys
-    Every indexed character is a key (counts only), and so is every pair of
-    adjacent indexed characters, a *bigram* (with positions).
+    Every indexed character is a key (its documents only), and so is every
+    pair of adjacent indexed characters, a *bigram* (with positions).
 Documents
     Pages are numbered in the order added; a page's documents are numbered
     from 0 within it (*local* numbers), 0 being the page itself.  The
@@ -44,17 +44,21 @@ Numbers
     text of one document.
 Entries
     A key's value is its entries, one per document holding it, in document
-    order.  An entry starts with *step*: odd, the document is in the page
-    of the previous entry and its local number is the previous one's plus
-    (step − 1) / 2; even, the page is the previous entry's plus step / 2
-    (pages and local numbers start at 0 and −1) and the local number
-    follows.  Then *flags*: bit 0 is set for a part heading; the rest
-    (flags >> 1) is, for a bigram, the number of bytes of its position
-    deltas (so a reader skips them without decoding), for a character its
-    number of occurrences.  A page's own document (local 0) then has its
-    title's length in code points (its text starts with the title, so
-    positions tell whether a term is in the title).  A bigram's entry ends
-    with its position deltas (from the previous position, starting at 0).
+    order.  An entry starts with its *header*, step × 2^b + its low b bits
+    (b = 2 for a bigram, 1 for a character): bit 0 is set for a part
+    heading, bit 1 (a bigram's) when the document holds the bigram once.
+    *step*: odd, the document is in the page of the previous entry and its
+    local number is the previous one's plus (step − 1) / 2; even, the page
+    is the previous entry's plus step / 2 (pages and local numbers start at
+    0 and −1) and the local number follows.  A page's own document (local
+    0) then has its title's length in code points (its text starts with the
+    title, so positions tell whether a term is in the title).  A bigram's
+    entry ends with its position deltas (from the previous position,
+    starting at 0): with bit 1 set, its one position; else the number of
+    bytes of the deltas (so a reader skips them without decoding), then the
+    deltas.  A character's entry ends there: its number of occurrences is
+    not stored (the only query that would rank by it is a one-character
+    term, ranked by page order instead), which halves the characters' keys.
 Hot keys
     A key whose base64 value is over ``HOT_SHARE`` of the shard size is
     *hot*: its shard holds ``[n, end₀, end₁, …]`` instead, and its entries
@@ -62,7 +66,7 @@ Hot keys
     least shard size × ¾ × 2^j bytes (so the first is small and the number
     of files grows with the logarithm of the key's size); part *j* holds
     the pages from end_{j−1} (0 for the first) to end_j, exclusive, and its
-    first entry gives its page in full (step = 2 × page).  The worker reads
+    first entry gives its page in full (step = 2 × page, in its header).  The worker reads
     the first parts of a query's hot keys, answers the first screen from
     the pages they cover when that holds enough exact matches (else reads
     more), then reads the rest for the whole list.
@@ -131,7 +135,7 @@ import json
 import pickle
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from operator import sub
@@ -142,7 +146,7 @@ from .model import LEAF_KINDS, Speech, Unit
 
 #: Index format (see the module docstring); the worker refuses a manifest
 #: of another format.  Raise it whenever the files' shape changes.
-FORMAT = 4
+FORMAT = 5
 
 #: Pages per page-table file: a result list's first screen (six pages)
 #: fetches at most six of them, about 0.6 KB each.
@@ -444,7 +448,7 @@ class IndexBuilder:
 
     Every document is numbered by its page and its place in the page (see
     Documents); each indexed character (see ``is_indexed``) of its folded
-    ``text`` is posted under its own key (with its count) and, with the
+    ``text`` is posted under its own key and, with the
     next character when that is indexed too, under the bigram key (with
     positions).  A builder can be
     pickled between ``add`` calls, so part of the pages can be indexed in
@@ -480,25 +484,30 @@ class IndexBuilder:
             for local, doc in enumerate(page.docs):
                 text = fold(doc.text)
                 positions_of: defaultdict[str, list[int]] = defaultdict(list)
-                counts: Counter[str] = Counter()
+                chars_of: dict[str, None] = {}
                 for run in _RUN.finditer(text):
                     chars, start = run.group(), run.start()
-                    counts.update(chars)
+                    chars_of.update(dict.fromkeys(chars))
                     for i in range(len(chars) - 1):
                         positions_of[chars[i:i + 2]].append(start + i)
                 heading = 1 if doc.kind == "section" else 0
                 first = _varint(local)
                 tail = title_length if local == 0 else b""
-                bodies = [(key, _varint(2 * len(d) + heading) + tail + d) for key, d in
-                          ((key, b"".join(map(_varint, map(sub, items, [0, *items]))))
-                           for key, items in positions_of.items())]
-                bodies += [(key, _varint(2 * count + heading) + tail) for key, count in counts.items()]
-                for key, body in bodies:
+                # (key, header bits below the step, the rest of the entry)
+                bodies: list[tuple[str, int, int, bytes]] = []
+                for key, items in positions_of.items():
+                    deltas = b"".join(map(_varint, map(sub, items, [0, *items])))
+                    if len(items) == 1:
+                        bodies.append((key, 2, 2 | heading, tail + deltas))
+                    else:
+                        bodies.append((key, 2, heading, tail + _varint(len(deltas)) + deltas))
+                bodies += [(key, 1, heading, tail) for key in chars_of]
+                for key, bits, low, body in bodies:
                     before = previous.get(key)
                     if before is None:
-                        entries[key] = [_varint(2 * (page_no - last.get(key, 0))), first, body]
+                        entries[key] = [_varint((2 * (page_no - last.get(key, 0)) << bits) | low), first, body]
                     else:
-                        entries[key] += (_varint(2 * (local - before) + 1), body)
+                        entries[key] += (_varint(((2 * (local - before) + 1) << bits) | low), body)
                     previous[key] = local
                 rows.append([doc.anchor, _row_title(doc, part_title), doc.text, doc.kind])
                 if doc.kind == "section":
@@ -541,7 +550,7 @@ class IndexBuilder:
 
         files = dict(self.doc_files)
         for number, key in enumerate(hot):
-            parts = _parts(self.postings[key], shard_bytes * 3 // 4)
+            parts = _parts(self.postings[key], shard_bytes * 3 // 4, _header_bits(key))
             for j, (data, _end) in enumerate(parts):
                 name = f"h{number}.{j}"
                 files[f"search/kb/{name}.js"] = _script(name, {key: base64.b64encode(data).decode("ascii")})
@@ -618,24 +627,32 @@ def _read_varint(data: bytes, i: int) -> tuple[int, int]:
             return n, i
 
 
-def _parts(pages: list[bytes], part_bytes: int) -> list[tuple[bytes, int]]:
+def _header_bits(key: str) -> int:
+    """Bits of an entry's header below its step: 2 for a bigram (single
+    position, heading), 1 for a character (heading); see Entries."""
+    return 2 if len(key) > 1 else 1
+
+
+def _parts(pages: list[bytes], part_bytes: int, bits: int) -> list[tuple[bytes, int]]:
     """A hot key's entries (see Entries), one bytes object per page, cut
     into parts, part *j* of at least ``part_bytes`` × 2^j bytes (the last
     may be smaller: the first part is small, for the first results, and the
     number of files grows with the logarithm of the key's size), each
     starting with its page number in full (not a delta), so that each part
     is read on its own: [(bytes, end page), ...], the end exclusive; the
-    last part ends at the last page posted + 1."""
+    last part ends at the last page posted + 1.  ``bits``: the key's
+    ``_header_bits``."""
     parts: list[tuple[bytes, int]] = []
     out: list[bytes] = []
     size, page = 0, 0
+    low_mask = (1 << bits) - 1
     for entries in pages:
-        step, j = _read_varint(entries, 0)  # even: a page's first entry
-        page += step >> 1
+        header, j = _read_varint(entries, 0)  # its step is even: a page's first entry
+        page += header >> bits >> 1
         if out and size >= part_bytes << len(parts):
             parts.append((b"".join(out), page))
             out, size = [], 0
-        out.append(entries if out else _varint(2 * page) + entries[j:])
+        out.append(entries if out else _varint((2 * page) << bits | (header & low_mask)) + entries[j:])
         size += len(entries)
     parts.append((b"".join(out), page + 1))
     return parts

@@ -63,7 +63,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 /* Index format this worker reads (search_index.FORMAT) */
-const FORMAT = 4
+const FORMAT = 5
 
 /* Longest query, in characters (code points); the rest is ignored */
 const MAX_QUERY = 100
@@ -402,30 +402,40 @@ const PAGE = 65536
 
 /**
  * Read the entries of one postings value (see Entries in search_index.py),
- * calling `each(doc, flags, at)` with `at` just past the title length
- * (where a bigram's positions start); records part headings and title
- * lengths on the way.
+ * calling `each(doc, from, to)` with a bigram's position deltas at
+ * bytes[from..to) (empty for a character); records part headings and
+ * title lengths on the way.
  * @param {Uint8Array} bytes
- * @param {(doc: number, flags: number, at: number) => void} each
+ * @param {boolean} bigram
+ * @param {(doc: number, from: number, to: number) => void} each
  */
-function entries(bytes, each) {
+function entries(bytes, bigram, each) {
   let page = 0, local = -1
+  const low = bigram ? 4 : 2
   at = 0
   while (at < bytes.length) {
-    const step = varint(bytes)
-    if (step & 1) {
+    const header = varint(bytes)
+    const flags = header % low, step = (header - flags) / low
+    if (step % 2) {
       local += (step - 1) / 2
     } else {
       page += step / 2
       local = varint(bytes)
     }
-    const flags = varint(bytes)
     const doc = page * PAGE + local
     if (flags & 1)
       headings.add(doc)
     if (local === 0)
       titleLengths.set(page, varint(bytes))
-    each(doc, flags, at)
+    let from = at
+    if (flags & 2) {
+      varint(bytes)
+    } else if (bigram) {
+      const length = varint(bytes)
+      from = at
+      at += length
+    }
+    each(doc, from, at)
   }
 }
 
@@ -449,11 +459,11 @@ class Posting {
     this.to = []
     for (const raw of raws) {
       const bytes = bytesOf(raw)
-      entries(bytes, (doc, flags, start) => {
+      entries(bytes, true, (doc, from, to) => {
         this.docs.push(doc)
         this.bytes.push(bytes)
-        this.from.push(start)
-        this.to.push(at = start + (flags >> 1))
+        this.from.push(from)
+        this.to.push(to)
       })
     }
   }
@@ -539,9 +549,10 @@ function posting(key) {
   if ([...key].length > 1) {
     found = new Posting(raws)
   } else {
+    /* A character's number of occurrences is not stored: each counts once */
     const counts = new Map()
     for (const raw of raws)
-      entries(bytesOf(raw), (doc, flags) => counts.set(doc, flags >> 1))
+      entries(bytesOf(raw), false, doc => counts.set(doc, 1))
     found = counts
   }
   postings.set(key, [raws.length, found])
