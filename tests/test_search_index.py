@@ -4,7 +4,6 @@ and the one template override that installs the worker."""
 
 from __future__ import annotations
 
-import base64
 import json
 import random
 import re
@@ -128,22 +127,26 @@ def _pages(corpus):
     return pages
 
 
-def _varint(data: bytes, i: int) -> tuple[int, int]:
-    n, shift = 0, 0
+#: Digit values (see Numbers): printable ASCII but " and \, in order.
+_DIGITS = {ch: n for n, ch in enumerate(c for c in map(chr, range(0x20, 0x7F)) if c not in '"\\')}
+
+
+def _varint(data: str, i: int) -> tuple[int, int]:
+    n, scale = 0, 1
     while True:
-        byte = data[i]
+        digit = _DIGITS[data[i]]
         i += 1
-        n |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return n, i
+        if digit < 64:
+            return n + digit * scale, i
+        n += (digit - 64) * scale
+        scale *= 29
 
 
 def _entries(value: str, bigram: bool) -> list[tuple[int, int, int, object, object]]:
-    """A postings value (base64 of varints) → [(page, local document,
+    """A postings value (varints as text) → [(page, local document,
     heading flag, title length or None, positions or None)], decoded
     independently of the builder."""
-    data, out, i = base64.b64decode(value, validate=True), [], 0
+    data, out, i = value, [], 0
     page, local = 0, -1
     bits = 2 if bigram else 1
     while i < len(data):
@@ -237,7 +240,7 @@ def test_hot_keys_are_in_parts_of_their_own(corpus):
     # grow; every part but the last ends where the next page starts.
     number, *ends = hot["职工"]
     assert len(ends) > 2 and ends == sorted(ends) and ends[-1] <= len(manifest["pages"])
-    sizes = [len(base64.b64decode(shards[f"h{number}.{j}"]["职工"])) for j in range(len(ends))]
+    sizes = [len(shards[f"h{number}.{j}"]["职工"]) for j in range(len(ends))]
     assert all(size >= (100 * 3 // 4) << j for j, size in enumerate(sizes[:-1])), sizes
     # Every other key is in its hashed shard, under the share.
     assert all(len(v) <= 100 * si.HOT_SHARE for k, shard in shards.items() if isinstance(k, int)

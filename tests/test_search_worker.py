@@ -84,6 +84,28 @@ def test_fold_and_key_hash_agree_with_the_worker():
     assert len(got["fold"]) == len(texts)
 
 
+def test_numbers_agree_with_the_worker():
+    """The index's text varints (see Numbers) read back by the worker, from
+    one digit to the largest numbers a corpus of millions of pages makes;
+    and the worker's digits are search_index.DIGITS."""
+    numbers = [*range(0, 3000), *(29 ** k * 64 + d for k in range(1, 6) for d in (-1, 0, 1)),
+               *random.Random(5).sample(range(2 ** 40), 2000)]
+    texts = [si._varint(n) for n in numbers]
+    assert all(ch in si.DIGITS for text in texts for ch in text) and len(si.DIGITS) == 93
+    assert len(si._varint(si.TERMINAL - 1)) == 1 and len(si._varint(si.TERMINAL)) == 2
+    script = _AGREE.replace('"({fold: texts.map(fold), hash: texts.map(keyHash)})"',
+                            '"({numbers: texts.map(t => { at = 0; return [varint(t), at] }), '
+                            'digits: [...Array(128).keys()].filter(c => DIGIT[c] >= 0).map(c => String.fromCharCode(c)).join(\'\')})"')
+    assert script != _AGREE
+    result = subprocess.run([NODE, "-e", script, str(WORKER)], input=json.dumps(texts), capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert got["digits"] == si.DIGITS
+    assert got["numbers"] == [[n, len(text)] for n, text in zip(numbers, texts)]
+    assert all(si._read_varint(text, 0) == (n, len(text)) for n, text in zip(numbers, texts))
+
+
 def test_worker_type_checks():
     """``// @ts-check``: the worker's JSDoc types hold under ``tsc --strict``.
     TypeScript is not a dependency of the site; set ``TSC`` to a tsc binary

@@ -279,7 +279,7 @@ function shardOf(key) {
 }
 
 /**
- * A key's value in its shard (loaded): base64 of its entries, or for a hot
+ * A key's value in its shard (loaded): its entries as text, or for a hot
  * key [file number, end page of part 0, of part 1, …], or null
  * @param {string} key
  * @returns {string | number[] | null}
@@ -366,33 +366,35 @@ function str(chars) {
   return text
 }
 
-/**
- * A postings value: base64 → bytes
- * @param {string} raw
- * @returns {Uint8Array}
- */
-function bytesOf(raw) {
-  const text = atob(raw)
-  const bytes = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++)
-    bytes[i] = text.charCodeAt(i)
-  return bytes
-}
+/* A postings value's digits (search_index.DIGITS: printable ASCII but
+   " and \, in order): the first TERMINAL end a number, the others
+   continue it (see Numbers in search_index.py) */
+const TERMINAL = 64
+/** character code → digit value (-1: not a digit)
+ * @type {Int8Array} */
+const DIGIT = new Int8Array(128).fill(-1)
+for (let code = 0x20, n = 0; code < 0x7F; code++)
+  if (code !== 0x22 && code !== 0x5C)
+    DIGIT[code] = n++
+const CONTINUATION = 93 - TERMINAL
 
 /* The varint reader's position (one reader at a time: no allocation per
    number) */
 let at = 0
 /**
- * The unsigned LEB128 varint at `at` in bytes; moves `at` past it
- * @param {Uint8Array} bytes
+ * The number at `at` in a postings value; moves `at` past it.  A
+ * character that is not a digit ends the value (it is read as 0).
+ * @param {string} text
  */
-function varint(bytes) {
-  let n = 0, shift = 0, b
-  do {
-    b = bytes[at++]
-    n += (b & 127) * 2 ** shift
-    shift += 7
-  } while (b & 128 && at < bytes.length)
+function varint(text) {
+  let n = 0, scale = 1
+  while (at < text.length) {
+    const d = DIGIT[text.charCodeAt(at++) & 127]
+    if (d < TERMINAL)
+      return n + Math.max(d, 0) * scale
+    n += (d - TERMINAL) * scale
+    scale *= CONTINUATION
+  }
   return n
 }
 
@@ -405,7 +407,7 @@ const PAGE = 65536
  * calling `each(doc, from, to)` with a bigram's position deltas at
  * bytes[from..to) (empty for a character); records part headings and
  * title lengths on the way.
- * @param {Uint8Array} bytes
+ * @param {string} bytes
  * @param {boolean} bigram
  * @param {(doc: number, from: number, to: number) => void} each
  */
@@ -447,21 +449,20 @@ function entries(bytes, bigram, each) {
 class Posting {
   /** @param {string[]} raws the key's value, or its loaded parts in order */
   constructor(raws) {
-    /** Ascending documents, the bytes each one's positions are in, and
-     * where in them they start and end
+    /** Ascending documents, the value each one's positions are in, and
+     * where in it they start and end
      * @type {number[]} */
     this.docs = []
-    /** @type {Uint8Array[]} */
+    /** @type {string[]} */
     this.bytes = []
     /** @type {number[]} */
     this.from = []
     /** @type {number[]} */
     this.to = []
     for (const raw of raws) {
-      const bytes = bytesOf(raw)
-      entries(bytes, true, (doc, from, to) => {
+      entries(raw, true, (doc, from, to) => {
         this.docs.push(doc)
-        this.bytes.push(bytes)
+        this.bytes.push(raw)
         this.from.push(from)
         this.to.push(to)
       })
@@ -552,7 +553,7 @@ function posting(key) {
     /* A character's number of occurrences is not stored: each counts once */
     const counts = new Map()
     for (const raw of raws)
-      entries(bytesOf(raw), false, doc => counts.set(doc, 1))
+      entries(raw, false, doc => counts.set(doc, 1))
     found = counts
   }
   postings.set(key, [raws.length, found])
