@@ -119,8 +119,10 @@ Files written (paths relative to the site root):
     short where it repeats its part's (``_row_title``): 0 is the part's
     title (the heading of the last ``section`` row above it, cut by
     ``_short`` to 28 characters), 1 that, " · " and the start of its own
-    text (``_short`` to 24), [suffix] the part's title and the suffix; any
-    other title is written out.
+    text (``_short`` to 24), [suffix] the part's title and the suffix.
+    A row's title is 2 when it is the row's whole text (a part heading),
+    3 when it is its text up to the first ideographic space U+3000 (a
+    page: its title, then its metadata).  Any other title is written out.
 
 Shards are JavaScript, not JSON, so that from ``file://`` the worker can load
 them with ``<script>`` tags (browsers refuse ``fetch`` there).  Over http the
@@ -597,8 +599,14 @@ def _row_title(doc: SearchDoc, part_title: Optional[str]) -> object:
     ``d<n>.js``): 0 for the part's title (``part_title``: the last part
     heading above it, ``_short``), 1 for that, " · " and the start of its
     own text (a sub-point), [suffix] for the part's title and a suffix;
-    else the title itself."""
+    2 for the row's whole text (a part heading), 3 for its text up to the
+    first U+3000 (a page's title before its metadata); else the title
+    itself."""
     title = doc.title
+    if title == doc.text:
+        return 2
+    if title and title == doc.text.split("\u3000", 1)[0]:
+        return 3
     if part_title is None or doc.kind == "section":
         return title
     if title == part_title:

@@ -106,10 +106,15 @@ def _decode(files: dict[str, bytes]) -> tuple[dict, dict[str, dict], dict[int, l
 
 def _expand(rows: list) -> list:
     """A documents file's rows with their short titles written out (0: the
-    part's title, 1: that, " · " and the start of the text, [suffix])."""
+    part's title, 1: that, " · " and the start of the text, [suffix]; 2:
+    the text, 3: the text up to its first U+3000)."""
     out, part = [], ""
     for anchor, title, text, kind in rows:
-        if title == 0:
+        if title == 2:
+            title = text
+        elif title == 3:
+            title = text.split("\u3000")[0]
+        elif title == 0:
             title = part
         elif title == 1:
             title = f"{part} · {si._short(text, 24)}"

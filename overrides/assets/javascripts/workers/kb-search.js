@@ -1070,7 +1070,8 @@ const expanded = new Map()
 /**
  * One documents file with every title as shown (search_index's
  * ``d<n>.<c>.js``): 0 is the title of the part above (its heading, short),
- * 1 that, " · " and the start of the passage, [suffix] that and the suffix
+ * 1 that, " · " and the start of the passage, [suffix] that and the suffix,
+ * 2 the row's text, 3 its text up to the first U+3000
  * @param {string} name
  * @returns {DocRow[] | null}
  */
@@ -1085,7 +1086,11 @@ function expand(name) {
   const rows = raw.map(row => {
     const [anchor, title, text, kind] = Array.isArray(row) ? row : []
     let shown = String(title)
-    if (title === 0)
+    if (title === 2)
+      shown = String(text)
+    else if (title === 3)
+      shown = String(text).split("\u3000")[0]
+    else if (title === 0)
       shown = part
     else if (title === 1)
       shown = `${part} · ${short(String(text), 24)}`
