@@ -387,12 +387,16 @@ let at = 0
  * @param {string} text
  */
 function varint(text) {
-  let n = 0, scale = 1
+  /* Most numbers are one digit */
+  const d = DIGIT[text.charCodeAt(at++) & 127]
+  if (d < TERMINAL)
+    return d < 0 ? 0 : d
+  let n = d - TERMINAL, scale = CONTINUATION
   while (at < text.length) {
-    const d = DIGIT[text.charCodeAt(at++) & 127]
-    if (d < TERMINAL)
-      return n + Math.max(d, 0) * scale
-    n += (d - TERMINAL) * scale
+    const e = DIGIT[text.charCodeAt(at++) & 127]
+    if (e < TERMINAL)
+      return n + (e < 0 ? 0 : e) * scale
+    n += (e - TERMINAL) * scale
     scale *= CONTINUATION
   }
   return n
@@ -413,12 +417,13 @@ const PAGE = 65536
  */
 function entries(bytes, bigram, each) {
   let page = 0, local = -1
-  const low = bigram ? 4 : 2
+  /* Headers stay below 2^31 (pages below 2^28): bit operations */
+  const shift = bigram ? 2 : 1
   at = 0
   while (at < bytes.length) {
     const header = varint(bytes)
-    const flags = header % low, step = (header - flags) / low
-    if (step % 2) {
+    const flags = header & ((1 << shift) - 1), step = header >>> shift
+    if (step & 1) {
       local += (step - 1) / 2
     } else {
       page += step / 2
