@@ -170,10 +170,13 @@ HOT_SHARE = 0.5
 #: Target size of one postings shard, in bytes.  A term of n characters
 #: fetches the shards of its n − 1 bigrams (of its character when n = 1)
 #: and the first part of each hot key among them before its first result:
-#: 4 KB keeps a four-character query near 25 KB of postings (the whole first-result budget is 0.35 MB, page and
-#: scripts included).  The synthetic 1,000-speech corpus (4.2 M
-#: characters) gets 2,048 shards and about 1,600 hot keys.
-SHARD_BYTES = 4_000
+#: 3 KB keeps a four-character query near 20 KB of postings (the whole
+#: first-result budget is 0.35 MB, page and scripts included).  Shards
+#: come in powers of two, so the mean shard is between half this and
+#: this: the synthetic 1,000-speech corpus (4.2 M characters) gets 2,048
+#: shards (median 1.5 KB) and about 1,600 hot keys (first parts about
+#: 2.3 KB); at 4 KB it would get 1,024 shards of twice the size.
+SHARD_BYTES = 3_000
 
 
 
