@@ -66,17 +66,24 @@ def _summary(corpus: Corpus) -> str:
 def _evaluate(args: argparse.Namespace) -> Corpus:
     from . import evaluation
     from .pipeline import Analyzer
+    from .tagger import Tagger
     from .themes import load_lexicon
 
     # One analyzer tags both the seeds and the loose passages.
     analyzer = Analyzer.from_lexicon(load_lexicon(args.themes))
     corpus = build_corpus(args.seeds, args.themes, analyzer=analyzer)
     names = [t.name for t in corpus.themes]
+    model = analyzer.tagger.model
+    # The same passages tagged by the lexicon rule alone, beside the model.
+    rule = Tagger(analyzer.lexicon, analyzer.tagger.segmenter, None) if model is not None else None
+    alone: dict[str, evaluation.Decision] = {}
     sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
     for path in args.labels or args.text_labels:
         if path.exists():
-            sets.append((path.stem.removeprefix("labels_"),
-                         evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
+            items = evaluation.load_labels(path)
+            sets.append((path.stem.removeprefix("labels_"), evaluation.text_decisions(analyzer.tagger, items)))
+            if rule is not None:
+                alone.update((d.key, d) for d in evaluation.text_decisions(rule, items))
         elif args.labels:
             print(f"error: {path}: no such labels file; give the path of a YAML list of "
                   "{id, text, themes} entries", file=sys.stderr)
@@ -91,10 +98,16 @@ def _evaluate(args: argparse.Namespace) -> Corpus:
             former = [d for d in pooled if re.fullmatch(pattern, d.key)]
             if former:
                 sets.append((f"{name} (now in train/dev)", former))
+    if model is not None:
+        print(f"tagger: the lexicon rule and the trained model ({evaluation.model_summary(model)}).\n"
+              "train and dev are the model's training data: their figures are in-sample; "
+              "`make model-cv` gives the grouped cross-validation.\n")
     for label, decisions in sets:
         metrics = evaluation.score(decisions, names)
         print(f"{label}: {len(decisions)} passages")
         print(evaluation.table_with_intervals(metrics, evaluation.bootstrap(decisions, names)))
+        if alone and label != "seeds":
+            print(evaluation.micro_row("rule only", [alone[d.key] for d in decisions], names))
         if args.verbose:
             for m in metrics[:-1]:
                 for e in m.errors:
@@ -125,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev", "test3")],
+                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev")],
                         help="labelled passages of other speeches (default: the train and dev sets, whose former "
-                             "blind tests are also reported on their own, and the third blind test, test3)")
+                             "blind tests are also reported on their own)")
     p_eval.add_argument("--labels", type=Path, nargs="+", metavar="PATH",
                         help="score only these labelled sets (a list of {id, text, themes, source}, like "
                              "tests/data/labels_dev.yml), besides the seeds; e.g. a new blind test")
