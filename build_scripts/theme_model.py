@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,13 +92,9 @@ class ThemeModel:
     def vector(self, text: str) -> dict[int, float]:
         """Sparse L2-normalised TF-IDF of ``text`` (simplified characters):
         {vocabulary index: value}; n-grams outside the vocabulary are dropped."""
-        counts: dict[int, int] = {}
-        vocab = self.vocabulary
-        for g in char_ngrams(text, self.low, self.high):
-            i = vocab.get(g)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
-        vec = {i: (1.0 + math.log(c)) * self.idf[i] for i, c in counts.items()}
+        vocab, idf = self.vocabulary, self.idf
+        counts = Counter(char_ngrams(text, self.low, self.high))
+        vec = {vocab[g]: (1.0 + math.log(c)) * idf[vocab[g]] for g, c in counts.items() if g in vocab}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {i: v / norm for i, v in vec.items()} if norm else vec
 
