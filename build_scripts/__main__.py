@@ -93,7 +93,7 @@ def _evaluate(args: argparse.Namespace) -> Corpus:
     if not args.labels:
         # The blind tests were used once each and now sit in train and dev,
         # every passage of a source together; each is still reported whole.
-        pooled = [d for label, ds in sets[1:] if label in ("train", "dev") for d in ds]
+        pooled = [d for label, ds in sets[1:] if label.startswith(("train", "dev")) for d in ds]
         for name, pattern in evaluation.FORMER_TESTS:
             former = [d for d in pooled if re.fullmatch(pattern, d.key)]
             if former:
@@ -138,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev")],
-                        help="labelled passages of other speeches (default: the train and dev sets, whose former "
-                             "blind tests are also reported on their own)")
+                        default=sorted((ROOT / "tests" / "data").glob("labels_train*.yml")) + [ROOT / "tests" / "data" / "labels_dev.yml"],
+                        help="labelled passages of other speeches (default: the train sets, labels_train*.yml, and "
+                             "the dev set; their former blind tests are also reported on their own)")
     p_eval.add_argument("--labels", type=Path, nargs="+", metavar="PATH",
                         help="score only these labelled sets (a list of {id, text, themes, source}, like "
                              "tests/data/labels_dev.yml), besides the seeds; e.g. a new blind test")
