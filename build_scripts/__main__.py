@@ -36,7 +36,7 @@ from .model import Corpus
 from .pipeline import ROOT, build_corpus, jobs_wanted
 
 #: Two annotators' labels of the former blind tests (``evaluate``'s default).
-DEFAULT_AGREEMENT = [ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2", "_test3")]
+DEFAULT_AGREEMENT = [ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2", "_test3", "_test4")]
 EXIT_SKIPPED = 1
 EXIT_CONFIG = 3
 
@@ -138,9 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=sorted((ROOT / "tests" / "data").glob("labels_train*.yml")) + [ROOT / "tests" / "data" / "labels_dev.yml"],
-                        help="labelled passages of other speeches (default: the train sets, labels_train*.yml, and "
-                             "the dev set; their former blind tests are also reported on their own)")
+                        default=(sorted((ROOT / "tests" / "data").glob("labels_train*.yml")) + [ROOT / "tests" / "data" / "labels_dev.yml"]
+                                 + sorted((ROOT / "tests" / "data").glob("labels_test*.yml"))),
+                        help="labelled passages of other speeches (default: the train sets, labels_train*.yml, "
+                             "the dev set and the blind test sets, labels_test*.yml; their former blind tests are also reported on their own)")
     p_eval.add_argument("--labels", type=Path, nargs="+", metavar="PATH",
                         help="score only these labelled sets (a list of {id, text, themes, source}, like "
                              "tests/data/labels_dev.yml), besides the seeds; e.g. a new blind test")
