@@ -181,9 +181,9 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
         # Passages mainly about the theme first (tagger.order_key).
         for u in sorted(blocks.get(key, []), key=lambda unit: order_key(unit, theme.name)):
             tag = u.tag(theme.name)
-            # data-kb-href is a Markdown path here; the plugin resolves it
-            # to a URL as it does the href of links.
-            data = facets.passage(speech, u, urls.relative(path, speech_page, u.id), own_source=True)
+            # No data-kb-href: kb.js takes the passage's link on its
+            # speech page from the kb-passage-meta line below it.
+            data = facets.passage(speech, u, own_source=True)
             body = excerpt_body(u, tag.terms)
             lines.append(passage_block(body or unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u),
                                        data))

@@ -10,7 +10,9 @@
  *     id              its anchor (part-2-1 on a speech page)
  *     data-kb-loc     where it sits in its speech: 第二部分·要点一
  *     data-kb-href    (optional) link to the passage on its speech page,
- *                     relative to this page; default: this page + #id
+ *                     relative to this page; default: the first link of a
+ *                     p.kb-passage-meta right after the passage (theme
+ *                     pages), else this page + #id
  *   On the passage, an ancestor, or a preceding sibling of either (the
  *   nearest one counts; a speech page has it once, on its facts line):
  *     data-kb-source  the speech cited, without the location:
@@ -78,10 +80,15 @@
     return el ? el.closest("[data-kb-loc]") : null;
   }
 
-  /* The passage's address without this visit's query (?h=…, filters). */
+  /* The passage's address without this visit's query (?h=…, filters):
+   * data-kb-href, else the link of the .kb-passage-meta line right after
+   * it (a theme page's passage: its place on its speech page), else this
+   * page + #id. */
   function passageUrl(passage) {
     var page = window.location.href.split(/[?#]/)[0];
-    var url = new URL(passage.getAttribute("data-kb-href") || "#" + passage.id, page);
+    var meta = passage.nextElementSibling;
+    var link = meta && meta.classList.contains("kb-passage-meta") ? meta.querySelector("a[href]") : null;
+    var url = new URL(passage.getAttribute("data-kb-href") || (link ? link.getAttribute("href") : "#" + passage.id), page);
     url.search = "";
     return url.href;
   }
