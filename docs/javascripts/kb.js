@@ -14,12 +14,11 @@
  *                     p.kb-passage-meta right after the passage (theme
  *                     pages), else this page + #id
  *   On the passage, an ancestor, or a preceding sibling of either (the
- *   nearest one counts; a speech page has it once, on its facts line):
+ *   nearest one counts; a speech page has it once, on its facts line, a
+ *   theme page once per speech, on the speech's facts line):
  *     data-kb-source  the speech cited, without the location:
  *                     ——《title》，place，date or period
- *                     (build_scripts/compilation.source; the print
- *                     stylesheet prints it under passages that carry it
- *                     themselves, as on theme pages)
+ *                     (build_scripts/compilation.source)
  *
  *   A badge:    a.kb-badge with data-kb-terms (and href: the theme page),
  *               its text the theme's name (or data-kb-theme)
