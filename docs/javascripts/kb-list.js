@@ -272,6 +272,10 @@
     form.appendChild(loading);
     // material wraps tables for scrolling (before or after this runs).
     var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    // kb.js may have put its "table is wide" hint above the table already:
+    // the filters go above the hint, which stays next to its table.
+    var hint = anchor.previousElementSibling;
+    if (hint && hint.classList.contains("kb-scroll-hint")) anchor = hint;
     anchor.parentNode.insertBefore(form, anchor);
     var src = table.getAttribute("data-kb-list-data");
     loadScript(new URL(src, window.location.href).href, LIST_DATA_GLOBAL, function (data) {
