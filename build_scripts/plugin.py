@@ -49,9 +49,25 @@ memory with ``cache_dir: ''``; each store keeps what the last build used).
 
 So a rebuild renders only the pages whose inputs changed, and the result
 is byte for byte what a cold build writes (``tests/test_incremental.py``).
-mkdocs' own ``--dirty`` does not fit: ``mkdocs build`` without it cleans
-site_dir, generated files always count as modified, and the pages it skips
-get file-name titles in the nav.
+
+Serving an edit (``mkdocs serve``; ``make serve`` adds ``--dirty``): after
+a complete build, saving speeches makes a *quick* build first — the
+edited (or added) speeches are analysed and their pages made again, and
+everything corpus-wide (the views, theme and list pages, export,
+downloads, search index) is the last complete build's — so the edited
+page reloads within seconds.  Then a thread *catches up*: it computes the
+views, every generated file and the search index of the new corpus into
+the stores and writes a file mkdocs watches (``trigger``); mkdocs rebuilds
+from the stores and reloads the browsers again, and the served site is
+then what a cold build writes (``tests/test_serve_incremental.py``).  A
+change of the themes, a deleted speech or a build without views is
+built completely at once.  Under ``--dirty`` mkdocs writes only the files
+that count as modified: a generated file is modified when its content
+differs from what the last build wrote, every page when the nav, the
+configuration or the theme changed; the pages mkdocs skips keep the
+titles they were last rendered with (else the nav would show file
+names); files no longer generated are removed; material's merged index
+of the hand-written pages is put back in build order.
 
 Skipped speech files are warnings on the ``mkdocs`` logger, so
 ``mkdocs build --strict`` fails on them — before anything is written — while
@@ -186,6 +202,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         #: and whether they changed (then every page is written again).
         self.site_state: Optional[str] = None
         self.all_modified = False
+        self.force_all = False
+        self.nav_site_state: Optional[str] = None
         #: `serve --dirty`: the URLs of the documentation pages in build order.
         self.page_order: list[str] = []
         #: docs path → title of every page in the nav, as last rendered.
@@ -678,8 +696,9 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         for page in nav.pages:
             if "title" not in vars(page) and page.file.src_uri in self.titles and not page.file.is_modified():
                 page.title = self.titles[page.file.src_uri]
-        state = self._site_state(config, nav)
-        if self.site_state is not None and state != self.site_state:
+        state = self.nav_site_state = self._site_state(config, nav)
+        force, self.force_all = self.force_all, False
+        if force or (self.site_state is not None and state != self.site_state):
             self.all_modified = True
             for file in files.documentation_pages():
                 file.is_modified = lambda: True  # type: ignore[method-assign]
@@ -784,8 +803,7 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         # `serve --dirty` builds use only the pages they write, and a quick
         # build none of the rest: the stores keep everything until the next
         # complete `mkdocs build`.
-        if not (self.serving and (self.dirty or self.quick)):
-            self._retain_stores()
+        self._retain_stores(keep=self.serving and (self.dirty or self.quick))
 
     def _finish_search_index(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
@@ -850,8 +868,7 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             target.write_bytes(content)
         if dirty:
             for path in set(self.search_written) - set(now):
-                with contextlib.suppress(OSError):
-                    (site_dir / path).unlink()
+                _remove_output(site_dir / path, site_dir)
         self.search_written = now
 
     def _site_state(self, config: MkDocsConfig, nav: Navigation) -> str:
@@ -867,9 +884,9 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         this build as the last complete one."""
         if self.dirty:
             for src_uri in set(self.written) - set(self.now_written):
-                # Gone from the site (a speech deleted): a cold build has no such file.
-                with contextlib.suppress(OSError):
-                    os.unlink(self.written[src_uri][1])
+                # Gone from the site (a speech deleted): a cold build has no
+                # such file, nor the folders left empty.
+                _remove_output(Path(self.written[src_uri][1]), Path(config.site_dir))
             self.written = self.now_written
         if self.nav is not None:
             for page in self.nav.pages:
@@ -877,19 +894,30 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
                     self.titles[page.file.src_uri] = page.title
             if self.dirty:
                 self.site_state = self._site_state(config, self.nav)
+                if self.site_state != self.nav_site_state and not self.quick and self.trigger is not None:
+                    # A title in the nav changed while its page was rendered
+                    # (a hand-written page's heading): the pages written
+                    # before it show the old one; write them all again.
+                    self.force_all = True
+                    self.trigger.write_text("titles\n" + self.site_state, encoding="utf-8")
         if self.quick:
             self._start_catch_up(config)
         else:
             self.previous = self.current
             self.ready = None
 
-    def _retain_stores(self) -> None:
-        """Keep only what this build used (the store holds one build)."""
+    def _retain_stores(self, keep: bool = False) -> None:
+        """Keep only what this build used (the store holds one build);
+        ``keep``: keep everything (a build that did not use it all)."""
         if self.stores is None:
             return
         counts = {name: (store.hits, store.misses) for name, store in self.stores.items()}
         log.info("kb: stored outputs reused (hits/misses): %s",
                  ", ".join(f"{name} {h}/{m}" for name, (h, m) in counts.items()))
+        if keep:
+            for store in self.stores.values():
+                store.hits = store.misses = 0
+            return
         for store in self.stores.values():
             store.retain()
 
@@ -1023,6 +1051,19 @@ def _dirty_material_docs(docs: list, order: list[str]) -> list:
         current.append(entry)
     rank = {url: i for i, url in enumerate(order)}
     return [e for path in sorted(blocks, key=lambda p: rank.get(p, len(rank))) for e in blocks[path]]
+
+
+def _remove_output(path: Path, site_dir: Path) -> None:
+    """Remove a file of site_dir, and the folders it leaves empty."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+    folder = path.parent
+    while folder != site_dir and site_dir in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _load_json(data: Optional[bytes]) -> Optional[dict]:
