@@ -365,7 +365,8 @@ def _epoch(base: str) -> int:
     return int(_fetch(f"{base}livereload/0/0"))
 
 
-def measure_serve_edit(project: Path, timeout_s: float = 900.0, dirty: bool = True) -> dict[str, Any]:
+def measure_serve_edit(project: Path, timeout_s: float = 900.0, dirty: bool = True,
+                       catch_up_s: float = 600.0) -> dict[str, Any]:
     """Start ``mkdocs serve`` (with ``--dirty``, as ``make serve``) on
     127.0.0.1, wait for the first speech's page, then save the speech with
     a word added (``SERVE_MARK``) and poll the page until the served copy
@@ -374,8 +375,8 @@ def measure_serve_edit(project: Path, timeout_s: float = 900.0, dirty: bool = Tr
     ``serve_edit_cpu_s`` (CPU seconds of the server and its workers
     meanwhile).  Then ``serve_catch_up_s``: save to the second reload, when
     the served site has the edit everywhere (theme pages, export, search)
-    — and its CPU seconds, ``serve_catch_up_cpu_s``.  The seed is restored
-    afterwards."""
+    — and its CPU seconds, ``serve_catch_up_cpu_s`` (None if there is no
+    second reload within ``catch_up_s``).  The seed is restored afterwards."""
     import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -414,7 +415,7 @@ def measure_serve_edit(project: Path, timeout_s: float = 900.0, dirty: bool = Tr
         ticks = _cpu_ticks(server.pid) - cpu
         # The reloads: the edit's (seen above), then the catch-up's.
         epochs = {epoch}
-        while len(epochs) < 3 and time.perf_counter() < start + timeout_s:
+        while len(epochs) < 3 and time.perf_counter() < start + catch_up_s:
             epochs.add(_epoch(base))
             time.sleep(0.1)
         catch_up = time.perf_counter() - start if len(epochs) >= 3 else None
