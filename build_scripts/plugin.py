@@ -273,10 +273,14 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             log.info("kb: quick build (the edited speeches' pages); the views, theme pages, lists, export, "
                      "downloads and search follow in the background")
         elif corpus.insight is None and corpus is not self.corpus and self.serving and self.previous:
-            try:
-                add_views(corpus, self.path(config, "themes"), self._cache_dir(config), jobs_wanted())
-            except KnowledgeBaseError as exc:
-                raise PluginError(str(exc)) from exc
+            if corpus.digest and corpus.digest == self.previous.corpus.digest:
+                # Back to the last complete build's input (an edit undone).
+                corpus.insight = self.previous.corpus.insight
+            else:
+                try:
+                    add_views(corpus, self.path(config, "themes"), self._cache_dir(config), jobs_wanted())
+                except KnowledgeBaseError as exc:
+                    raise PluginError(str(exc)) from exc
         if corpus.skipped and (config.strict or self.config.strict_inputs):
             raise PluginError(f"{len(corpus.skipped)} speech file(s) skipped (listed above); strict mode stops "
                               "before writing anything — fix or remove them, or build without --strict (and "
