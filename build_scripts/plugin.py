@@ -97,6 +97,7 @@ from typing import Any, Optional
 from datetime import datetime, timezone
 from urllib.parse import unquote, urljoin
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -217,6 +218,11 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         #: A file `mkdocs serve` watches: the catch-up writes it when done.
         self.trigger: Optional[Path] = None
         self.store_lock = threading.Lock()
+        #: `serve --dirty`: (stored index key, bytes) of our search_index.json in site_dir.
+        self.search_json: Optional[tuple[Optional[str], bytes]] = None
+        #: `mkdocs serve`: compiled templates, kept across rebuilds (mkdocs
+        #: makes a new Jinja environment for each).
+        self.bytecode = _MemoryBytecodeCache()
 
     # --- configuration and corpus ---------------------------------------
 
@@ -456,8 +462,9 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         for speech in corpus.speeches:
             if before.get(speech.id) is not speech:
                 rendered[urls.speech_path(speech)] = page_speech.render_speech(site, speech)
-        nav = None if self.user_nav else generated.nav(corpus, hand_written=docs, pages=set(rendered))
-        return rendered, nav, previous.extra
+        # The nav too is the last complete build's: the catch-up brings it
+        # up to date (an added speech is reachable from its page's URL).
+        return rendered, previous.nav, previous.extra
 
     def _ready(self, key: str) -> Optional[tuple]:
         """The generation the catch-up made for ``key``, if it did."""
@@ -712,6 +719,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         known): a generated page whose HTML was stored by a build with the
         same inputs is written from the store instead of rendering the
         theme's template again."""
+        if self.config.enabled and self.serving:
+            env.bytecode_cache = self.bytecode
         if not self.config.enabled or self.stores is None or self.nav is None:
             return env
         # The build date changes with every saved input outside git: it is
@@ -823,8 +832,15 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         hand_written = search_index.material_pages(material, exclude=lambda location: location in generated_urls)
         self.material_search = (hand_written, material.get("config"))
         if quick:
-            # The last complete build's index until the catch-up has made this one.
+            # The last complete build's index until the catch-up has made
+            # this one: under --dirty its files are in site_dir, but for
+            # search_index.json, which material has just overwritten.
             key = self.previous.search_files_key
+            if self.current is not None:
+                self.current.search_files_key = key
+            if self.dirty and self.search_json is not None and key == self.search_json[0]:
+                (site_dir / "search" / "search_index.json").write_bytes(self.search_json[1])
+                return
         else:
             key = digest("search-files", self.search_key, [repr(p) for p in hand_written], material.get("config")) \
                 if self.search_key else None
@@ -849,6 +865,7 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             written = sorted(p for p in (site_dir / "search").rglob("*") if p.is_file())
             files = [(p.relative_to(site_dir).as_posix(), p.read_bytes()) for p in written]
             self.search_written = {path: hashlib.sha256(data).hexdigest() for path, data in files}
+            self.search_json = (key, dict(files).get("search/search_index.json", b""))
             if key:
                 self._store_files(key, files)
                 self.stores["search"].put(self.search_key, b"indexed")
@@ -864,6 +881,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         now: dict[str, str] = {}
         for path, content in files:
             sha = now[path] = hashlib.sha256(content).hexdigest()
+            if path == "search/search_index.json" and self.current is not None:
+                self.search_json = (self.current.search_files_key, content)
             target = site_dir / path
             if dirty and path != "search/search_index.json" and self.search_written.get(path) == sha \
                     and target.is_file():
@@ -967,6 +986,22 @@ class _Built:
     extra: list[tuple[str, Any]]
     generated: dict[str, str]
     search_files_key: Optional[str] = None
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates in memory (a template whose source
+    changed is compiled again: Jinja checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.data.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.data[bucket.key] = bucket.bytecode_to_string()
 
 
 class _CatchUp:
