@@ -268,8 +268,9 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         if os.environ.get("SOURCE_DATE_EPOCH", "").strip() != epoch:
             # Unset, empty or invalid (mkdocs would crash on it): the inputs' date.
             self.our_epoch = os.environ["SOURCE_DATE_EPOCH"] = epoch
-        self._cancel_catch_up()
         corpus = self._build_corpus(config)
+        if self.catch_up is not None and self.catch_up.corpus.digest != corpus.digest:
+            self._cancel_catch_up()  # for an input that changed since
         if corpus is not self.corpus:
             self.quick = self._is_quick(corpus)
         if self.quick and corpus is not self.corpus:
@@ -476,10 +477,14 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         needs (the views, every generated file, the search index) and store
         it; then write ``trigger``, so that ``mkdocs serve`` rebuilds (now
         from the stores, writing only what changed) and reloads."""
-        self._cancel_catch_up()
         built = self.current
         if built is None or self.trigger is None:
             return
+        if self.catch_up is not None and self.catch_up.corpus.digest == built.corpus.digest:
+            # Running or done for this input (a rebuild while an input is
+            # broken keeps the last good corpus): not again.
+            return
+        self._cancel_catch_up()
         job = _CatchUp(built.corpus, built.docs, config, os.environ["SOURCE_DATE_EPOCH"])
         job.thread = threading.Thread(target=self._catch_up, args=(job,), name="kb-catch-up", daemon=True)
         self.catch_up = job
