@@ -29,7 +29,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site offline test test-fast serve bench search-quality browser-deps clean
+.PHONY: site offline test test-fast serve bench search-quality browser-deps clean model model-cv
 
 $(BIN)/.runtime: $(ENGINE_REQUIREMENTS) requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,16 @@ test: $(BIN)/.test browser-deps
 ## (tests marked slow or browser; see tests/conftest.py).
 test-fast: $(BIN)/.test
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+## The theme model: refit build_scripts/data/theme_model.json from the
+## labelled passages in tests/data/ (scikit-learn, a test dependency; the
+## build reads the JSON without it).  Same data, same bytes.  model-cv prints
+## the grouped cross-validation, the lexicon rule beside the model.
+model: $(BIN)/.test
+	$(BIN)/python -m build_scripts.train_model
+
+model-cv: $(BIN)/.test
+	$(BIN)/python -m build_scripts.train_model --cv --check
 
 ## Search quality: our search beside stock mkdocs-material on the query set
 ## (tests/data/search_queries.yml), in headless chromium.

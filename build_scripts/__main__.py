@@ -36,7 +36,7 @@ from .model import Corpus
 from .pipeline import ROOT, build_corpus, jobs_wanted
 
 #: Two annotators' labels of the former blind tests (``evaluate``'s default).
-DEFAULT_AGREEMENT = [ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2", "_test3")]
+DEFAULT_AGREEMENT = [ROOT / "tests" / "data" / f"labels_agreement{s}.yml" for s in ("", "_test2", "_test3", "_test4")]
 EXIT_SKIPPED = 1
 EXIT_CONFIG = 3
 
@@ -66,17 +66,24 @@ def _summary(corpus: Corpus) -> str:
 def _evaluate(args: argparse.Namespace) -> Corpus:
     from . import evaluation
     from .pipeline import Analyzer
+    from .tagger import Tagger
     from .themes import load_lexicon
 
     # One analyzer tags both the seeds and the loose passages.
     analyzer = Analyzer.from_lexicon(load_lexicon(args.themes))
     corpus = build_corpus(args.seeds, args.themes, analyzer=analyzer)
     names = [t.name for t in corpus.themes]
+    model = analyzer.tagger.model
+    # The same passages tagged by the lexicon rule alone, beside the model.
+    rule = Tagger(analyzer.lexicon, analyzer.tagger.segmenter, None) if model is not None else None
+    alone: dict[str, evaluation.Decision] = {}
     sets = [("seeds", evaluation.seed_decisions(corpus, evaluation.load_labels(args.seed_labels)))]
     for path in args.labels or args.text_labels:
         if path.exists():
-            sets.append((path.stem.removeprefix("labels_"),
-                         evaluation.text_decisions(analyzer.tagger, evaluation.load_labels(path))))
+            items = evaluation.load_labels(path)
+            sets.append((path.stem.removeprefix("labels_"), evaluation.text_decisions(analyzer.tagger, items)))
+            if rule is not None:
+                alone.update((d.key, d) for d in evaluation.text_decisions(rule, items))
         elif args.labels:
             print(f"error: {path}: no such labels file; give the path of a YAML list of "
                   "{id, text, themes} entries", file=sys.stderr)
@@ -86,15 +93,21 @@ def _evaluate(args: argparse.Namespace) -> Corpus:
     if not args.labels:
         # The blind tests were used once each and now sit in train and dev,
         # every passage of a source together; each is still reported whole.
-        pooled = [d for label, ds in sets[1:] if label in ("train", "dev") for d in ds]
+        pooled = [d for label, ds in sets[1:] if label.startswith(("train", "dev")) for d in ds]
         for name, pattern in evaluation.FORMER_TESTS:
             former = [d for d in pooled if re.fullmatch(pattern, d.key)]
             if former:
                 sets.append((f"{name} (now in train/dev)", former))
+    if model is not None:
+        print(f"tagger: the lexicon rule and the trained model ({evaluation.model_summary(model)}).\n"
+              "train and dev are the model's training data: their figures are in-sample; "
+              "`make model-cv` gives the grouped cross-validation.\n")
     for label, decisions in sets:
         metrics = evaluation.score(decisions, names)
         print(f"{label}: {len(decisions)} passages")
         print(evaluation.table_with_intervals(metrics, evaluation.bootstrap(decisions, names)))
+        if alone and label != "seeds":
+            print(evaluation.micro_row("rule only", [alone[d.key] for d in decisions], names))
         if args.verbose:
             for m in metrics[:-1]:
                 for e in m.errors:
@@ -125,9 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("evaluate", help="score the tagger on labelled passages")
     p_eval.add_argument("--seed-labels", type=Path, default=ROOT / "tests" / "data" / "labels_seeds.yml")
     p_eval.add_argument("--text-labels", type=Path, nargs="*",
-                        default=[ROOT / "tests" / "data" / f"labels_{split}.yml" for split in ("train", "dev", "test3")],
-                        help="labelled passages of other speeches (default: the train and dev sets, whose former "
-                             "blind tests are also reported on their own, and the third blind test, test3)")
+                        default=(sorted((ROOT / "tests" / "data").glob("labels_train*.yml")) + [ROOT / "tests" / "data" / "labels_dev.yml"]
+                                 + sorted((ROOT / "tests" / "data").glob("labels_test*.yml"))),
+                        help="labelled passages of other speeches (default: the train sets, labels_train*.yml, "
+                             "the dev set and the blind test sets, labels_test*.yml; their former blind tests are also reported on their own)")
     p_eval.add_argument("--labels", type=Path, nargs="+", metavar="PATH",
                         help="score only these labelled sets (a list of {id, text, themes, source}, like "
                              "tests/data/labels_dev.yml), besides the seeds; e.g. a new blind test")

@@ -193,6 +193,7 @@ def theme_docx(corpus: Corpus, theme: Theme, url_of: UrlOf, speeches: Optional[I
     title = title or f"{theme.name}专题汇编"
     groups = passages(corpus, theme, url_of, speeches)
     document = docx.Document()
+    _drop_optional_parts(document)
     props = document.core_properties
     props.title, props.subject, props.author = title, theme.name, "工会讲话知识库"
     props.last_modified_by, props.comments, props.keywords = "工会讲话知识库", theme.description, theme.name
@@ -242,6 +243,24 @@ def _w_p(text: str, style: Optional[str] = None) -> str:
     runs = "<w:r><w:br/></w:r>".join(f'<w:r><w:t xml:space="preserve">{xml_escape(line)}</w:t></w:r>'
                                      for line in text.split("\n"))
     return f"<w:p>{ppr}{runs}</w:p>"
+
+
+#: Parts of python-docx's default template that no Word or WPS needs to
+#: open the document: Word 2010's copy of the styles (stylesWithEffects,
+#: 13.6 KB deflated), the package thumbnail (a JPEG, 1.5 KB) and an empty
+#: bibliography (customXml).  They were ~45 % of a short compilation and
+#: are repeated in every .docx of the site (benchmarks/bench.py,
+#: ``site_bytes``).  By relationship type, as the package names them.
+OPTIONAL_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml")
+
+
+def _drop_optional_parts(document) -> None:
+    """Remove ``OPTIONAL_PARTS`` from ``document`` (python-docx): a part
+    no relationship points to is not written by ``save``, and the content
+    types are made from the parts written."""
+    for rels in (document.part.package.rels, document.part.rels):
+        for rid in [r.rId for r in rels.values() if r.reltype.endswith(OPTIONAL_PARTS)]:
+            rels.pop(rid)
 
 
 def zipped(name: str, data: bytes, date: datetime = EPOCH_1980) -> bytes:

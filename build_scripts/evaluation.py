@@ -34,7 +34,7 @@ from .tagger import Tagger
 
 #: The blind tests that were used once and then became train/dev data,
 #: with the pattern of their passage ids (tests/data/README.md).
-FORMER_TESTS = (("test1", r"t\d{3}"), ("test2", r"t2-\d{3}"))
+FORMER_TESTS = (("test1", r"t\d{3}"), ("test2", r"t2-\d{3}"), ("test3", r"t3-\d{3}"))
 
 
 @dataclass
@@ -187,6 +187,20 @@ def table_with_intervals(metrics: list[Metrics], intervals: dict[str, tuple[floa
         lo, hi = intervals.get(m.name, (m.f1, m.f1))
         rows.append(f"{m.name:<8} {m.support:>7} {m.precision:>6.2f} {m.recall:>6.2f} {m.f1:>6.2f}  [{lo:.2f}, {hi:.2f}]")
     return "\n".join(rows)
+
+
+def micro_row(name: str, decisions: list[Decision], themes: list[str]) -> str:
+    """One row like ``table_with_intervals``'s micro row, named ``name``
+    (the same passages tagged another way, e.g. by the lexicon rule alone)."""
+    m = score(decisions, themes)[-1]
+    lo, hi = bootstrap(decisions, themes)["micro"]
+    return f"{name:<8} {m.support:>7} {m.precision:>6.2f} {m.recall:>6.2f} {m.f1:>6.2f}  [{lo:.2f}, {hi:.2f}]"
+
+
+def model_summary(model) -> str:
+    """What a ``theme_model.ThemeModel`` was trained on, in a few words."""
+    thresholds = ", ".join(f"{t} {w.threshold:.2f}" for t, w in model.themes.items())
+    return f"{len(model.vocabulary)} character n-grams; thresholds calibrated on dev: {thresholds}"
 
 
 def cohen_kappa(a: list[bool], b: list[bool]) -> float:

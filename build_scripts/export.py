@@ -6,7 +6,7 @@ site's 数据格式 page):
 ``data/index.json``
     the manifest, always written and small (about 0.3 KB a speech)::
 
-        {"schema_version": 4, "themes": [THEME…],
+        {"schema_version": 5, "themes": [THEME…],
          "speeches": [{"id", "title", "url", "data", "place", "occasion",
                        "date", "period", "themes", "units"}]}
 
@@ -14,38 +14,51 @@ site's 数据格式 page):
     are the bare values (or null), ``themes`` the themes of its passages,
     ``units`` how many units it has;
 ``data/speeches/<id>.json``
-    one speech, whole: ``{"schema_version": 4, "id", "source", "title",
+    one speech, whole: ``{"schema_version": 5, "id", "source", "title",
     "url", "meta": {…}, "units": [UNIT…]}``;
 ``data/corpus.json``
-    everything in one file, ``{"schema_version": 4, "themes": [THEME…],
+    everything in one file, ``{"schema_version": 5, "themes": [THEME…],
     "speeches": [SPEECH…]}`` — written only while the corpus has at most
-    ``SINGLE_FILE_MAX`` speeches (about 25 KB a speech: at 10,000 it would
-    be 250 MB, which nobody the export is for can open).
+    ``SINGLE_FILE_MAX`` speeches (about 20 KB a speech: at 10,000 it would
+    be 200 MB, which nobody the export is for can open).
 
 A UNIT is ``{"id", "parent", "kind", "number", "heading", "text", "themes",
-"evidence", "scores", "line"}`` and, if it holds any, ``"formulations":
-[[index, start]…]`` (``formulation_refs``), with ``evidence``: theme →
-[[term, weight, count, cue, sentence]…] (``EVIDENCE_FIELDS``; an array,
-not an object: the keys were half an entry's bytes, and a speech has
-about a hundred entries), ``sentence`` ``[start, end]``, the evidence sentence as code-point offsets into ``text`` (for
-a part, into ``part_text``; a sentence that is not in it — never seen — is
-written out as a string instead).  A unit's URL is its speech's ``url``
-plus ``#<unit id>``.
+"evidence", "scores", "line", "formulations"}``, every key but ``id``,
+``kind``, ``text`` and ``line`` left out when null or empty
+(``UNIT_OPTIONAL``); ``heading``, when ``text`` starts with it (always so
+far), is its length in code points; ``formulations`` the indices
+(ascending) of the corpus's formulations occurring in it, each at every
+place its text occurs in ``text`` (``formulation_starts``); ``evidence``:
+theme → [[term, weight, count, cue, sentence]…] (``EVIDENCE_FIELDS``; an
+array, not an object: the keys were half an entry's bytes, and a speech
+has about a hundred entries), ``sentence`` ``[start, end]``, the evidence
+sentence as code-point offsets into ``text`` (for a part, into
+``part_text``; a sentence that is not in it — never seen — is written out
+as a string instead).  A unit's URL is its speech's ``url`` plus
+``#<unit id>``.  In ``meta``, a value's ``source`` and a period clue's
+``sentence`` are references ``[unit id, start, end]`` into a unit's
+``text`` where a unit holds them (``_locator``; ``resolve`` reads them
+back), else the sentence itself.
 
-Version 4 writes each character of a speech once: a part's ``text`` is its
-heading line only (version 3 repeated its sub-units' text in it, 45 % of
-the file), a unit has no ``url`` (the speech's ``url`` plus its id), and
-formulation occurrences are stored on the units that hold them instead of
-as one list per formulation in the views (the largest data file at 10,000
-speeches), and an evidence entry is an array of ``EVIDENCE_FIELDS``.  Version 3 kept one evidence field where version 2 had three.
-The 数据格式 page has the migration notes.  Files are compact, one line
-per speech in corpus.json.
+Version 5 writes no sentence twice: meta's sentences are references into
+the units, a part's or sub-point's heading is a length into its text, a
+formulation's occurrences in a unit are its index once, and empty keys are
+left out (a per-speech file of the synthetic corpus: 24.5 KB in version 4,
+19.5 KB now).  Version 4 wrote each character of a speech once: a part's
+``text`` is its heading line only (version 3 repeated its sub-units' text
+in it, 45 % of the file), a unit has no ``url`` (the speech's ``url`` plus
+its id), formulation occurrences are stored on the units that hold them
+instead of as one list per formulation in the views (the largest data
+file at 10,000 speeches), and an evidence entry is an array of
+``EVIDENCE_FIELDS``.  Version 3 kept one evidence field where version 2
+had three.  The 数据格式 page has the migration notes.  Files are compact,
+one line per speech in corpus.json.
 
 ``data/insight.json``
     the corpus-wide views (``build_scripts/insight.py``), always written,
     each item on its own line::
 
-      {"schema_version": 4,
+      {"schema_version": 5,
        "formulations": [{"text", "speeches", "count", "periods", "years",
                          "pinned"}],
        "reuse": [{"a", "b", "similarity"}],
@@ -64,12 +77,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import urls
 from .model import PART, Corpus, MetaValue, Speech, Theme, Unit
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+#: Unit keys left out when null or empty (a reader uses ``.get``).
+UNIT_OPTIONAL = ("parent", "number", "heading", "themes", "evidence", "scores", "formulations")
 #: The fields of an evidence entry, in order (a unit's ``evidence``).
 EVIDENCE_FIELDS = ("term", "weight", "count", "cue", "sentence")
 #: Largest corpus (in speeches) that also gets the one-file corpus.json.
@@ -77,28 +92,52 @@ SINGLE_FILE_MAX = 500
 SCHEMA_PATH = Path(__file__).parent / "data" / "corpus.schema.json"
 
 
-def _value(mv: Optional[MetaValue]) -> Optional[dict[str, str]]:
-    return None if mv is None else {"value": mv.value, "source": mv.source, "origin": mv.origin}
+def _locator(speech: Speech) -> Callable[[str], Any]:
+    """A function: sentence → ``[unit id, start, end]``, the first place it
+    occurs in a unit's exported ``text`` (code points, ``text[start:end]``
+    is the sentence), or the sentence itself when no unit holds it (a value
+    read from the title, or inferred)."""
+    texts = [(u.id, _exported_text(u)) for u in speech.units]
+    found: dict[str, Any] = {}
+
+    def locate(sentence: str) -> Any:
+        if sentence not in found:
+            found[sentence] = sentence
+            if sentence:
+                for uid, text in texts:
+                    start = text.find(sentence)
+                    if start >= 0:
+                        found[sentence] = [uid, start, start + len(sentence)]
+                        break
+        return found[sentence]
+    return locate
+
+
+def _value(mv: Optional[MetaValue], locate: Callable[[str], Any]) -> Optional[dict[str, Any]]:
+    return None if mv is None else {"value": mv.value, "source": locate(mv.source), "origin": mv.origin}
 
 
 def meta_dict(speech: Speech) -> dict[str, Any]:
-    """The ``meta`` object of one speech."""
+    """The ``meta`` object of one speech; every sentence of the text it
+    cites (a value's ``source``, a clue's ``sentence``) is a reference
+    ``[unit id, start, end]`` (``_locator``)."""
     m = speech.meta
-    period = _value(m.period)
+    locate = _locator(speech)
+    period = _value(m.period, locate)
     if period is not None:
         period.update(start=m.period_start, end=m.period_end)
     return {
-        "title": _value(m.title),
-        "place": _value(m.place),
-        "congress": _value(m.congress),
-        "occasion": _value(m.occasion),
-        "speaker": _value(m.speaker),
-        "date": _value(m.date),
-        "source": _value(m.source),
+        "title": _value(m.title, locate),
+        "place": _value(m.place, locate),
+        "congress": _value(m.congress, locate),
+        "occasion": _value(m.occasion, locate),
+        "speaker": _value(m.speaker, locate),
+        "date": _value(m.date, locate),
+        "source": _value(m.source, locate),
         "period": period,
         "period_clues": [
             {"term": c.term, "label": c.label, "start": c.start, "end": c.end, "weight": c.weight,
-             "sentence": c.sentence}
+             "sentence": locate(c.sentence)}
             for c in m.clues
         ],
         "warnings": list(m.warnings),
@@ -107,27 +146,51 @@ def meta_dict(speech: Speech) -> dict[str, Any]:
     }
 
 
+def _exported_text(unit: Unit) -> str:
+    """A unit's ``text`` as exported: a part's is its first line only."""
+    return unit.text.split("\n", 1)[0] if unit.kind == PART else unit.text
+
+
+def resolve(speech: dict[str, Any], ref: Any) -> str:
+    """The sentence a meta ``source`` or clue ``sentence`` of an exported
+    speech stands for: ``[unit id, start, end]`` → that slice of the unit's
+    ``text``; a string is the sentence itself."""
+    if isinstance(ref, str):
+        return ref
+    uid, start, end = ref
+    return next(u["text"] for u in speech["units"] if u["id"] == uid)[start:end]
+
+
 def unit_dict(speech: Speech, unit: Unit, formulations: Optional[list[list[int]]] = None) -> dict[str, Any]:
     """One unit as exported.  A part's ``text`` is its first line (its
     heading as written): the rest is its sub-units' text, and the part's
     whole text — the text its evidence offsets count in — is that line and
     its sub-units' ``text`` joined with line breaks (``part_text``).
+    ``heading``, when the unit's text starts with it (always so far), is
+    its length in code points (``text[:heading]``), else the heading.
     ``formulations``: its occurrences of the corpus's formulations,
-    ``[index in insight.json's formulations, start]`` (the key is left
-    out when there are none)."""
+    ``[index in insight.json's formulations, start]``, written as the
+    distinct indices, ascending: a formulation occurs at every place its
+    text does in the unit's exported ``text`` (``formulation_starts``).  ``id``, ``kind``, ``text`` and
+    ``line`` are always there; every other key is left out when it is
+    null or empty (``UNIT_OPTIONAL``)."""
     spans: dict[str, Any] = {}
     for tag in unit.tags:
         for e in tag.evidence:
             if e.sentence not in spans:
                 start = unit.text.find(e.sentence)
                 spans[e.sentence] = [start, start + len(e.sentence)] if start >= 0 else e.sentence
+    text = _exported_text(unit)
+    heading: Any = unit.heading
+    if heading and text.startswith(heading):
+        heading = len(heading)
     out = {
         "id": unit.id,
         "parent": unit.parent,
         "kind": unit.kind,
         "number": unit.number,
-        "heading": unit.heading,
-        "text": unit.text.split("\n", 1)[0] if unit.kind == PART else unit.text,
+        "heading": heading,
+        "text": text,
         "themes": unit.themes,
         "evidence": {
             t.theme: [[e.term, e.weight, e.count, e.cue, spans[e.sentence]] for e in t.evidence]
@@ -135,10 +198,9 @@ def unit_dict(speech: Speech, unit: Unit, formulations: Optional[list[list[int]]
         },
         "scores": {t.theme: t.score for t in unit.tags},
         "line": unit.line,
+        "formulations": sorted({i for i, _start in formulations or ()}),
     }
-    if formulations:
-        out["formulations"] = formulations
-    return out
+    return {k: v for k, v in out.items() if k not in UNIT_OPTIONAL or v not in (None, [], {})}
 
 
 def part_text(speech: dict[str, Any], part_id: str) -> str:
@@ -149,7 +211,22 @@ def part_text(speech: dict[str, Any], part_id: str) -> str:
     count in."""
     units = speech["units"]
     head = next(u for u in units if u["id"] == part_id)
-    return "\n".join([head["text"]] + [u["text"] for u in units if u["parent"] == part_id])
+    return "\n".join([head["text"]] + [u["text"] for u in units if u.get("parent") == part_id])
+
+
+def formulation_starts(unit: dict[str, Any], texts: list[str]) -> list[list[int]]:
+    """``[index, start]`` of every occurrence of a formulation in an
+    exported unit (as ``formulation_refs`` has them, in index then text
+    order): each place, overlapping ones too, where ``texts[index]`` (the
+    formulations' ``text`` in insight.json's order) occurs in the unit's
+    ``text``, for each index in its ``formulations``."""
+    out = []
+    for i in unit.get("formulations", []):
+        start = unit["text"].find(texts[i])
+        while start >= 0:
+            out.append([i, start])
+            start = unit["text"].find(texts[i], start + 1)
+    return out
 
 
 def theme_dicts(corpus: Corpus, url_of: urls.UrlOf = urls.directory_url) -> list[dict[str, Any]]:

@@ -298,12 +298,14 @@ def speech_profile(site: Site, speech: Speech) -> list[Md]:
     if not b.passages:
         return []
     themes = site.corpus.themes
-    chart = charts.bars("profile", "本篇讲话各主题段落所占比例", [t.name for t in themes],
-                        [charts.Series("段落占比", "#c62828", [b.share(t.name) for t in themes])],
-                        caption=f"共 {b.passages} 个段落/要点；一个段落可有多个主题。")
-    # charts.bars escapes every text it writes.  Closed by default: the
-    # page is for reading, and the text should start on the first screen.
-    summary = Md("<summary>本篇讲话的主题分布（图和表）</summary>")
+    # A bar per theme in a table (charts.share_table), not an SVG chart
+    # plus its table: it is on every speech page.
+    chart = charts.share_table("profile", "本篇讲话各主题段落所占比例",
+                               [(t.name, b.share(t.name), site.theme_color(t)) for t in themes],
+                               caption=f"共 {b.passages} 个段落/要点；一个段落可有多个主题。")
+    # charts.share_table escapes every text it writes.  Closed by default:
+    # the page is for reading, and the text should start on the first screen.
+    summary = Md("<summary>本篇讲话的主题分布</summary>")
     return [html_block("details", summary + Md(chart), "kb-profile", search=False), Md("")]
 
 

@@ -149,15 +149,18 @@ def render_theme_subpage(site: Site, layout: ThemeLayout, sub: ThemeSubpage) -> 
 def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
     """One speech's entries on the theme page (or sub-page) at ``path``:
     its heading carries ``facets.group`` (kb.js orders and filters by
-    it), each passage ``facets.passage`` with the speech's citation."""
+    it), its facts line the speech's citation (``facets.speech_source``),
+    each passage ``facets.passage``."""
     speech = group.speech
     speech_page = urls.speech_path(speech)
     m = speech.meta
     facts = [v for v in (compilation.place(speech), m.congress.value if m.congress else "", compilation.when(speech)) if v]
     attrs = Md(" ").join(Md('{}="{}"').format(token(k), _attr_value(v)) for k, v in facets.group(speech).items())
     lines = [Md("## {} {{ #{} {} }}").format(speech.title, token(urls.theme_anchor(speech)), attrs), Md(""),
+             # The speech's citation, once for all its passages below (kb.js
+             # looks for it on a passage's preceding siblings).
              html_block("p", Md("{} · {}").format(" · ".join(facts), link(urls.relative(path, speech_page), "阅读全文")),
-                        "kb-speech-facts"), Md("")]
+                        "kb-speech-facts", data=facets.speech_source(speech)), Md("")]
     # Passages are grouped under their part (or under 开场/结束语).
     blocks: dict[str, list] = {}
     for u in group.passages:
@@ -181,9 +184,10 @@ def _theme_group(site: Site, theme: Theme, group: Group, path: str) -> list[Md]:
         # Passages mainly about the theme first (tagger.order_key).
         for u in sorted(blocks.get(key, []), key=lambda unit: order_key(unit, theme.name)):
             tag = u.tag(theme.name)
-            # data-kb-href is a Markdown path here; the plugin resolves it
-            # to a URL as it does the href of links.
-            data = facets.passage(speech, u, urls.relative(path, speech_page, u.id), own_source=True)
+            # No data-kb-href: kb.js takes the passage's link on its
+            # speech page from the kb-passage-meta line below it; the
+            # citation is on the speech's facts line above.
+            data = facets.passage(speech, u)
             body = excerpt_body(u, tag.terms)
             lines.append(passage_block(body or unit_body(u, tag.terms), "kb-passage", urls.theme_anchor(speech, u),
                                        data))

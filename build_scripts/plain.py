@@ -11,7 +11,8 @@
                         input files byte for byte (sources/), each theme's
                         专题汇编 downloads (.docx, .csv; ``downloads``)
     DIR/overrides/      the repository's overrides/ without the search
-                        worker swap (main.html, kb-search.js)
+                        worker swap (kb-search.js; main.html only loads
+                        the scripts some pages need, ``PLAIN_MAIN``)
     DIR/userdict.txt    jieba's user dictionary for material's search
 
 so that ``cd DIR && mkdocs build`` (or ProperDocs, or any engine that reads
@@ -56,7 +57,7 @@ from urllib.parse import unquote, urljoin
 
 import yaml
 
-from . import downloads, export, generated, source_date, urls
+from . import assets, downloads, export, generated, source_date, urls
 from .cache import AnalysisCache
 from .errors import ConfigError, Problem
 from .model import Corpus
@@ -67,6 +68,12 @@ MARKER = ".kb-pages"
 #: The overrides that only work with the plugin's search index.
 SEARCH_OVERRIDES = ("main.html", "assets/javascripts/workers/kb-search.js")
 USERDICT = "userdict.txt"
+#: The overrides' partial that loads the scripts only some pages need
+#: (list filters, sortable tables); the plain route's main.html keeps it,
+#: without the search swap.
+PAGE_SCRIPTS = "partials/kb-scripts.html"
+PLAIN_MAIN = ('{% extends "base.html" %}\n'
+              '{% block scripts %}\n  {{ super() }}\n  {% include "' + PAGE_SCRIPTS + '" %}\n{% endblock %}\n')
 
 #: ``href="….md?query#anchor"`` in an HTML block (as plugin._MD_HREF).
 _MD_HREF = re.compile(r'href="([^"#:?]+\.md)(\?[^"#]*)?(?:#([^"]*))?"')
@@ -252,6 +259,11 @@ def write(out: Path, config_file: Path = ROOT / "mkdocs.yml", html_links: str = 
     (out / MARKER).write_text("written by `python -m build_scripts pages`; replaced whole on every run\n",
                               encoding="utf-8")
     shutil.copytree(docs_dir, out / "docs", dirs_exist_ok=True)
+    # The site's own scripts and stylesheet minified, as the plugin serves them.
+    for path in assets.MINIFIED:
+        target = out / "docs" / path
+        if target.is_file():
+            target.write_text(assets.minified(path, target.read_text(encoding="utf-8")), encoding="utf-8")
     hand_written = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md") if p.is_file()}
 
     rendered = generated.render_pages(corpus, hand_written=hand_written)
@@ -290,6 +302,8 @@ def write(out: Path, config_file: Path = ROOT / "mkdocs.yml", html_links: str = 
     if theme_dir:
         shutil.copytree(root / theme_dir, out / "overrides",
                         ignore=lambda folder, names: [n for n in names if _is_search_override(root / theme_dir, folder, n)])
+        if (out / "overrides" / PAGE_SCRIPTS).is_file():
+            (out / "overrides" / "main.html").write_text(PLAIN_MAIN, encoding="utf-8")
     for entry in config.get("plugins") or []:
         if isinstance(entry, dict) and "search" in entry and (entry["search"] or {}).get("jieba_dict_user"):
             shutil.copyfile(root / entry["search"]["jieba_dict_user"], out / USERDICT)

@@ -108,7 +108,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from . import compact, downloads, export, generated, page_speech, reader, search_index, source_date, urls
+from . import assets, compact, downloads, export, generated, page_speech, reader, search_index, source_date, urls
 from .cache import AnalysisCache, BlobStore, code_version, digest
 from .errors import KnowledgeBaseError
 from .model import Corpus
@@ -353,6 +353,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Optional[Files]:
         if not self.config.enabled:
             return files
+        # kb.js, kb-list.js, kb-sort.js and kb.css are served minified.
+        assets.minify(files)
         corpus = self.corpus
         self.generated = {}
         self.render_base = self.html_base = self.nav_digest = None

@@ -14,7 +14,7 @@ exact-phrase matching exact.  Why chunked: the whole index is never shipped;
 keys are hashed into ``shard_count`` files and a query fetches only the
 shards of its own bigrams, plus the text of the passages it shows.
 
-The format (``FORMAT`` = 4; the worker's ``FORMAT`` must be equal, and a
+The format (``FORMAT`` = 5; the worker's ``FORMAT`` must be equal, and a
 test checks both, and the encodings below, against each other):
 
 Folding and terms
@@ -26,8 +26,8 @@ Folding and terms
     characters are Unicode letters and numbers (categories L*, N*:
     ``is_indexed``); every other character separates terms.
 Keys
-    Every indexed character is a key (counts only), and so is every pair of
-    adjacent indexed characters, a *bigram* (with positions).
+    Every indexed character is a key (its documents only), and so is every
+    pair of adjacent indexed characters, a *bigram* (with positions).
 Documents
     Pages are numbered in the order added; a page's documents are numbered
     from 0 within it (*local* numbers), 0 being the page itself.  The
@@ -37,32 +37,41 @@ Hashing
     over the key's code points (offset basis 0x811C9DC5, prime
     0x01000193); ``shards`` is a power of two.
 Numbers
-    Unsigned LEB128 varints (7 bits a byte, low bits first, high bit set on
-    every byte but the last); a key's bytes are stored base64-encoded (RFC
-    4648, with padding): about half the size of base-36 text, and a
-    Uint8Array in the worker.  Positions count code points of the folded
-    text of one document.
+    Varints written as text: a key's value is a string of *digits*, the 93
+    printable ASCII characters but ``"`` and ``\\`` (``DIGITS``: U+0020–U+007E
+    in order, which JSON never escapes); the first ``TERMINAL`` = 64 of them
+    are terminal digits 0–63, the other 29 continuation digits 0–28.  A
+    number is its continuation digits, lowest first, then one terminal
+    digit: n = c₀ + 29·c₁ + … + 29ᵏ·t, so 0–63 take one character, up to
+    1,855 two, up to 53,823 three.  Most numbers are small (steps, single
+    positions), and this is 18 % shorter than LEB128 bytes in base64 (the
+    previous format) and read straight from the string.  Positions count
+    code points of the folded text of one document.
 Entries
     A key's value is its entries, one per document holding it, in document
-    order.  An entry starts with *step*: odd, the document is in the page
-    of the previous entry and its local number is the previous one's plus
-    (step − 1) / 2; even, the page is the previous entry's plus step / 2
-    (pages and local numbers start at 0 and −1) and the local number
-    follows.  Then *flags*: bit 0 is set for a part heading; the rest
-    (flags >> 1) is, for a bigram, the number of bytes of its position
-    deltas (so a reader skips them without decoding), for a character its
-    number of occurrences.  A page's own document (local 0) then has its
-    title's length in code points (its text starts with the title, so
-    positions tell whether a term is in the title).  A bigram's entry ends
-    with its position deltas (from the previous position, starting at 0).
+    order.  An entry starts with its *header*, step × 2^b + its low b bits
+    (b = 2 for a bigram, 1 for a character): bit 0 is set for a part
+    heading, bit 1 (a bigram's) when the document holds the bigram once.
+    *step*: odd, the document is in the page of the previous entry and its
+    local number is the previous one's plus (step − 1) / 2; even, the page
+    is the previous entry's plus step / 2 (pages and local numbers start at
+    0 and −1) and the local number follows.  A page's own document (local
+    0) then has its title's length in code points (its text starts with the
+    title, so positions tell whether a term is in the title).  A bigram's
+    entry ends with its position deltas (from the previous position,
+    starting at 0): with bit 1 set, its one position; else the number of
+    characters of the deltas (so a reader skips them without decoding), then the
+    deltas.  A character's entry ends there: its number of occurrences is
+    not stored (the only query that would rank by it is a one-character
+    term, ranked by page order instead), which halves the characters' keys.
 Hot keys
-    A key whose base64 value is over ``HOT_SHARE`` of the shard size is
+    A key whose value is over ``HOT_SHARE`` of the shard size is
     *hot*: its shard holds ``[n, end₀, end₁, …]`` instead, and its entries
     are in files ``h<n>.<j>`` cut at page boundaries, part *j* holding at
     least shard size × ¾ × 2^j bytes (so the first is small and the number
     of files grows with the logarithm of the key's size); part *j* holds
     the pages from end_{j−1} (0 for the first) to end_j, exclusive, and its
-    first entry gives its page in full (step = 2 × page).  The worker reads
+    first entry gives its page in full (step = 2 × page, in its header).  The worker reads
     the first parts of a query's hot keys, answers the first screen from
     the pages they cover when that holds enough exact matches (else reads
     more), then reads the rest for the whole list.
@@ -90,7 +99,7 @@ Files written (paths relative to the site root):
 
 ``search/kb/p<k>.js``
     postings shard *k*: ``kbLoaded("p<k>", {key: value})``, keys sorted;
-    value is base64 of the key's entries (see Entries), or a hot key's
+    value is the key's entries as text (see Numbers, Entries), or a hot key's
     ``[n, end₀, …]``.
 ``search/kb/h<n>.<j>.js``
     part *j* of hot key *n*: ``kbLoaded("h<n>.<j>", {key: value})``.
@@ -110,8 +119,10 @@ Files written (paths relative to the site root):
     short where it repeats its part's (``_row_title``): 0 is the part's
     title (the heading of the last ``section`` row above it, cut by
     ``_short`` to 28 characters), 1 that, " · " and the start of its own
-    text (``_short`` to 24), [suffix] the part's title and the suffix; any
-    other title is written out.
+    text (``_short`` to 24), [suffix] the part's title and the suffix.
+    A row's title is 2 when it is the row's whole text (a part heading),
+    3 when it is its text up to the first ideographic space U+3000 (a
+    page: its title, then its metadata).  Any other title is written out.
 
 Shards are JavaScript, not JSON, so that from ``file://`` the worker can load
 them with ``<script>`` tags (browsers refuse ``fetch`` there).  Over http the
@@ -125,13 +136,12 @@ manifest of another format, is reported in the result list, never shown as
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import pickle
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from operator import sub
@@ -142,7 +152,7 @@ from .model import LEAF_KINDS, Speech, Unit
 
 #: Index format (see the module docstring); the worker refuses a manifest
 #: of another format.  Raise it whenever the files' shape changes.
-FORMAT = 4
+FORMAT = 5
 
 #: Pages per page-table file: a result list's first screen (six pages)
 #: fetches at most six of them, about 0.6 KB each.
@@ -160,10 +170,13 @@ HOT_SHARE = 0.5
 #: Target size of one postings shard, in bytes.  A term of n characters
 #: fetches the shards of its n − 1 bigrams (of its character when n = 1)
 #: and the first part of each hot key among them before its first result:
-#: 4 KB keeps a four-character query near 25 KB of postings (the whole first-result budget is 0.35 MB, page and
-#: scripts included).  The synthetic 1,000-speech corpus (4.2 M
-#: characters) gets 2,048 shards and about 1,600 hot keys.
-SHARD_BYTES = 4_000
+#: 3 KB keeps a four-character query near 20 KB of postings (the whole
+#: first-result budget is 0.35 MB, page and scripts included).  Shards
+#: come in powers of two, so the mean shard is between half this and
+#: this: the synthetic 1,000-speech corpus (4.2 M characters) gets 2,048
+#: shards (median 1.5 KB) and about 1,600 hot keys (first parts about
+#: 2.3 KB); at 4 KB it would get 1,024 shards of twice the size.
+SHARD_BYTES = 3_000
 
 
 
@@ -223,22 +236,31 @@ def key_hash(key: str) -> int:
 _RUN = re.compile(r"[^\W_]+")
 
 
-def _leb128(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
+#: The digits of the index's numbers (see Numbers): printable ASCII but
+#: the two characters JSON escapes, in code-point order.
+DIGITS = "".join(chr(cp) for cp in range(0x20, 0x7F) if chr(cp) not in '"\\')
+#: Digits DIGITS[:TERMINAL] end a number; the others continue it.
+TERMINAL = 64
+_CONTINUATION = len(DIGITS) - TERMINAL
+_DIGIT_VALUE = {ch: n for n, ch in enumerate(DIGITS)}
 
 
-#: Varint forms of small numbers (most deltas and counts), precomputed.
+def _text_varint(n: int) -> str:
+    out = []
+    while n >= TERMINAL:
+        n, low = divmod(n, _CONTINUATION)
+        out.append(DIGITS[TERMINAL + low])
+    out.append(DIGITS[n])
+    return "".join(out)
+
+
+#: Varint forms of small numbers (most deltas), precomputed.
 _VARINT_CACHED = 1 << 14
-_VARINT = [_leb128(i) for i in range(_VARINT_CACHED)]
+_VARINT = [_text_varint(i) for i in range(_VARINT_CACHED)]
 
 
-def _varint(n: int) -> bytes:
-    return _VARINT[n] if n < _VARINT_CACHED else _leb128(n)
+def _varint(n: int) -> str:
+    return _VARINT[n] if n < _VARINT_CACHED else _text_varint(n)
 
 
 # --- documents --------------------------------------------------------------
@@ -444,7 +466,7 @@ class IndexBuilder:
 
     Every document is numbered by its page and its place in the page (see
     Documents); each indexed character (see ``is_indexed``) of its folded
-    ``text`` is posted under its own key (with its count) and, with the
+    ``text`` is posted under its own key and, with the
     next character when that is indexed too, under the bigram key (with
     positions).  A builder can be
     pickled between ``add`` calls, so part of the pages can be indexed in
@@ -456,10 +478,9 @@ class IndexBuilder:
         self.manifest_pages: list[list] = []
         self.doc_files: dict[str, bytes] = {}
         self.docs = 0
-        # Per key, its encoded entries (varint bytes, see Entries), one
-        # bytes object per page, in page order (pages are added in order,
+        # Per key, its encoded entries (see Entries), one string per page, in page order (pages are added in order,
         # so no sorting is needed), and the last page posted under it.
-        self.postings: dict[str, list[bytes]] = {}
+        self.postings: dict[str, list[str]] = {}
         self.last: dict[str, int] = {}
 
     def add(self, pages: Iterable[SearchPage]) -> "IndexBuilder":
@@ -473,32 +494,37 @@ class IndexBuilder:
             # twice the page delta, then the local document number); its
             # next entries in the page give only the local delta (odd).
             # Per key, this page's entries and the last local number.
-            entries: dict[str, list[bytes]] = {}
+            entries: dict[str, list[str]] = {}
             previous: dict[str, int] = {}
             rows: list[list] = []
             part_title = None
             for local, doc in enumerate(page.docs):
                 text = fold(doc.text)
                 positions_of: defaultdict[str, list[int]] = defaultdict(list)
-                counts: Counter[str] = Counter()
+                chars_of: dict[str, None] = {}
                 for run in _RUN.finditer(text):
                     chars, start = run.group(), run.start()
-                    counts.update(chars)
+                    chars_of.update(dict.fromkeys(chars))
                     for i in range(len(chars) - 1):
                         positions_of[chars[i:i + 2]].append(start + i)
                 heading = 1 if doc.kind == "section" else 0
                 first = _varint(local)
-                tail = title_length if local == 0 else b""
-                bodies = [(key, _varint(2 * len(d) + heading) + tail + d) for key, d in
-                          ((key, b"".join(map(_varint, map(sub, items, [0, *items]))))
-                           for key, items in positions_of.items())]
-                bodies += [(key, _varint(2 * count + heading) + tail) for key, count in counts.items()]
-                for key, body in bodies:
+                tail = title_length if local == 0 else ""
+                # (key, header bits below the step, the rest of the entry)
+                bodies: list[tuple[str, int, int, str]] = []
+                for key, items in positions_of.items():
+                    deltas = "".join(map(_varint, map(sub, items, [0, *items])))
+                    if len(items) == 1:
+                        bodies.append((key, 2, 2 | heading, tail + deltas))
+                    else:
+                        bodies.append((key, 2, heading, tail + _varint(len(deltas)) + deltas))
+                bodies += [(key, 1, heading, tail) for key in chars_of]
+                for key, bits, low, body in bodies:
                     before = previous.get(key)
                     if before is None:
-                        entries[key] = [_varint(2 * (page_no - last.get(key, 0))), first, body]
+                        entries[key] = [_varint((2 * (page_no - last.get(key, 0)) << bits) | low), first, body]
                     else:
-                        entries[key] += (_varint(2 * (local - before) + 1), body)
+                        entries[key] += (_varint(((2 * (local - before) + 1) << bits) | low), body)
                     previous[key] = local
                 rows.append([doc.anchor, _row_title(doc, part_title), doc.text, doc.kind])
                 if doc.kind == "section":
@@ -507,7 +533,7 @@ class IndexBuilder:
             # One bytes object per key and page: a hot key is cut into
             # parts between them.
             for key, parts in entries.items():
-                postings.setdefault(key, []).append(b"".join(parts))
+                postings.setdefault(key, []).append("".join(parts))
                 last[key] = page_no
             chunks, starts = _chunks(rows)
             self.manifest_pages[-1].append(starts)
@@ -527,9 +553,9 @@ class IndexBuilder:
         # shared shard every other key hashed there would be fetched with
         # it, and the first results need only its first part.
         hot = sorted(key for key, entries in self.postings.items()
-                     if 4 * -(-sum(map(len, entries)) // 3) > shard_bytes * HOT_SHARE)
+                     if sum(map(len, entries)) > shard_bytes * HOT_SHARE)
         hot_set = set(hot)
-        encoded = {key: base64.b64encode(b"".join(entries)).decode("ascii")
+        encoded = {key: "".join(entries)
                    for key, entries in self.postings.items() if key not in hot_set}
         total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
         shards = 1
@@ -541,10 +567,10 @@ class IndexBuilder:
 
         files = dict(self.doc_files)
         for number, key in enumerate(hot):
-            parts = _parts(self.postings[key], shard_bytes * 3 // 4)
+            parts = _parts(self.postings[key], shard_bytes * 3 // 4, _header_bits(key))
             for j, (data, _end) in enumerate(parts):
                 name = f"h{number}.{j}"
-                files[f"search/kb/{name}.js"] = _script(name, {key: base64.b64encode(data).decode("ascii")})
+                files[f"search/kb/{name}.js"] = _script(name, {key: data})
             buckets[key_hash(key) % shards][key] = [number, *(end for _data, end in parts)]
         for k in range(0, len(self.manifest_pages), PAGE_CHUNK):
             rows = [[p[0], p[1], p[3], p[4]] for p in self.manifest_pages[k:k + PAGE_CHUNK]]
@@ -576,8 +602,14 @@ def _row_title(doc: SearchDoc, part_title: Optional[str]) -> object:
     ``d<n>.js``): 0 for the part's title (``part_title``: the last part
     heading above it, ``_short``), 1 for that, " · " and the start of its
     own text (a sub-point), [suffix] for the part's title and a suffix;
-    else the title itself."""
+    2 for the row's whole text (a part heading), 3 for its text up to the
+    first U+3000 (a page's title before its metadata); else the title
+    itself."""
     title = doc.title
+    if title == doc.text:
+        return 2
+    if title and title == doc.text.split("\u3000", 1)[0]:
+        return 3
     if part_title is None or doc.kind == "section":
         return title
     if title == part_title:
@@ -607,37 +639,46 @@ def _chunks(rows: list[list]) -> tuple[list[list[list]], list[int]]:
     return chunks, starts
 
 
-def _read_varint(data: bytes, i: int) -> tuple[int, int]:
-    n, shift = 0, 0
+def _read_varint(data: str, i: int) -> tuple[int, int]:
+    """The number at ``data[i:]`` (see Numbers) and the index after it."""
+    n, scale = 0, 1
     while True:
-        byte = data[i]
+        digit = _DIGIT_VALUE[data[i]]
         i += 1
-        n |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return n, i
+        if digit < TERMINAL:
+            return n + digit * scale, i
+        n += (digit - TERMINAL) * scale
+        scale *= _CONTINUATION
 
 
-def _parts(pages: list[bytes], part_bytes: int) -> list[tuple[bytes, int]]:
-    """A hot key's entries (see Entries), one bytes object per page, cut
+def _header_bits(key: str) -> int:
+    """Bits of an entry's header below its step: 2 for a bigram (single
+    position, heading), 1 for a character (heading); see Entries."""
+    return 2 if len(key) > 1 else 1
+
+
+def _parts(pages: list[str], part_bytes: int, bits: int) -> list[tuple[str, int]]:
+    """A hot key's entries (see Entries), one string per page, cut
     into parts, part *j* of at least ``part_bytes`` × 2^j bytes (the last
     may be smaller: the first part is small, for the first results, and the
     number of files grows with the logarithm of the key's size), each
     starting with its page number in full (not a delta), so that each part
-    is read on its own: [(bytes, end page), ...], the end exclusive; the
-    last part ends at the last page posted + 1."""
-    parts: list[tuple[bytes, int]] = []
-    out: list[bytes] = []
+    is read on its own: [(entries, end page), ...], the end exclusive; the
+    last part ends at the last page posted + 1.  ``bits``: the key's
+    ``_header_bits``."""
+    parts: list[tuple[str, int]] = []
+    out: list[str] = []
     size, page = 0, 0
+    low_mask = (1 << bits) - 1
     for entries in pages:
-        step, j = _read_varint(entries, 0)  # even: a page's first entry
-        page += step >> 1
+        header, j = _read_varint(entries, 0)  # its step is even: a page's first entry
+        page += header >> bits >> 1
         if out and size >= part_bytes << len(parts):
-            parts.append((b"".join(out), page))
+            parts.append(("".join(out), page))
             out, size = [], 0
-        out.append(entries if out else _varint(2 * page) + entries[j:])
+        out.append(entries if out else _varint((2 * page) << bits | (header & low_mask)) + entries[j:])
         size += len(entries)
-    parts.append((b"".join(out), page + 1))
+    parts.append(("".join(out), page + 1))
     return parts
 
 

@@ -51,6 +51,16 @@ about* T.  Thresholds are in themes.yml's ``tagging`` block.
    ``sentence_min``), or when the sentences mainly about it add up to
    ``passage_min``.
 
+8. With the trained model (``theme_model``; themes.yml ``tagging.model``,
+   on by default), a theme the model knows and the passage has terms of
+   (after step 3) is carried when the model's probability, over the
+   passage's character n-grams and the scores of steps 1–7, reaches the
+   theme's threshold (calibrated on dev): the model can confirm or veto
+   the rule, and carry a theme whose terms the rule found too weak, but
+   never a theme without terms, so the evidence is always terms and
+   their sentences.  A theme the model does not know (one added to
+   themes.yml) is decided by steps 1–7 alone.
+
 A part (一、二、三…) carries the themes of its passages (codebook 一);
 its score and evidence are computed on its whole text.  ``ThemeTag.main``
 marks the themes a passage is mainly about (the strongest, and any within
@@ -67,6 +77,7 @@ import zhconv
 
 from .model import Evidence, ThemeTag, Unit
 from .segmenter import Segmenter
+from .theme_model import ThemeModel, lexicon_features, load_default
 from .themes import Lexicon
 
 #: Sentence boundaries for scoring; ： is not one (it introduces lists).
@@ -156,10 +167,17 @@ class Score:
 class Tagger:
     """Tags passages with the themes of a ``Lexicon``."""
 
-    def __init__(self, lexicon: Lexicon, segmenter: Segmenter):
+    def __init__(self, lexicon: Lexicon, segmenter: Segmenter, model: ThemeModel | None | str = "shipped"):
+        """``model``: a ``ThemeModel``, None (the lexicon rule alone), or
+        "shipped" (build_scripts/data/theme_model.json, if present); the
+        lexicon's ``tagging.model: false`` turns any model off."""
         self.lexicon = lexicon
         self.settings = lexicon.settings
         self.segmenter = segmenter
+        if isinstance(model, str):
+            model = load_default()
+        #: The trained model (step 8), or None: the lexicon rule decides.
+        self.model = model if lexicon.settings.model else None
         # A keyword can only be a token of a sentence that contains it:
         # sentences without any keyword (about 1 in 4) skip jieba.
         keywords = sorted({k for t in lexicon.themes for k in t.keywords}, key=len, reverse=True)
@@ -448,9 +466,44 @@ class Tagger:
                          main=sc.score >= self.settings.dominance * top) for sc in kept]
         return sorted(tags, key=lambda t: -t.score)
 
+    def decide(self, scores: list[Score], text: str) -> list[ThemeTag]:
+        """The themes of a passage (``text``, scored as ``scores``),
+        strongest first: the lexicon rule's (``assign``), except that for
+        every theme the model knows and the passage has lexicon terms of,
+        the model decides (step 8).  A theme without terms in the passage
+        is never carried by the model, so every tag has its terms and
+        their sentences as evidence."""
+        rule = self.assign(scores)
+        model = self.model
+        if model is None or not any(sc.theme in model.themes for sc in scores):
+            return rule
+        by_rule = {t.theme: t for t in rule}
+        vec = None
+        kept: list[tuple[Score, list[Evidence]]] = []
+        for sc in scores:
+            if sc.theme not in model.themes:
+                if sc.theme in by_rule:
+                    kept.append((sc, by_rule[sc.theme].evidence))
+                continue
+            if not sc.evidence:
+                # The title fallback (codebook 五) may carry a theme whose
+                # terms are all in the title: the model was not asked.
+                if sc.theme in by_rule:
+                    kept.append((sc, by_rule[sc.theme].evidence))
+                continue
+            if vec is None:
+                vec = model.vector(simplified(text))
+            p = model.probability(sc.theme, vec, lexicon_features(sc, sc.theme in by_rule))
+            if p >= model.themes[sc.theme].threshold:
+                kept.append((sc, by_rule[sc.theme].evidence if sc.theme in by_rule else sc.evidence))
+        top = max((sc.score for sc, _ in kept), default=0.0)
+        tags = [ThemeTag(theme=sc.theme, score=sc.score, evidence=ev,
+                         main=sc.score >= self.settings.dominance * top) for sc, ev in kept]
+        return sorted(tags, key=lambda t: -t.score)
+
     def tag(self, text: str, heading: str | None = None) -> list[ThemeTag]:
         """Themes of one passage, strongest first."""
-        return self.assign(self.scores(text, heading))
+        return self.decide(self.scores(text, heading), text)
 
     def tag_units(self, units: list[Unit]) -> None:
         """Tag every unit in place (sets ``tags`` and ``scores``).
@@ -472,7 +525,7 @@ class Tagger:
             heading = unit.heading if unit.kind == "subpoint" else None
             scores = self.scores(unit.text, heading, memo)
             unit.scores = {s.theme: s.score for s in scores}
-            unit.tags = self.assign(scores)
+            unit.tags = self.decide(scores, unit.text)
         for unit in units:
             if unit.kind != "section":
                 continue
@@ -480,7 +533,7 @@ class Tagger:
             unit.scores = {s.theme: s.score for s in scores}
             kids = children.get(unit.id, [])
             if not kids:
-                unit.tags = self.assign(scores)
+                unit.tags = self.decide(scores, unit.text)
                 continue
             carried = {t.theme for k in kids for t in k.tags}
             union = [sc for sc in scores if sc.theme in carried]  # lexicon order, so ties sort the same in every run

@@ -47,6 +47,7 @@ class TaggingSettings:
     ceremonial: list[str]
     significance: list[str]
     closings: list[str]
+    model: bool
 
     @classmethod
     def from_config(cls, values: dict[str, Any] | None = None) -> "TaggingSettings":

@@ -28,7 +28,7 @@ def test_strict_build_makes_every_page(built_site, corpus):
 def test_generated_pages_are_not_written_into_docs(built_site):
     docs = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
     assert docs == {"about/codebook.md", "about/data.md", "about/index.md", "developer/engines.md",
-                    "stylesheets/kb.css", "javascripts/kb.js", "javascripts/kb-sort.js",
+                    "stylesheets/kb.css", "images/favicon.svg", "javascripts/kb.js", "javascripts/kb-list.js", "javascripts/kb-sort.js",
                     *(f"about/images/insight-{view}.png" for view in ("formulation", "reuse", "citations", "trends"))}
 
 

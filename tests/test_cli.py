@@ -27,7 +27,7 @@ def test_tag_prints_the_same_json_for_files_anywhere(tmp_path):
     assert speech["source"] == str(draft)
     assert speech["id"] == "我的讲话稿"
     assert len([u for u in speech["units"] if u["kind"] == "section"]) == 3
-    assert "维权帮扶" in {t for u in speech["units"] for t in u["themes"]}
+    assert "维权帮扶" in {t for u in speech["units"] for t in u.get("themes", [])}
     assert "工会" in result.stdout  # not \u-escaped
 
 

@@ -94,6 +94,21 @@ def test_docx_is_byte_identical_and_dated(corpus):
     assert props.created == props.modified == date
 
 
+def test_docx_leaves_out_the_templates_optional_parts(corpus):
+    data = compilation.theme_docx(corpus, corpus.themes[0], url_of)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode("utf-8")
+        rels = z.read("word/_rels/document.xml.rels").decode("utf-8") + z.read("_rels/.rels").decode("utf-8")
+    assert not [n for n in names if "stylesWithEffects" in n or "thumbnail" in n or n.startswith("customXml/")]
+    assert "stylesWithEffects" not in types + rels and "thumbnail" not in types + rels
+    # Every part a relationship names is in the package; styles still apply.
+    assert {"word/styles.xml", "word/numbering.xml", "word/settings.xml"} <= set(names)
+    document = docx.Document(io.BytesIO(data))
+    assert document.styles["Citation"].base_style.name == "Normal"
+    assert any(p.style.name == "Citation" for p in document.paragraphs)
+
+
 def test_selection_narrows_the_compilation(corpus):
     theme = corpus.themes[1]
     speech = next(s for s, _ in tagged(corpus, theme))

@@ -1,8 +1,9 @@
-"""The export (schema_version 4): every character of a speech once (a
-part's text is its heading line), one evidence field whose sentences point
-into the unit's (or the part's whole) text, formulation occurrences on the
-units; per-speech files with a small manifest; corpus.json only for small
-corpora; every file valid against the schema."""
+"""The export (schema_version 5): every character of a speech once (a
+part's text is its heading line, a heading its length, meta's sentences
+references into the units), one evidence field whose sentences point into
+the unit's (or the part's whole) text, formulation indices on the units,
+empty unit keys left out; per-speech files with a small manifest;
+corpus.json only for small corpora; every file valid against the schema."""
 
 import json
 
@@ -20,7 +21,7 @@ def _validator(name: str) -> Draft202012Validator:
 def test_evidence_sentences_point_into_the_unit_text(corpus):
     text = export.to_json(corpus)
     data = json.loads(text)
-    assert data["schema_version"] == 4
+    assert data["schema_version"] == 5
     # One line per speech, then one per formulation, reuse pair and
     # citation, and the trends.
     lines = text.splitlines()
@@ -34,7 +35,16 @@ def test_evidence_sentences_point_into_the_unit_text(corpus):
     for speech, out in zip(corpus.speeches, data["speeches"]):
         for unit, u in zip(speech.units, out["units"], strict=True):
             assert not {"evidence_detail", "evidence_sentences", "url"} & set(u)
-            assert list(u["evidence"]) == [t.theme for t in unit.tags]
+            assert list(u.get("evidence", {})) == [t.theme for t in unit.tags]
+            # Null and empty keys are left out; a heading is a length
+            # into the text that starts with it.
+            assert all(u[k] not in (None, [], {}) for k in export.UNIT_OPTIONAL if k in u)
+            assert u.get("parent") == unit.parent and u.get("number") == unit.number
+            assert u.get("themes", []) == unit.themes
+            heading = u.get("heading")
+            assert (u["text"][:heading] if isinstance(heading, int) else heading) == unit.heading
+            if unit.heading and u["text"].startswith(unit.heading):
+                assert heading == len(unit.heading)
             # A part's text is written once, in its sub-units; its whole
             # text is rebuilt from them.
             whole = export.part_text(out, u["id"]) if u["kind"] == "section" else u["text"]
@@ -50,11 +60,26 @@ def test_evidence_sentences_point_into_the_unit_text(corpus):
                     assert whole[start:end] == e.sentence
                     checked += 1
     assert checked > 100
-    # Every occurrence of every formulation is on its unit, once.
-    refs = {(s["id"], u["id"], i, start) for s in data["speeches"] for u in s["units"]
-            for i, start in u.get("formulations", [])}
-    assert refs == {(o.speech, o.unit, i, o.start) for i, f in enumerate(views.formulations) for o in f.occurrences}
+    # Every occurrence of every formulation is found from its unit's
+    # indices, once.
+    texts = [f["text"] for f in data["formulations"]]
+    refs = [(s["id"], u["id"], i, start) for s in data["speeches"] for u in s["units"]
+            for i, start in export.formulation_starts(u, texts)]
+    assert sorted(refs) == sorted((o.speech, o.unit, i, o.start) for i, f in enumerate(views.formulations)
+                                  for o in f.occurrences)
+    assert len(set(refs)) == len(refs)
     assert refs and not {"occurrences", "starts"} & set(data["formulations"][0])
+    # Meta's sentences lead back to the model's, most through a unit.
+    located = 0
+    for speech, out in zip(corpus.speeches, data["speeches"]):
+        m, meta = speech.meta, out["meta"]
+        for key in ("title", "place", "congress", "occasion", "speaker", "date", "source", "period"):
+            if getattr(m, key) is not None:
+                assert export.resolve(out, meta[key]["source"]) == getattr(m, key).source
+        for clue, c in zip(m.clues, meta["period_clues"], strict=True):
+            assert export.resolve(out, c["sentence"]) == clue.sentence
+            located += isinstance(c["sentence"], list)
+    assert located
 
 
 def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
@@ -67,7 +92,7 @@ def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
     for row, speech, entry in zip(index["speeches"], corpus.speeches, whole["speeches"], strict=True):
         data = json.loads(files["data/" + row["data"]])
         assert not list(_validator("speech").iter_errors(data))
-        assert data.pop("schema_version") == 4
+        assert data.pop("schema_version") == 5
         assert data == entry
         assert row["url"] == entry["url"] and row["title"] == speech.title
         assert set(row["themes"]) == {t for u in speech.units for t in u.themes}
@@ -77,7 +102,7 @@ def test_per_speech_files_and_manifest_hold_the_same_export(corpus):
     # The corpus-wide views, alone, are those after corpus.json's speeches.
     views = json.loads(files[urls.INSIGHT_JSON])
     assert not list(_validator("insight").iter_errors(views))
-    assert views.pop("schema_version") == 4
+    assert views.pop("schema_version") == 5
     assert views == {key: whole[key] for key in ("formulations", "reuse", "citations", "trends")}
 
 

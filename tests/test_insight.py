@@ -202,12 +202,13 @@ def test_export_carries_the_views(corpus):
     data = json.loads(export.to_json(corpus))
     assert [f["text"] for f in data["formulations"]] == [f.text for f in corpus.insight.formulations]
     first = data["formulations"][0]
-    # Its occurrences are on the units that hold them: [index, start].
+    # Its occurrences are on the units that hold them: its index, found
+    # at every place its text occurs in theirs.
+    texts = [f["text"] for f in data["formulations"]]
     found = [(s["id"], u, start) for s in data["speeches"] for u in s["units"]
-             for i, start in u.get("formulations", []) if i == 0]
+             for i, start in export.formulation_starts(u, texts) if i == 0]
     assert first["count"] == len(found)
     for _, u, start in found:
-        text = u["heading"] if u["kind"] == "section" else u["text"]
-        assert text[start:start + len(first["text"])] == first["text"]
+        assert u["text"][start:start + len(first["text"])] == first["text"]
     assert sum(first["periods"].values()) == first["speeches"]
     assert data["trends"]["by_period"][0]["passages"] == corpus.insight.trends.by_period[0].passages

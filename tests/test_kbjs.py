@@ -62,6 +62,13 @@ def test_copy_link_and_canonical_link_of_a_theme_passage(page):
     expect(page.locator("#kb-status")).to_have_text("已复制段落及出处")
     assert clipboard(page) == ("乙的开场白。\n——《讲话乙》，昌平区，2010–2012年（估计），开场\n"
                                + PAGE.rsplit("/", 1)[0] + "/speech-b.html#intro-1")
+    # Without data-kb-href (as the site's theme pages): the link of the
+    # passage's kb-passage-meta line.
+    page.locator('[id="c-closing-1"]').hover()
+    page.locator('[id="c-closing-1"]').get_by_role("button", name="复制（含出处）").click()
+    expect(page.locator("#kb-status")).to_have_text("已复制段落及出处")
+    assert clipboard(page) == ("丙的结束语。\n——《讲话丙》，2017–2020年（估计），结束语\n"
+                               + PAGE.rsplit("/", 1)[0] + "/speech-c.html#closing-1")
 
 
 def test_keyboard_reaches_the_actions(page):

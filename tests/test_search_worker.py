@@ -84,6 +84,28 @@ def test_fold_and_key_hash_agree_with_the_worker():
     assert len(got["fold"]) == len(texts)
 
 
+def test_numbers_agree_with_the_worker():
+    """The index's text varints (see Numbers) read back by the worker, from
+    one digit to the largest numbers a corpus of millions of pages makes;
+    and the worker's digits are search_index.DIGITS."""
+    numbers = [*range(0, 3000), *(29 ** k * 64 + d for k in range(1, 6) for d in (-1, 0, 1)),
+               *random.Random(5).sample(range(2 ** 40), 2000)]
+    texts = [si._varint(n) for n in numbers]
+    assert all(ch in si.DIGITS for text in texts for ch in text) and len(si.DIGITS) == 93
+    assert len(si._varint(si.TERMINAL - 1)) == 1 and len(si._varint(si.TERMINAL)) == 2
+    script = _AGREE.replace('"({fold: texts.map(fold), hash: texts.map(keyHash)})"',
+                            '"({numbers: texts.map(t => { at = 0; return [varint(t), at] }), '
+                            'digits: [...Array(128).keys()].filter(c => DIGIT[c] >= 0).map(c => String.fromCharCode(c)).join(\'\')})"')
+    assert script != _AGREE
+    result = subprocess.run([NODE, "-e", script, str(WORKER)], input=json.dumps(texts), capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert got["digits"] == si.DIGITS
+    assert got["numbers"] == [[n, len(text)] for n, text in zip(numbers, texts)]
+    assert all(si._read_varint(text, 0) == (n, len(text)) for n, text in zip(numbers, texts))
+
+
 def test_worker_type_checks():
     """``// @ts-check``: the worker's JSDoc types hold under ``tsc --strict``.
     TypeScript is not a dependency of the site; set ``TSC`` to a tsc binary
@@ -98,7 +120,7 @@ def test_worker_type_checks():
 
 #: Loads the worker, feeds it every index file in argv[2] (as its fetch
 #: would: the JSON after the kbLoaded call), and prints, per key, the
-#: worker's reading of its postings: [[doc, positions or count], ...], and
+#: worker's reading of its postings: [[doc, positions or 1], ...], and
 #: the part headings and title lengths it found on the way.
 _READ = r"""
 const fs = require("fs"), path = require("path"), vm = require("vm")
@@ -132,7 +154,7 @@ process.stdout.write(JSON.stringify(out))
 def test_worker_reads_the_postings_python_writes(tmp_path):
     """Random pages, small shards (hot keys in several parts): the worker's
     reading of every key is what the pages hold — documents numbered page
-    × 65536 + local, bigram positions, character counts, part headings,
+    × 65536 + local, bigram positions, the documents of characters, part headings,
     title lengths."""
     rng = random.Random(4)
     alphabet = "职工会困难帮扶的，。Ａa1"
@@ -146,7 +168,7 @@ def test_worker_reads_the_postings_python_writes(tmp_path):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
             page.docs.append(si.SearchDoc(f"u{k}", text[:5], text, kind))
         pages.append(page)
-    index = si.build(pages, shard_bytes=200)
+    index = si.build(pages, shard_bytes=120)
     for rel, content in index.files.items():
         target = tmp_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +190,7 @@ def test_worker_reads_the_postings_python_writes(tmp_path):
             found: dict[str, list] = {}
             for i, ch in enumerate(text):
                 if si.is_indexed(ch):
-                    found[ch] = found.get(ch, 0) + 1
+                    found[ch] = 1  # a character's count is not stored
                     if i + 1 < len(text) and si.is_indexed(text[i + 1]):
                         found.setdefault(text[i:i + 2], []).append(i)
             for key, value in found.items():

@@ -236,7 +236,7 @@ def test_every_themed_unit_is_on_its_theme_pages(site_pages, corpus_json):
     missing, tagged = [], 0
     for speech in corpus_json["speeches"]:
         for unit in speech["units"]:
-            for theme in unit["themes"]:
+            for theme in unit.get("themes", []):
                 tagged += 1
                 if theme not in slug:
                     missing.append(f"{speech['id']}/{unit['id']}: unknown theme {theme!r}")

@@ -295,9 +295,14 @@ def test_task4_print_has_text_and_citations_only(browser, base_url, corpus):
             loc = page.locator(hidden)
             if loc.count():
                 expect(loc.first).to_be_hidden()
+        # Each speech's title and facts line (which carries its citation)
+        # are printed, and under each passage where in the speech it is.
         passage = page.locator(".kb-passage").first
         after = passage.evaluate("e => getComputedStyle(e, '::after').content")
-        assert after.strip('"') == passage.get_attribute("data-kb-source") + "，" + passage.get_attribute("data-kb-loc")
+        assert after.strip('"') == "——" + passage.get_attribute("data-kb-loc")
+        facts = page.locator(".kb-speech-facts").first
+        expect(facts).to_be_visible()
+        assert facts.get_attribute("data-kb-source").startswith("——《")
         pdf = page.pdf(format="A4")
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         ARTIFACTS.mkdir(exist_ok=True)

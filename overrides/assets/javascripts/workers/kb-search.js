@@ -63,7 +63,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 /* Index format this worker reads (search_index.FORMAT) */
-const FORMAT = 4
+const FORMAT = 5
 
 /* Longest query, in characters (code points); the rest is ignored */
 const MAX_QUERY = 100
@@ -279,7 +279,7 @@ function shardOf(key) {
 }
 
 /**
- * A key's value in its shard (loaded): base64 of its entries, or for a hot
+ * A key's value in its shard (loaded): its entries as text, or for a hot
  * key [file number, end page of part 0, of part 1, …], or null
  * @param {string} key
  * @returns {string | number[] | null}
@@ -366,33 +366,39 @@ function str(chars) {
   return text
 }
 
-/**
- * A postings value: base64 → bytes
- * @param {string} raw
- * @returns {Uint8Array}
- */
-function bytesOf(raw) {
-  const text = atob(raw)
-  const bytes = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++)
-    bytes[i] = text.charCodeAt(i)
-  return bytes
-}
+/* A postings value's digits (search_index.DIGITS: printable ASCII but
+   " and \, in order): the first TERMINAL end a number, the others
+   continue it (see Numbers in search_index.py) */
+const TERMINAL = 64
+/** character code → digit value (-1: not a digit)
+ * @type {Int8Array} */
+const DIGIT = new Int8Array(128).fill(-1)
+for (let code = 0x20, n = 0; code < 0x7F; code++)
+  if (code !== 0x22 && code !== 0x5C)
+    DIGIT[code] = n++
+const CONTINUATION = 93 - TERMINAL
 
 /* The varint reader's position (one reader at a time: no allocation per
    number) */
 let at = 0
 /**
- * The unsigned LEB128 varint at `at` in bytes; moves `at` past it
- * @param {Uint8Array} bytes
+ * The number at `at` in a postings value; moves `at` past it.  A
+ * character that is not a digit ends the value (it is read as 0).
+ * @param {string} text
  */
-function varint(bytes) {
-  let n = 0, shift = 0, b
-  do {
-    b = bytes[at++]
-    n += (b & 127) * 2 ** shift
-    shift += 7
-  } while (b & 128 && at < bytes.length)
+function varint(text) {
+  /* Most numbers are one digit */
+  const d = DIGIT[text.charCodeAt(at++) & 127]
+  if (d < TERMINAL)
+    return d < 0 ? 0 : d
+  let n = d - TERMINAL, scale = CONTINUATION
+  while (at < text.length) {
+    const e = DIGIT[text.charCodeAt(at++) & 127]
+    if (e < TERMINAL)
+      return n + (e < 0 ? 0 : e) * scale
+    n += (e - TERMINAL) * scale
+    scale *= CONTINUATION
+  }
   return n
 }
 
@@ -402,30 +408,41 @@ const PAGE = 65536
 
 /**
  * Read the entries of one postings value (see Entries in search_index.py),
- * calling `each(doc, flags, at)` with `at` just past the title length
- * (where a bigram's positions start); records part headings and title
- * lengths on the way.
- * @param {Uint8Array} bytes
- * @param {(doc: number, flags: number, at: number) => void} each
+ * calling `each(doc, from, to)` with a bigram's position deltas at
+ * bytes[from..to) (empty for a character); records part headings and
+ * title lengths on the way.
+ * @param {string} bytes
+ * @param {boolean} bigram
+ * @param {(doc: number, from: number, to: number) => void} each
  */
-function entries(bytes, each) {
+function entries(bytes, bigram, each) {
   let page = 0, local = -1
+  /* Headers stay below 2^31 (pages below 2^28): bit operations */
+  const shift = bigram ? 2 : 1
   at = 0
   while (at < bytes.length) {
-    const step = varint(bytes)
+    const header = varint(bytes)
+    const flags = header & ((1 << shift) - 1), step = header >>> shift
     if (step & 1) {
       local += (step - 1) / 2
     } else {
       page += step / 2
       local = varint(bytes)
     }
-    const flags = varint(bytes)
     const doc = page * PAGE + local
     if (flags & 1)
       headings.add(doc)
     if (local === 0)
       titleLengths.set(page, varint(bytes))
-    each(doc, flags, at)
+    let from = at
+    if (flags & 2) {
+      varint(bytes)
+    } else if (bigram) {
+      const length = varint(bytes)
+      from = at
+      at += length
+    }
+    each(doc, from, at)
   }
 }
 
@@ -437,23 +454,22 @@ function entries(bytes, each) {
 class Posting {
   /** @param {string[]} raws the key's value, or its loaded parts in order */
   constructor(raws) {
-    /** Ascending documents, the bytes each one's positions are in, and
-     * where in them they start and end
+    /** Ascending documents, the value each one's positions are in, and
+     * where in it they start and end
      * @type {number[]} */
     this.docs = []
-    /** @type {Uint8Array[]} */
+    /** @type {string[]} */
     this.bytes = []
     /** @type {number[]} */
     this.from = []
     /** @type {number[]} */
     this.to = []
     for (const raw of raws) {
-      const bytes = bytesOf(raw)
-      entries(bytes, (doc, flags, start) => {
+      entries(raw, true, (doc, from, to) => {
         this.docs.push(doc)
-        this.bytes.push(bytes)
-        this.from.push(start)
-        this.to.push(at = start + (flags >> 1))
+        this.bytes.push(raw)
+        this.from.push(from)
+        this.to.push(to)
       })
     }
   }
@@ -539,9 +555,10 @@ function posting(key) {
   if ([...key].length > 1) {
     found = new Posting(raws)
   } else {
+    /* A character's number of occurrences is not stored: each counts once */
     const counts = new Map()
     for (const raw of raws)
-      entries(bytesOf(raw), (doc, flags) => counts.set(doc, flags >> 1))
+      entries(raw, false, doc => counts.set(doc, 1))
     found = counts
   }
   postings.set(key, [raws.length, found])
@@ -1058,7 +1075,8 @@ const expanded = new Map()
 /**
  * One documents file with every title as shown (search_index's
  * ``d<n>.<c>.js``): 0 is the title of the part above (its heading, short),
- * 1 that, " · " and the start of the passage, [suffix] that and the suffix
+ * 1 that, " · " and the start of the passage, [suffix] that and the suffix,
+ * 2 the row's text, 3 its text up to the first U+3000
  * @param {string} name
  * @returns {DocRow[] | null}
  */
@@ -1073,7 +1091,11 @@ function expand(name) {
   const rows = raw.map(row => {
     const [anchor, title, text, kind] = Array.isArray(row) ? row : []
     let shown = String(title)
-    if (title === 0)
+    if (title === 2)
+      shown = String(text)
+    else if (title === 3)
+      shown = String(text).split("\u3000")[0]
+    else if (title === 0)
       shown = part
     else if (title === 1)
       shown = `${part} · ${short(String(text), 24)}`
