@@ -58,7 +58,7 @@ offline: $(BIN)/.runtime
 
 ## Serve the site on http://127.0.0.1:8000 and rebuild on every change.
 serve: $(BIN)/.runtime
-	$(BIN)/python -m $(ENGINE) serve -f mkdocs.yml -a 127.0.0.1:8000
+	$(BIN)/python -m $(ENGINE) serve --dirty -f mkdocs.yml -a 127.0.0.1:8000
 
 ## Scale benchmark: synthetic corpora of 50, 200 and 1,000 speeches (minutes;
 ## BENCH_ARGS="--sizes 50 --no-browser" for a quick run).

@@ -24,10 +24,12 @@ For each size the script
    folder, and times the pipeline again with the analysis cache the builds
    filled (``pipeline_cached_s``; None if the code has no cache); each
    with its CPU seconds (``*_cpu_s``: the build and its worker processes);
-   then runs ``mkdocs serve`` on the project, saves one speech and polls
-   its page until the server sends the new text (``serve_edit_visible_s``:
-   save to updated page, what the user waits for before live reload
-   fetches it; ``serve_edit_cpu_s``; ``--no-serve`` skips it, and so does a
+   then runs ``mkdocs serve --dirty`` (``make serve``) on the project,
+   saves one speech and polls its page until the server sends the new text
+   (``serve_edit_visible_s``: save to updated page, what the user waits for
+   before live reload fetches it; ``serve_edit_cpu_s``), then waits for the
+   second reload, when the catch-up has put the edit everywhere
+   (``serve_catch_up_s``, ``serve_catch_up_cpu_s``; ``--no-serve`` skips it, and so does a
    size above ``--serve-max``, default 1,000);
 4. builds a *plain material* baseline of the same text — each speech one
    Markdown page, stock mkdocs-material with its search plugin and jieba, no
@@ -363,13 +365,24 @@ def _fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def measure_serve_edit(project: Path, timeout_s: float = 900.0) -> dict[str, Any]:
-    """Start ``mkdocs serve`` on 127.0.0.1, wait for the first speech's
-    page, then save the speech with a word added (``SERVE_MARK``) and poll
-    the page until the served copy shows it: ``serve_edit_visible_s`` (save
-    to updated page, what a user waits for before the browser's live reload
-    fetches it) and ``serve_edit_cpu_s`` (CPU seconds of the server and its
-    workers meanwhile).  The seed is restored afterwards."""
+def _epoch(base: str) -> int:
+    """The served site's version (mkdocs' live reload: a newer one makes
+    the open pages reload); answered at once, as 0 is older than any."""
+    return int(_fetch(f"{base}livereload/0/0"))
+
+
+def measure_serve_edit(project: Path, timeout_s: float = 900.0, dirty: bool = True,
+                       catch_up_s: float = 600.0) -> dict[str, Any]:
+    """Start ``mkdocs serve`` (with ``--dirty``, as ``make serve``) on
+    127.0.0.1, wait for the first speech's page, then save the speech with
+    a word added (``SERVE_MARK``) and poll the page until the served copy
+    shows it: ``serve_edit_visible_s`` (save to updated page, what a user
+    waits for before the browser's live reload fetches it) and
+    ``serve_edit_cpu_s`` (CPU seconds of the server and its workers
+    meanwhile).  Then ``serve_catch_up_s``: save to the second reload, when
+    the served site has the edit everywhere (theme pages, export, search)
+    — and its CPU seconds, ``serve_catch_up_cpu_s`` (None if there is no
+    second reload within ``catch_up_s``).  The seed is restored afterwards."""
     import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -377,8 +390,10 @@ def measure_serve_edit(project: Path, timeout_s: float = 900.0) -> dict[str, Any
     seed = sorted((project / "seeds").glob("*.txt"))[0]
     url = f"http://127.0.0.1:{port}/speeches/{seed.stem}/"
     original = seed.read_text(encoding="utf-8")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *(["--dirty"] if dirty else []),
+                               "-a", f"127.0.0.1:{port}"],
                               cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
 
     def wait_for(text: str, deadline: float) -> bool:
         while time.perf_counter() < deadline:
@@ -397,12 +412,20 @@ def measure_serve_edit(project: Path, timeout_s: float = 900.0) -> dict[str, Any
         if "职工" not in body:
             raise RuntimeError(f"{seed.name} has no 职工 to edit")
         cpu = _cpu_ticks(server.pid)
+        epoch = _epoch(base)
         start = time.perf_counter()
         seed.write_text(f"{title}\n{body.replace('职工', '职工' + SERVE_MARK, 1)}", encoding="utf-8")
         if not wait_for(SERVE_MARK, start + timeout_s):
             raise RuntimeError(f"the edit of {seed.name} never appeared on {url}")
         seconds = time.perf_counter() - start
         ticks = _cpu_ticks(server.pid) - cpu
+        # The reloads: the edit's (seen above), then the catch-up's.
+        epochs = {epoch}
+        while len(epochs) < 3 and time.perf_counter() < start + catch_up_s:
+            epochs.add(_epoch(base))
+            time.sleep(0.1)
+        catch_up = time.perf_counter() - start if len(epochs) >= 3 else None
+        catch_up_ticks = _cpu_ticks(server.pid) - cpu
     finally:
         seed.write_text(original, encoding="utf-8")
         server.terminate()
@@ -410,8 +433,10 @@ def measure_serve_edit(project: Path, timeout_s: float = 900.0) -> dict[str, Any
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    return {"serve_edit_visible_s": round(seconds, 2),
-            "serve_edit_cpu_s": round(ticks / os.sysconf("SC_CLK_TCK"), 2)}
+    tick = os.sysconf("SC_CLK_TCK")
+    return {"serve_edit_visible_s": round(seconds, 2), "serve_edit_cpu_s": round(ticks / tick, 2),
+            "serve_catch_up_s": None if catch_up is None else round(catch_up, 2),
+            "serve_catch_up_cpu_s": round(catch_up_ticks / tick, 2)}
 
 
 # --- search in the browser ---------------------------------------------------
@@ -557,7 +582,8 @@ def bench_size(n: int, pools: synth.Pools, work: Path, browser: bool, log,
         "pipeline_cached_s": None if pipeline_cached_s is None else round(pipeline_cached_s, 2),
         "largest_page": largest_page, "largest_data_file": data_file,
         "search_index_bytes": _size(size_dir / "site" / "search" / "search_index.json"),
-        "serve_edit_visible_s": None, "serve_edit_cpu_s": None, **serve,
+        "serve_edit_visible_s": None, "serve_edit_cpu_s": None, "serve_catch_up_s": None,
+        "serve_catch_up_cpu_s": None, **serve,
     }
     if plain_build is not None:
         plain_bytes, plain_largest, _ = site_sizes(size_dir / "plain-site")
@@ -590,7 +616,7 @@ def _size(path: Path) -> Optional[int]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    cols = KEYS + ("build_cpu_s", "plain_build_cpu_s", "cpu_ratio", "rebuild_s", "serve_edit_visible_s", "pipeline_cached_s", "jieba_chars_per_s", "insight_s", "reuse_s",
+    cols = KEYS + ("build_cpu_s", "plain_build_cpu_s", "cpu_ratio", "rebuild_s", "serve_edit_visible_s", "serve_catch_up_s", "pipeline_cached_s", "jieba_chars_per_s", "insight_s", "reuse_s",
                    "reuse_precision", "reuse_recall")
     rows = [cols] + [tuple("—" if r.get(k) is None else str(r.get(k)) for k in cols) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(cols))]

@@ -131,7 +131,7 @@ def _apply_override(speech: Speech, key: str, value: str) -> None:
 
 def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Path]] = None,
                  analyzer: Optional[Analyzer] = None, cache: Optional[AnalysisCache] = None,
-                 jobs: int = 1) -> Corpus:
+                 jobs: int = 1, views: bool = True) -> Corpus:
     """Build the corpus from every speech in ``seeds_dir``.
 
     ``files`` restricts the build to the given speech files (for the
@@ -147,7 +147,10 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     ``multiprocessing`` use; the CLI and the mkdocs plugin pass
     ``jobs_wanted()``); the corpus is the same for any ``jobs``.
     A full build (``files`` None) also computes the corpus-wide views
-    (``Corpus.insight``) with ``insight.yml`` beside ``themes_path``.
+    (``Corpus.insight``) with ``insight.yml`` beside ``themes_path``;
+    ``views=False`` leaves them out unless they are in memory already
+    (``add_views`` computes them later: ``mkdocs serve`` shows an edit
+    first and the views after).
     Raises ``ConfigError`` (themes.yml, insight.yml or sidecars invalid:
     every problem listed).  Bad speech files are skipped and listed in ``Corpus.skipped``.
     """
@@ -262,16 +265,34 @@ def build_corpus(seeds_dir: Path, themes_path: Path, files: Optional[Iterable[Pa
     if insight_config is not None:
         # Unchanged corpus (a `mkdocs serve` rebuild after editing docs/):
         # the views of the previous build.
-        key = corpus.digest or None
-        corpus.insight = _INSIGHT.get(key) if key is not None else None
-        if corpus.insight is None:
-            # On disk beside the analysis cache: .cache/insight/ (insight.py).
-            folder = cache.directory.parent / "insight" if cache is not None and cache.directory else None
-            corpus.insight = insight.cached_analyse(corpus, insight_config, jobs, folder, key or "")
-            if key is not None:
-                _INSIGHT.clear()
-                _INSIGHT[key] = corpus.insight
+        corpus.insight = _INSIGHT.get(corpus.digest) if corpus.digest else None
+        if corpus.insight is None and views:
+            _add_views(corpus, insight_config, cache.directory if cache is not None else None, jobs)
     return corpus
+
+
+def add_views(corpus: Corpus, themes_path: Path, cache_dir: Optional[Path], jobs: int = 1) -> None:
+    """Compute (or load) the corpus-wide views of a corpus that
+    ``build_corpus(..., views=False)`` built, into ``corpus.insight``, with
+    ``insight.yml`` beside ``themes_path``; kept in memory by
+    ``corpus.digest`` for the next build.  ``cache_dir``: the analysis
+    cache's folder (the views are stored beside it, in ``insight/``), or
+    None.  Raises ``ConfigError`` if insight.yml is invalid.  Safe to call
+    from another thread than the build's."""
+    _add_views(corpus, insight.load_config(Path(themes_path).parent), cache_dir, jobs)
+
+
+def _add_views(corpus: Corpus, config, cache_dir: Optional[Path], jobs: int) -> None:
+    key = corpus.digest or None
+    views = _INSIGHT.get(key) if key is not None else None
+    if views is None:
+        # On disk beside the analysis cache: .cache/insight/ (insight.py).
+        folder = cache_dir.parent / "insight" if cache_dir else None
+        views = insight.cached_analyse(corpus, config, jobs, folder, key or "")
+        if key is not None:
+            _INSIGHT.clear()
+            _INSIGHT[key] = views
+    corpus.insight = views
 
 
 #: The corpus-wide views of the last build with a cache, by its corpus

@@ -49,9 +49,25 @@ memory with ``cache_dir: ''``; each store keeps what the last build used).
 
 So a rebuild renders only the pages whose inputs changed, and the result
 is byte for byte what a cold build writes (``tests/test_incremental.py``).
-mkdocs' own ``--dirty`` does not fit: ``mkdocs build`` without it cleans
-site_dir, generated files always count as modified, and the pages it skips
-get file-name titles in the nav.
+
+Serving an edit (``mkdocs serve``; ``make serve`` adds ``--dirty``): after
+a complete build, saving speeches makes a *quick* build first — the
+edited (or added) speeches are analysed and their pages made again, and
+everything corpus-wide (the views, theme and list pages, export,
+downloads, search index) is the last complete build's — so the edited
+page reloads within seconds.  Then a thread *catches up*: it computes the
+views, every generated file and the search index of the new corpus into
+the stores and writes a file mkdocs watches (``trigger``); mkdocs rebuilds
+from the stores and reloads the browsers again, and the served site is
+then what a cold build writes (``tests/test_serve_incremental.py``).  A
+change of the themes, a deleted speech or a build without views is
+built completely at once.  Under ``--dirty`` mkdocs writes only the files
+that count as modified: a generated file is modified when its content
+differs from what the last build wrote, every page when the nav, the
+configuration or the theme changed; the pages mkdocs skips keep the
+titles they were last rendered with (else the nav would show file
+names); files no longer generated are removed; material's merged index
+of the hand-written pages is put back in build order.
 
 Skipped speech files are warnings on the ``mkdocs`` logger, so
 ``mkdocs build --strict`` fails on them — before anything is written — while
@@ -61,6 +77,8 @@ a plain ``mkdocs build`` publishes the rest.  The build date is fixed
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import html as html_lib
 import importlib.metadata
@@ -70,6 +88,8 @@ import os
 import posixpath
 import re
 import shutil
+import tempfile
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -77,6 +97,7 @@ from typing import Any, Optional
 from datetime import datetime, timezone
 from urllib.parse import unquote, urljoin
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -87,11 +108,12 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from . import assets, compact, downloads, export, generated, pagememory, reader, search_index, source_date, urls
+from . import assets, compact, downloads, export, generated, page_speech, pagememory, reader, search_index, source_date, urls
 from .cache import AnalysisCache, BlobStore, code_version, digest
 from .errors import KnowledgeBaseError
 from .model import Corpus
-from .pipeline import build_corpus, jobs_wanted
+from .layout import Site
+from .pipeline import add_views, build_corpus, jobs_wanted
 from .rawhtml import RawHtmlExtension
 from .search_worker import SearchIndexer
 
@@ -165,6 +187,42 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         self.warnings = _WarningCounter()
         #: The (unquoted) URL of every file of the current build.
         self.urls: set[str] = set()
+        #: `mkdocs serve` (see "Serving an edit" above): the last complete
+        #: build, the current one, and whether the current one is quick.
+        self.dirty = False
+        self.previous: Optional[_Built] = None
+        self.current: Optional[_Built] = None
+        self.quick = False
+        #: `serve --dirty`: docs path → (SHA-256 of the content, output
+        #: path) of every generated file, as the last build wrote it and
+        #: as this build makes it; the search files in site_dir by SHA-256.
+        self.written: dict[str, tuple[str, str]] = {}
+        self.now_written: dict[str, tuple[str, str]] = {}
+        self.search_written: dict[str, str] = {}
+        #: The nav, configuration and theme of the last build (a digest),
+        #: and whether they changed (then every page is written again).
+        self.site_state: Optional[str] = None
+        self.all_modified = False
+        self.force_all = False
+        self.nav_site_state: Optional[str] = None
+        #: `serve --dirty`: the URLs of the documentation pages in build order.
+        self.page_order: list[str] = []
+        #: docs path → title of every page in the nav, as last rendered.
+        self.titles: dict[str, str] = {}
+        #: material's entries for the hand-written pages and its index
+        #: config, as the last build wrote them (for the catch-up).
+        self.material_search: Optional[tuple[list, Any]] = None
+        self.catch_up: Optional[_CatchUp] = None
+        #: The generation the catch-up made: (key, (pages, nav, files)).
+        self.ready: Optional[tuple[str, tuple]] = None
+        #: A file `mkdocs serve` watches: the catch-up writes it when done.
+        self.trigger: Optional[Path] = None
+        self.store_lock = threading.Lock()
+        #: `serve --dirty`: (stored index key, bytes) of our search_index.json in site_dir.
+        self.search_json: Optional[tuple[Optional[str], bytes]] = None
+        #: `mkdocs serve`: compiled templates, kept across rebuilds (mkdocs
+        #: makes a new Jinja environment for each).
+        self.bytecode = _MemoryBytecodeCache()
 
     # --- configuration and corpus ---------------------------------------
 
@@ -185,12 +243,19 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         # Defining on_startup also makes mkdocs keep this instance across
         # `mkdocs serve` rebuilds.
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled:
             for option in ("seeds_dir", "themes"):
                 if self.path(config, option).exists():
                     server.watch(str(self.path(config, option)))
+            # The catch-up after a quick build (see "Serving an edit")
+            # ends by writing this file: mkdocs then rebuilds, from what
+            # the catch-up stored, and reloads the browsers.
+            if self.trigger is None:
+                self.trigger = Path(tempfile.mkdtemp(prefix="kb-serve-")) / "catch-up"
+            server.watch(str(self.trigger.parent))
         return server
 
     def on_config(self, config: MkDocsConfig) -> Optional[MkDocsConfig]:
@@ -204,6 +269,25 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             # Unset, empty or invalid (mkdocs would crash on it): the inputs' date.
             self.our_epoch = os.environ["SOURCE_DATE_EPOCH"] = epoch
         corpus = self._build_corpus(config)
+        if self.catch_up is not None and self.catch_up.corpus.digest != corpus.digest:
+            self._cancel_catch_up()  # for an input that changed since
+        if corpus is not self.corpus:
+            self.quick = self._is_quick(corpus)
+        if self.quick and corpus is not self.corpus:
+            # The views of the last complete build until the catch-up has
+            # computed this corpus's.
+            corpus.insight = self.previous.corpus.insight
+            log.info("kb: quick build (the edited speeches' pages); the views, theme pages, lists, export, "
+                     "downloads and search follow in the background")
+        elif corpus.insight is None and corpus is not self.corpus and self.serving and self.previous:
+            if corpus.digest and corpus.digest == self.previous.corpus.digest:
+                # Back to the last complete build's input (an edit undone).
+                corpus.insight = self.previous.corpus.insight
+            else:
+                try:
+                    add_views(corpus, self.path(config, "themes"), self._cache_dir(config), jobs_wanted())
+                except KnowledgeBaseError as exc:
+                    raise PluginError(str(exc)) from exc
         if corpus.skipped and (config.strict or self.config.strict_inputs):
             raise PluginError(f"{len(corpus.skipped)} speech file(s) skipped (listed above); strict mode stops "
                               "before writing anything — fix or remove them, or build without --strict (and "
@@ -232,6 +316,9 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             self.stores = {name: BlobStore(directory / name if directory else None)
                            for name in ("files", "generation", "render", "html", "search")}
 
+    def _cache_dir(self, config: MkDocsConfig) -> Optional[Path]:
+        return self.path(config, "cache_dir") if self.config.cache_dir else None
+
     def _build_corpus(self, config: MkDocsConfig) -> Corpus:
         """The corpus, through the analysis cache.  A broken themes.yml or
         sidecar raises ``PluginError`` — except under ``mkdocs serve`` with a
@@ -244,8 +331,10 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         pipeline_log.propagate = False
         cache = AnalysisCache(self.path(config, "cache_dir") if self.config.cache_dir else None)
         try:
+            # Under `mkdocs serve`, after a complete build, the views wait
+            # for the catch-up (_is_quick).
             corpus = build_corpus(self.path(config, "seeds_dir"), self.path(config, "themes"),
-                                  cache=cache, jobs=jobs_wanted())
+                                  cache=cache, jobs=jobs_wanted(), views=not (self.serving and self.previous))
         except KnowledgeBaseError as exc:
             if self.serving and self.corpus is not None:
                 log.error("%s\nserving the last good build until this is fixed", exc)
@@ -269,15 +358,16 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         corpus = self.corpus
         self.generated = {}
         self.render_base = self.html_base = self.nav_digest = None
+        self.now_written, self.all_modified = {}, False
         # A page of the site's own docs/ wins over a generated one (when the
         # plugin is added to an existing site: its home page stays).
         docs = {f.src_uri for f in files if f.is_documentation_page()}
-        # Everything the generated files are made from: the corpus, the
-        # site's own pages, the URLs (site_url, directory URLs) and the
-        # date the downloads carry.
-        key = digest("generation", code_version(), corpus.digest, sorted(docs), self.user_nav, config.site_url,
-                     config.use_directory_urls, os.environ["SOURCE_DATE_EPOCH"]) if corpus.digest else None
-        stored = self._load_generation(key) if key else None
+        key = None
+        if self.quick:
+            stored = self._quick_generation(corpus, docs)
+        else:
+            key = self._generation_key(corpus, docs, config, os.environ["SOURCE_DATE_EPOCH"])
+            stored = (self._ready(key) or self._load_generation(key)) if key else None
         if stored is not None:
             rendered, nav, extra = stored
         else:
@@ -294,10 +384,13 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             if path in docs:
                 continue
             inclusion = InclusionLevel.UNDEFINED if path in listed else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, path, content=markdown, inclusion=inclusion)
-            files.append(file)
+            file = self._add_file(files, config, path, markdown, inclusion)
             self.generated[path] = file.url
-        self._start_search_index(corpus, config)
+        if self.quick:
+            self._stop_search_index()
+            self.search_key, self.search_pages = None, None
+        else:
+            self._start_search_index(corpus, config)
         if stored is None:
             extra = list(export.files(corpus, self.generated.__getitem__).items())
             # Each theme's 专题汇编 (.docx, .csv), dated by the build's source date.
@@ -306,8 +399,8 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             if key:
                 self._store_generation(key, rendered, nav, extra)
         for path, content in extra:
-            files.append(File.generated(config, path, content=content))
-        files.append(File.generated(config, urls.CORPUS_SCHEMA, content=export.SCHEMA_PATH.read_bytes()))
+            self._add_file(files, config, path, content)
+        self._add_file(files, config, urls.CORPUS_SCHEMA, export.SCHEMA_PATH.read_bytes())
         # speech.source is relative to the folder holding seeds_dir.
         seeds_dir = self.path(config, "seeds_dir")
         for speech in corpus.speeches:
@@ -316,8 +409,133 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             content = reader.source_bytes(seeds_dir.parent / speech.source, seeds_dir)
             if content is None:
                 content = speech.original.encode("utf-8")
-            files.append(File.generated(config, urls.source_path(speech), content=content))
+            self._add_file(files, config, urls.source_path(speech), content)
+        if self.serving:
+            self.current = _Built(corpus, docs, rendered, nav, extra, dict(self.generated))
         return files
+
+    def _generation_key(self, corpus: Corpus, docs: set[str], config: MkDocsConfig, epoch: str) -> Optional[str]:
+        """Everything the generated files are made from: the corpus, the
+        site's own pages, the URLs (site_url, directory URLs) and the date
+        the downloads carry (``epoch``, SOURCE_DATE_EPOCH).  None without a
+        corpus digest (no analysis cache)."""
+        if not corpus.digest:
+            return None
+        return digest("generation", code_version(), corpus.digest, sorted(docs), self.user_nav, config.site_url,
+                      config.use_directory_urls, epoch)
+
+    def _add_file(self, files: Files, config: MkDocsConfig, path: str, content: Any,
+                  inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
+        """Add a generated file.  Under ``mkdocs serve --dirty`` it counts as
+        modified (written again) only if its content differs from what the
+        last build wrote, or the nav, configuration or theme changed."""
+        file = File.generated(config, path, content=content, inclusion=inclusion)
+        files.append(file)
+        if self.serving and self.dirty:
+            data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+            sha = hashlib.sha256(data).hexdigest()
+            self.now_written[file.src_uri] = (sha, file.abs_dest_path)
+            changed = self.written.get(file.src_uri, ("",))[0] != sha
+            file.is_modified = lambda: changed or self.all_modified  # type: ignore[method-assign]
+        return file
+
+    # --- serving an edit: the quick build and the catch-up ---------------------
+
+    def _is_quick(self, corpus: Corpus) -> bool:
+        """Whether this ``mkdocs serve`` rebuild is quick: the speeches
+        changed since the last complete build (``previous``) but not the
+        themes, no speech is gone, and the views of this corpus are not
+        known yet."""
+        previous = self.previous
+        if not self.serving or previous is None or not corpus.digest or corpus.digest == previous.corpus.digest:
+            return False
+        if corpus.insight is not None or previous.corpus.insight is None or corpus.themes != previous.corpus.themes:
+            return False
+        return {s.id for s in previous.corpus.speeches} <= {s.id for s in corpus.speeches}
+
+    def _quick_generation(self, corpus: Corpus, docs: set[str]) -> tuple[dict[str, str], Optional[list], list]:
+        """The generated files of a quick build: the last complete build's,
+        with the page of every edited or added speech made again (an
+        unchanged speech is the very object the analysis cache returned
+        before)."""
+        previous = self.previous
+        before = {s.id: s for s in previous.corpus.speeches}
+        rendered = dict(previous.rendered)
+        site = Site(corpus, hand_written=docs)
+        for speech in corpus.speeches:
+            if before.get(speech.id) is not speech:
+                rendered[urls.speech_path(speech)] = page_speech.render_speech(site, speech)
+        # The nav too is the last complete build's: the catch-up brings it
+        # up to date (an added speech is reachable from its page's URL).
+        return rendered, previous.nav, previous.extra
+
+    def _ready(self, key: str) -> Optional[tuple]:
+        """The generation the catch-up made for ``key``, if it did."""
+        ready = self.ready
+        return ready[1] if ready is not None and ready[0] == key else None
+
+    def _start_catch_up(self, config: MkDocsConfig) -> None:
+        """After a quick build: compute in a thread what the complete build
+        needs (the views, every generated file, the search index) and store
+        it; then write ``trigger``, so that ``mkdocs serve`` rebuilds (now
+        from the stores, writing only what changed) and reloads."""
+        built = self.current
+        if built is None or self.trigger is None:
+            return
+        if self.catch_up is not None and self.catch_up.corpus.digest == built.corpus.digest:
+            # Running or done for this input (a rebuild while an input is
+            # broken keeps the last good corpus): not again.
+            return
+        self._cancel_catch_up()
+        job = _CatchUp(built.corpus, built.docs, config, os.environ["SOURCE_DATE_EPOCH"])
+        job.thread = threading.Thread(target=self._catch_up, args=(job,), name="kb-catch-up", daemon=True)
+        self.catch_up = job
+        job.thread.start()
+
+    def _cancel_catch_up(self) -> None:
+        if self.catch_up is not None:
+            self.catch_up.cancelled.set()
+            self.catch_up = None
+
+    def _catch_up(self, job: "_CatchUp") -> None:
+        config = job.config
+        try:
+            corpus = dataclasses.replace(job.corpus, insight=None)
+            add_views(corpus, self.path(config, "themes"), self._cache_dir(config), jobs_wanted())
+            if job.cancelled.is_set():
+                return
+            key = self._generation_key(corpus, job.docs, config, job.epoch)
+            rendered = generated.render_pages(corpus, hand_written=job.docs)
+            nav = None if self.user_nav else generated.nav(corpus, hand_written=job.docs, pages=set(rendered))
+            page_urls = {p: File.generated(config, p, content="").url for p in rendered if p not in job.docs}
+            extra = list(export.files(corpus, page_urls.__getitem__).items())
+            date = datetime.fromtimestamp(int(job.epoch), timezone.utc)
+            extra += list(downloads.downloads(corpus, self._passage_url(config, page_urls), date))
+            if job.cancelled.is_set():
+                return
+            if key:
+                with self.store_lock:
+                    self._store_generation(key, rendered, nav, extra)
+                self.ready = (key, (rendered, nav, extra))
+            if self._own_search(config) and self.material_search is not None and self.stores is not None and key:
+                hand_written, base = self.material_search
+                search_key = self._search_key(corpus, config, page_urls)
+                files_key = digest("search-files", search_key, [repr(p) for p in hand_written], base)
+                if self.stores["search"].get(files_key) is None:
+                    indexer = SearchIndexer(parallel=True)
+                    indexer.start(self._corpus_search_pages(corpus, config, page_urls))
+                    with tempfile.TemporaryDirectory(prefix="kb-search-") as folder:
+                        indexer.finish(hand_written, base, Path(folder))
+                        written = sorted(p for p in (Path(folder) / "search").rglob("*") if p.is_file())
+                        files = [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in written]
+                    with self.store_lock:
+                        self._store_files(files_key, files)
+                        self.stores["search"].put(search_key, b"indexed")
+            if not job.cancelled.is_set():
+                log.info("kb: caught up with the edit; rebuilding from the stored outputs")
+                self.trigger.write_text(job.epoch + "\n" + (corpus.digest or ""), encoding="utf-8")
+        except Exception:  # noqa: BLE001 - a thread's error is logged; the next save tries again
+            log.exception("kb: catching up after the quick build failed; save again to rebuild")
 
     # --- incremental build: stored generated files ---------------------------
 
@@ -400,14 +618,15 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
             log.info("kb: ignoring a damaged stored build (%s)", exc)
             return None
 
-    def _passage_url(self, config: MkDocsConfig):
+    def _passage_url(self, config: MkDocsConfig, page_urls: Optional[dict[str, str]] = None):
         """``url_of(speech, unit)`` for the downloads: the passage on its
         speech page, a full URL under ``site_url`` (site-relative without
-        one)."""
+        one).  ``page_urls``: docs path → URL (default: this build's)."""
         base = config.site_url or ""
+        known = self.generated if page_urls is None else page_urls
 
         def url_of(speech, unit) -> str:
-            return urljoin(base, self.generated[urls.speech_path(speech)]) + f"#{unit.id}"
+            return urljoin(base, known[urls.speech_path(speech)]) + f"#{unit.id}"
         return url_of
 
     # --- pages ----------------------------------------------------------------
@@ -488,13 +707,33 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Optional[Navigation]:
         self.nav = nav
+        if self.config.enabled and self.serving and self.dirty:
+            self._dirty_nav(nav, config, files)
         return nav
+
+    def _dirty_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """``serve --dirty`` skips the pages it does not write, so they have
+        no title yet: the nav gets the titles they had when last rendered.
+        If the nav, the configuration or the theme changed, every page is
+        written again (each one shows the nav)."""
+        self.page_order = [f.url for f in files.documentation_pages()]
+        for page in nav.pages:
+            if "title" not in vars(page) and page.file.src_uri in self.titles and not page.file.is_modified():
+                page.title = self.titles[page.file.src_uri]
+        state = self.nav_site_state = self._site_state(config, nav)
+        force, self.force_all = self.force_all, False
+        if force or (self.site_state is not None and state != self.site_state):
+            self.all_modified = True
+            for file in files.documentation_pages():
+                file.is_modified = lambda: True  # type: ignore[method-assign]
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         """Every page has been rendered (so every title in the nav is
         known): a generated page whose HTML was stored by a build with the
         same inputs is written from the store instead of rendering the
         theme's template again."""
+        if self.config.enabled and self.serving:
+            env.bytecode_cache = self.bytecode
         if not self.config.enabled or self.stores is None or self.nav is None:
             return env
         # The build date changes with every saved input outside git: it is
@@ -534,9 +773,11 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         material = any(name.rpartition("/")[2] == "search" for name in config.plugins)
         return material and self.config.search == "ours" and self.search_worker
 
-    def _corpus_search_pages(self, corpus: Corpus, config: MkDocsConfig) -> list[search_index.SearchPage]:
-        """The search pages of the home page, speeches and themes, in nav order."""
-        url = self.generated.get
+    def _corpus_search_pages(self, corpus: Corpus, config: MkDocsConfig,
+                             page_urls: Optional[dict[str, str]] = None) -> list[search_index.SearchPage]:
+        """The search pages of the home page, speeches and themes, in nav
+        order.  ``page_urls``: docs path → URL (default: this build's)."""
+        url = (self.generated if page_urls is None else page_urls).get
         entries = [search_index.SearchPage(url(urls.HOME), config.site_name, "home",
                                            [search_index.SearchDoc("", config.site_name, config.site_name, "page")])]
         entries += [search_index.speech_page(s, url(urls.speech_path(s))) for s in corpus.speeches]
@@ -552,19 +793,22 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         self.search_key, self.search_pages = None, None
         if not self._own_search(config):
             return
-        pages = self._corpus_search_pages(corpus, config)
         if corpus.digest and self.stores is not None:
             # The corpus's search pages are made from the corpus, the URLs
             # and the site name.  Indexed before: no worker now; on_post_build
             # reuses the stored index (or, if the hand-written pages
             # changed, indexes here).
-            self.search_key = digest("search", code_version(), corpus.digest, config.site_name,
-                                     sorted(self.generated.items()))
+            self.search_key = self._search_key(corpus, config, self.generated)
             if self.stores["search"].get(self.search_key) is not None:
-                self.search_pages = pages
+                self.search_pages = lambda: self._corpus_search_pages(corpus, config)
                 return
         self.indexer = SearchIndexer(parallel=jobs_wanted() >= 2)
-        self.indexer.start(pages)
+        self.indexer.start(self._corpus_search_pages(corpus, config))
+
+    def _search_key(self, corpus: Corpus, config: MkDocsConfig, page_urls: dict[str, str]) -> str:
+        """What the corpus's search pages are made from: the corpus, the
+        URLs and the site name."""
+        return digest("search", code_version(), corpus.digest, config.site_name, sorted(page_urls.items()))
 
     def _stop_search_index(self) -> None:
         if self.indexer is not None:
@@ -580,48 +824,136 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
         if not self.config.enabled:
             return
         self._finish_search_index(config)
-        self._retain_stores()
+        if self.serving:
+            self._after_serve_build(config)
+        # `serve --dirty` builds use only the pages they write, and a quick
+        # build none of the rest: the stores keep everything until the next
+        # complete `mkdocs build`.
+        self._retain_stores(keep=self.serving and (self.dirty or self.quick))
 
     def _finish_search_index(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         material_index = site_dir / "search" / "search_index.json"
-        if (self.indexer is None and self.search_pages is None) or not material_index.is_file():
+        quick = self.quick and self._own_search(config)
+        if (self.indexer is None and self.search_pages is None and not quick) or not material_index.is_file():
             self._stop_search_index()
             return
         material = json.loads(material_index.read_text(encoding="utf-8"))
+        if self.serving and self.dirty:
+            material["docs"] = _dirty_material_docs(material.get("docs", []), self.page_order)
         generated_urls = set(self.generated.values())
         hand_written = search_index.material_pages(material, exclude=lambda location: location in generated_urls)
-        key = digest("search-files", self.search_key, [repr(p) for p in hand_written], material.get("config")) \
-            if self.search_key else None
+        self.material_search = (hand_written, material.get("config"))
+        if quick:
+            # The last complete build's index until the catch-up has made
+            # this one: under --dirty its files are in site_dir, but for
+            # search_index.json, which material has just overwritten.
+            key = self.previous.search_files_key
+            if self.current is not None:
+                self.current.search_files_key = key
+            if self.dirty and self.search_json is not None and key == self.search_json[0]:
+                (site_dir / "search" / "search_index.json").write_bytes(self.search_json[1])
+                return
+        else:
+            key = digest("search-files", self.search_key, [repr(p) for p in hand_written], material.get("config")) \
+                if self.search_key else None
+        if self.current is not None:
+            self.current.search_files_key = key
         stored = self._load_files(key) if key else None
         if stored is not None:
             self._stop_search_index()
-            shutil.rmtree(site_dir / "search" / "kb", ignore_errors=True)
-            for path, content in stored:
-                target = site_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+            self._write_search_files(site_dir, stored)
             log.info("search index: %d files, as stored", len(stored))
+            return
+        if quick:
             return
         indexer, self.indexer = self.indexer, None
         if indexer is None:
             indexer = SearchIndexer(parallel=False)
-            indexer.start(self.search_pages)
+            indexer.start(self.search_pages())
         docs, keys, shards = indexer.finish(hand_written, material.get("config"), site_dir)
         log.info("search index: %d documents, %d keys, %d shards", docs, keys, shards)
-        if key:
+        if key or (self.serving and self.dirty):
             # What the index wrote: our files and the search_index.json it replaced.
             written = sorted(p for p in (site_dir / "search").rglob("*") if p.is_file())
-            self._store_files(key, [(p.relative_to(site_dir).as_posix(), p.read_bytes()) for p in written])
-            self.stores["search"].put(self.search_key, b"indexed")
+            files = [(p.relative_to(site_dir).as_posix(), p.read_bytes()) for p in written]
+            self.search_written = {path: hashlib.sha256(data).hexdigest() for path, data in files}
+            self.search_json = (key, dict(files).get("search/search_index.json", b""))
+            if key:
+                self._store_files(key, files)
+                self.stores["search"].put(self.search_key, b"indexed")
 
-    def _retain_stores(self) -> None:
-        """Keep only what this build used (the store holds one build)."""
+    def _write_search_files(self, site_dir: Path, files: list[tuple[str, bytes]]) -> None:
+        """Write the search index's files.  Under ``serve --dirty`` only
+        those that differ from what site_dir holds (material rewrites
+        search_index.json every build), and the left-over ones are removed;
+        else search/kb/ is made anew."""
+        dirty = self.serving and self.dirty
+        if not dirty:
+            shutil.rmtree(site_dir / "search" / "kb", ignore_errors=True)
+        now: dict[str, str] = {}
+        for path, content in files:
+            sha = now[path] = hashlib.sha256(content).hexdigest()
+            if path == "search/search_index.json" and self.current is not None:
+                self.search_json = (self.current.search_files_key, content)
+            target = site_dir / path
+            if dirty and path != "search/search_index.json" and self.search_written.get(path) == sha \
+                    and target.is_file():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        if dirty:
+            for path in set(self.search_written) - set(now):
+                _remove_output(site_dir / path, site_dir)
+        self.search_written = now
+
+    def _site_state(self, config: MkDocsConfig, nav: Navigation) -> str:
+        """What every page shows besides its own content: the nav (with
+        the titles pages had when last rendered), the configuration, the
+        theme, the code and the packages."""
+        return digest("site", code_version(), _packages(), _config_state(config), _theme_state(config),
+                      _nav_state(nav.items, self.titles))
+
+    def _after_serve_build(self, config: MkDocsConfig) -> None:
+        """Under ``mkdocs serve``, after a build that succeeded: remember
+        what it wrote; after a quick build, start the catch-up, else keep
+        this build as the last complete one."""
+        if self.dirty:
+            for src_uri in set(self.written) - set(self.now_written):
+                # Gone from the site (a speech deleted): a cold build has no
+                # such file, nor the folders left empty.
+                _remove_output(Path(self.written[src_uri][1]), Path(config.site_dir))
+            self.written = self.now_written
+        if self.nav is not None:
+            for page in self.nav.pages:
+                if page.markdown is not None and page.title is not None:
+                    self.titles[page.file.src_uri] = page.title
+            if self.dirty:
+                self.site_state = self._site_state(config, self.nav)
+                if self.site_state != self.nav_site_state and not self.quick and self.trigger is not None:
+                    # A title in the nav changed while its page was rendered
+                    # (a hand-written page's heading): the pages written
+                    # before it show the old one; write them all again.
+                    self.force_all = True
+                    self.trigger.write_text("titles\n" + self.site_state, encoding="utf-8")
+        if self.quick:
+            self._start_catch_up(config)
+        else:
+            self.previous = self.current
+            self.ready = None
+
+    def _retain_stores(self, keep: bool = False) -> None:
+        """Keep only what this build used (the store holds one build);
+        ``keep``: keep everything (a build that did not use it all)."""
         if self.stores is None:
             return
         counts = {name: (store.hits, store.misses) for name, store in self.stores.items()}
         log.info("kb: stored outputs reused (hits/misses): %s",
                  ", ".join(f"{name} {h}/{m}" for name, (h, m) in counts.items()))
+        if keep:
+            for store in self.stores.values():
+                store.hits = store.misses = 0
+            return
         for store in self.stores.values():
             store.retain()
 
@@ -630,6 +962,9 @@ class KnowledgeBasePlugin(BasePlugin[KBConfig]):
 
     def on_shutdown(self) -> None:
         self._stop_search_index()
+        self._cancel_catch_up()
+        if self.trigger is not None:
+            shutil.rmtree(self.trigger.parent, ignore_errors=True)
 
 
 def resolve_link(match: re.Match, page, files: Files) -> str:
@@ -649,6 +984,48 @@ def resolve_link(match: re.Match, page, files: Files) -> str:
 
 
 # --- incremental build helpers ---------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Built:
+    """What a build under ``mkdocs serve`` generated: its corpus, the
+    site's own docs paths, the pages' Markdown, the nav, the other
+    generated files, docs path → URL, and the stored search index's key."""
+
+    corpus: Corpus
+    docs: set[str]
+    rendered: dict[str, str]
+    nav: Optional[list]
+    extra: list[tuple[str, Any]]
+    generated: dict[str, str]
+    search_files_key: Optional[str] = None
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates in memory (a template whose source
+    changed is compiled again: Jinja checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.data.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.data[bucket.key] = bucket.bytecode_to_string()
+
+
+class _CatchUp:
+    """The catch-up after a quick build (``KnowledgeBasePlugin._catch_up``):
+    its corpus, docs paths, configuration and SOURCE_DATE_EPOCH; set
+    ``cancelled`` to make it stop at its next step."""
+
+    def __init__(self, corpus: Corpus, docs: set[str], config: MkDocsConfig, epoch: str):
+        self.corpus, self.docs, self.config, self.epoch = corpus, docs, config, epoch
+        self.cancelled = threading.Event()
+        self.thread: Optional[threading.Thread] = None
 
 
 class _WarningCounter(logging.Handler):
@@ -704,6 +1081,41 @@ def _targets(html: str, page_url: str) -> set[str]:
         if url.startswith("http://site/"):
             out.add(unquote(url[len("http://site/"):]))
     return out
+
+
+def _dirty_material_docs(docs: list, order: list[str]) -> list:
+    """mkdocs-material's index entries after a ``serve --dirty`` build, as a
+    complete build lists them.  Under ``--dirty`` material appends the
+    entries of the pages it rendered to those of the previous build, and
+    removes the previous entries of the first page only: so each page's
+    last block of entries (a page entry, then its sections) is kept, in the
+    order of the documentation pages (``order``: their URLs)."""
+    blocks: dict[str, list] = {}
+    current: Optional[list] = None
+    for entry in docs:
+        location = str(entry.get("location", ""))
+        path, _, anchor = location.partition("#")
+        if not anchor or current is None or path not in blocks or blocks[path] is not current:
+            if not anchor:
+                current = blocks[path] = []
+            else:
+                current = blocks.setdefault(path, [])
+        current.append(entry)
+    rank = {url: i for i, url in enumerate(order)}
+    return [e for path in sorted(blocks, key=lambda p: rank.get(p, len(rank))) for e in blocks[path]]
+
+
+def _remove_output(path: Path, site_dir: Path) -> None:
+    """Remove a file of site_dir, and the folders it leaves empty."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+    folder = path.parent
+    while folder != site_dir and site_dir in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _load_json(data: Optional[bytes]) -> Optional[dict]:
@@ -820,14 +1232,16 @@ def _packages() -> tuple:
     return tuple(sorted({(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()}))
 
 
-def _nav_state(items: list) -> list:
-    """The nav as material renders it into every page: titles, URLs, nesting."""
+def _nav_state(items: list, titles: Optional[dict[str, str]] = None) -> list:
+    """The nav as material renders it into every page: titles, URLs,
+    nesting.  ``titles``: docs path → title of pages not rendered yet."""
     state: list = []
     for item in items:
         if isinstance(item, Section):
-            state.append(["section", item.title, _nav_state(item.children)])
+            state.append(["section", item.title, _nav_state(item.children, titles)])
         elif isinstance(item, Page):
-            state.append(["page", item.title, item.url, item.file.src_uri])
+            title = item.title if item.title is not None or titles is None else titles.get(item.file.src_uri)
+            state.append(["page", title, item.url, item.file.src_uri])
         elif isinstance(item, Link):
             state.append(["link", item.title, item.url])
         else:

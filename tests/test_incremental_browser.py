@@ -1,6 +1,8 @@
 """Editing a speech under `mkdocs serve`, as a user does: the speech page is
 open in Chromium, the seed is saved, and the open page reloads by itself
-(mkdocs' live reload) with the new text — no click, no manual reload."""
+(mkdocs' live reload) with the new text — no click, no manual reload.  Then
+the catch-up puts the edit into the rest of the site (the export here).
+With and without ``--dirty`` (``make serve`` adds it)."""
 
 from __future__ import annotations
 
@@ -54,7 +56,8 @@ def _wait_for_reload(page, timeout: float) -> bool:
     return False
 
 
-def test_saving_a_speech_reloads_its_open_page_with_the_new_text(tmp_path, browser):
+@pytest.mark.parametrize("dirty", [True, False], ids=["dirty", "clean"])
+def test_saving_a_speech_reloads_its_open_page_with_the_new_text(tmp_path, browser, dirty):
     # The session's browser (tests/support/fixtures.py): a second Playwright
     # instance cannot start while that one runs in the same process.
     project = make_project(tmp_path)
@@ -62,7 +65,8 @@ def test_saving_a_speech_reloads_its_open_page_with_the_new_text(tmp_path, brows
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = open(tmp_path / "serve.log", "w")
-    server = subprocess.Popen([*engine_command("serve"), "-a", f"127.0.0.1:{port}"], cwd=project,
+    server = subprocess.Popen([*engine_command("serve"), *(["--dirty"] if dirty else []), "-a", f"127.0.0.1:{port}"],
+                              cwd=project,
                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true"),
                               stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -83,9 +87,22 @@ def test_saving_a_speech_reloads_its_open_page_with_the_new_text(tmp_path, brows
         assert _wait_for_reload(page, 120), "the open page did not reload with the edit"
         assert MARK in page.inner_text("article")
         page.screenshot(path=str(tmp_path / "after-edit.png"))
+        # The catch-up: the speech's data file (from the export, the last
+        # complete build's until then) gets the edit too.
+        data = f"http://127.0.0.1:{port}/data/speeches/{SPEECH}.json"
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            with urllib.request.urlopen(data, timeout=30) as response:
+                if MARK in response.read().decode("utf-8"):
+                    break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the catch-up did not put the edit into the export")
         page.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    assert "kb: stored outputs reused" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+    output = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "kb: stored outputs reused" in output
+    assert "kb: quick build" in output and "kb: caught up with the edit" in output
