@@ -29,13 +29,36 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+import threading
 import typing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from .model import Speech
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` (bytes) to ``path`` through a part file renamed into
+    place, so a reader never sees half a file.
+
+    The part file's name (``.<name>.<pid>.<thread>.part`` beside ``path``,
+    unique to this process and thread) is fixed before the file exists, and
+    the file is created inside the ``try``: an interrupt at any point (Ctrl-C,
+    or a signal the build turns into an exception) leaves no part file
+    behind, which a temporary file created before the ``try`` cannot promise.
+    Raises ``OSError`` when the write or the rename fails (the part file is
+    removed first).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 log = logging.getLogger("build_scripts")
 
@@ -106,16 +129,7 @@ class AnalysisCache:
             # vars() lets the C encoder walk the dataclasses: the same JSON
             # as dataclasses.asdict, without its deep copy (5x faster).
             data = json.dumps(speech, default=vars, ensure_ascii=False, separators=(",", ":"))
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".part")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(data)
-                os.replace(tmp, self.directory / f"{key}.json")
-            except BaseException:
-                # A failed write or an interrupt (Ctrl-C) leaves no part file.
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomic(self.directory / f"{key}.json", data.encode("utf-8"))
         except OSError as exc:
             log.info("analysis cache: cannot write %s (%s); continuing without it", self.directory, exc)
 
@@ -273,15 +287,7 @@ class BlobStore:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomic(path, data)
         except OSError as exc:
             log.info("build cache: cannot write %s (%s); continuing without it", path, exc)
 

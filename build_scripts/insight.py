@@ -25,9 +25,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
 import re
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +34,7 @@ from typing import Any, Optional
 import yaml
 
 from . import citations, formulations, reuse, trends
+from .cache import write_atomic
 from .errors import ConfigError, Problem
 from .model import Corpus
 
@@ -249,15 +248,7 @@ def cached_analyse(corpus: Corpus, config: InsightConfig, jobs: int, folder: Opt
     views = analyse(corpus, config, jobs)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(to_data(views), f, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, json.dumps(to_data(views), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         for old in folder.glob("*.json"):
             if old != path:
                 with contextlib.suppress(OSError):
